@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
+)
+
+type setupCmd struct {
+	Tool    string `arg:"" enum:"git,docker,kubectl,bazel,terraform" help:"git, docker, kubectl, bazel or terraform."`
+	Install string `help:"Create the tool's shim (a symlink to this binary) in DIR." placeholder:"DIR" type:"path"`
+}
+
+// shimFor is the name each tool runs the helper under.
+var shimFor = map[string]string{
+	"git":       "git-credential-camunda",
+	"docker":    "docker-credential-camunda",
+	"bazel":     "bazel-credential-camunda",
+	"terraform": "terraform-credentials-camunda",
+}
+
+func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+	cfg, err := helper.LoadConfig(h.ConfigPath)
+	if err != nil {
+		return err
+	}
+	p, ok := cfg.Profiles[h.Profile]
+	if !ok {
+		return &helper.Error{Kind: helper.KindUsage, Msg: fmt.Sprintf("no profile %q", h.Profile),
+			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID --host HOST", name, h.Profile)}
+	}
+	hosts := append([]string(nil), p.Hosts...)
+	sort.Strings(hosts)
+	shimDir := cmd.Install
+	if shimDir == "" {
+		shimDir = filepath.Dir(e.exe)
+	}
+	if cmd.Install != "" {
+		if err := installShim(e.exe, cmd.Install, cmd.Tool); err != nil {
+			return err
+		}
+	}
+	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: e.exe, Profile: h.Profile, Hosts: hosts, ShimDir: shimDir})
+}
+
+// installShim links dir/<shim name> to exe, replacing an older link.
+func installShim(exe, dir, tool string) error {
+	shim, ok := shimFor[tool]
+	if !ok {
+		return nil // kubectl runs the binary itself
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+	}
+	link := filepath.Join(dir, shim)
+	if fi, err := os.Lstat(link); err == nil {
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return &helper.Error{Kind: helper.KindUsage, Msg: link + " exists and is not a symlink; not replacing it"}
+		}
+		os.Remove(link)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+	}
+	if err := os.Symlink(exe, link); err != nil {
+		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+	}
+	return nil
+}

@@ -1,0 +1,259 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// LoginParams are the settings login changes. A nil field keeps the
+// profile's current value (or the default for a new profile).
+type LoginParams struct {
+	ClientID   *string
+	TokenURL   *string
+	Audience   *string // "" means none is sent
+	Scope      *string
+	AuthMethod *string
+	Hosts      []string // nil keeps the current hosts
+	CAFile     *string
+	Username   *string
+	API        *string // a Camunda API preset: sets the audience unless Audience is given
+	APIURL     *string
+	Secret     string
+	NoVerify   bool
+}
+
+// ValidProfileName rejects names that cannot serve as a keychain account or
+// be typed safely.
+func ValidProfileName(name string) error {
+	if name == "" || len(name) > 128 {
+		return errors.New("a profile name must be 1 to 128 characters")
+	}
+	for _, r := range name {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-:@", r)) {
+			return fmt.Errorf("profile name %q: only letters, digits and . _ - : @ are allowed", name)
+		}
+	}
+	return nil
+}
+
+// Login verifies the credentials by fetching a token (unless NoVerify),
+// then stores the secret in the keychain and the settings in the config
+// file. When verification fails nothing is stored.
+func (h *Helper) Login(ctx context.Context, lp LoginParams) (Token, error) {
+	return h.login(ctx, h.profileName(), lp)
+}
+
+func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token, error) {
+	ctx, cancel := h.withTimeout(ctx)
+	defer cancel()
+	if err := ValidProfileName(name); err != nil {
+		return Token{}, &Error{Kind: KindUsage, Msg: err.Error()}
+	}
+	cfg, err := h.config()
+	if err != nil {
+		return Token{}, err
+	}
+	p := Profile{}
+	if old, ok := cfg.Profiles[name]; ok {
+		p = *old
+	}
+	apply(&p, lp)
+	if err := checkProfile(&p); err != nil {
+		return Token{}, err
+	}
+	if lp.Secret == "" {
+		return Token{}, errorf(KindUsage, "the client secret is empty")
+	}
+	c := creds{Profile: name, ClientID: p.ClientID, Secret: lp.Secret, TokenURL: p.TokenURLOrDefault(),
+		Audience: p.AudienceOrDefault(), Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile,
+		Username: p.UsernameOrDefault()}
+	var tok Token
+	if !lp.NoVerify {
+		k := newCacheKey(c)
+		e, err := h.fetchEntry(ctx, c, k)
+		if err != nil {
+			return Token{}, err
+		}
+		tok = token(c, e)
+	}
+	if err := h.Secrets.Set(ctx, name, lp.Secret); err != nil {
+		return Token{}, keychainError(name, err)
+	}
+	err = UpdateConfig(ctx, h.ConfigPath, func(cfg *Config) error {
+		cfg.Profiles[name] = &p
+		return nil
+	})
+	h.configChanged()
+	return tok, err
+}
+
+func apply(p *Profile, lp LoginParams) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = strings.TrimSpace(*src)
+		}
+	}
+	set(&p.ClientID, lp.ClientID)
+	set(&p.TokenURL, lp.TokenURL)
+	set(&p.Scope, lp.Scope)
+	set(&p.AuthMethod, lp.AuthMethod)
+	set(&p.CAFile, lp.CAFile)
+	set(&p.Username, lp.Username)
+	set(&p.APIURL, lp.APIURL)
+	set(&p.API, lp.API)
+	if pr, ok := Presets[p.API]; ok && lp.API != nil && lp.Audience == nil {
+		a := pr.Audience
+		p.Audience = &a
+	}
+	if lp.Audience != nil {
+		a := strings.TrimSpace(*lp.Audience)
+		p.Audience = &a
+	} else if p.Audience == nil {
+		a := DefaultAudience
+		p.Audience = &a
+	}
+	if p.TokenURL == "" {
+		p.TokenURL = DefaultTokenURL
+	}
+	if p.AuthMethod == "" {
+		p.AuthMethod = AuthPost
+	}
+	if lp.Hosts != nil {
+		p.Hosts = lp.Hosts
+	}
+}
+
+func checkProfile(p *Profile) error {
+	if p.ClientID == "" {
+		return errorf(KindUsage, "missing client ID: pass --client-id")
+	}
+	if err := checkTokenURL(p.TokenURL); err != nil {
+		return err
+	}
+	if err := validateProfile(p); err != nil {
+		return &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
+	}
+	if p.CAFile != "" {
+		if _, err := httpClient(p.CAFile); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Logout deletes the profile's secret from the keychain and its cached
+// tokens. The profile's settings stay in the config file.
+func (h *Helper) Logout(ctx context.Context) error {
+	return h.logout(ctx, h.profileName())
+}
+
+func (h *Helper) logout(ctx context.Context, name string) error {
+	if err := h.Secrets.Delete(ctx, name); err != nil {
+		return keychainError(name, err)
+	}
+	return h.cache().erase(name)
+}
+
+// ProfileStatus describes a profile for listings.
+type ProfileStatus struct {
+	Name      string
+	Profile   Profile
+	HasSecret bool
+	Err       error // why HasSecret could not be determined, if so
+}
+
+// Profiles lists the profiles in the config file and whether each has a
+// secret in the keychain.
+func (h *Helper) Profiles(ctx context.Context) ([]ProfileStatus, error) {
+	cfg, err := h.config()
+	if err != nil {
+		return nil, err
+	}
+	var out []ProfileStatus
+	for _, name := range cfg.Names() {
+		st := ProfileStatus{Name: name, Profile: *cfg.Profiles[name]}
+		_, err := h.Secrets.Get(ctx, name)
+		switch {
+		case err == nil:
+			st.HasSecret = true
+		case errors.Is(err, keystore.ErrNotFound):
+		default:
+			st.Err = keychainError(name, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Store saves a client ID and secret for the profile that serves host, or a
+// new profile named after host, after verifying them (docker login).
+func (h *Helper) Store(ctx context.Context, host, clientID, secret string) error {
+	name, hosts, err := h.profileForHost(host)
+	if err != nil {
+		return err
+	}
+	_, err = h.login(ctx, name, LoginParams{ClientID: &clientID, Secret: secret, Hosts: hosts})
+	return err
+}
+
+// profileForHost finds the profile that serves host, or names a new one
+// after it (returning the hosts list the new profile needs).
+func (h *Helper) profileForHost(resource string) (string, []string, error) {
+	cfg, err := h.config()
+	if err != nil {
+		return "", nil, err
+	}
+	name, err := h.selectProfile(cfg, Request{Resource: resource})
+	if err == nil {
+		return name, nil, nil
+	}
+	if KindOf(err) != KindNoRoute {
+		return "", nil, err
+	}
+	host, port, err := HostPort(resource)
+	if err != nil {
+		return "", nil, &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return host, []string{host}, nil
+}
+
+// Forget deletes the secret and cached tokens of the profile serving host
+// (docker logout). An unserved host is not an error.
+func (h *Helper) Forget(ctx context.Context, host string) error {
+	cfg, err := h.config()
+	if err != nil {
+		return err
+	}
+	name, err := h.selectProfile(cfg, Request{Resource: host})
+	if KindOf(err) == KindNoRoute {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return h.logout(ctx, name)
+}
+
+// Hosts maps every host pattern of every profile to the profile's username.
+func (h *Helper) Hosts(context.Context) (map[string]string, error) {
+	cfg, err := h.config()
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, name := range cfg.Names() {
+		p := cfg.Profiles[name]
+		for _, host := range p.Hosts {
+			m[host] = p.UsernameOrDefault()
+		}
+	}
+	return m, nil
+}

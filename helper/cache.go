@@ -1,0 +1,309 @@
+package helper
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// rejectionMemory is how long a rejection by the token endpoint is
+// remembered per cache key: Camunda SaaS stalls repeated 401s for 30 s, so
+// asking again sooner only makes the caller wait.
+const rejectionMemory = 30 * time.Second
+
+// cache keeps tokens on disk, one AES-GCM encrypted file per key, under a
+// key derived from the client secret: no plaintext token rests on disk, a
+// hit costs no keychain read beyond the secret's, and a rotated secret
+// invalidates its entries by itself.
+type cache struct {
+	dir string // "" disables caching
+}
+
+// entry is a cached token.
+type entry struct {
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	Expiry      time.Time `json:"expiry"`   // the endpoint's expiry, from expires_in at receipt
+	Received    time.Time `json:"received"` // when the response arrived
+}
+
+// margin is how long before its expiry a token stops being served:
+// max(30 s, 10% of its lifetime), but at most half of it.
+func (e *entry) margin() time.Duration {
+	life := e.Expiry.Sub(e.Received)
+	m := max(30*time.Second, life/10)
+	return min(m, life/2)
+}
+
+// refreshAt is the time from which the helper no longer serves the token;
+// it is the expiry reported to callers.
+func (e *entry) refreshAt() time.Time { return e.Expiry.Add(-e.margin()) }
+
+// usable reports whether the token may be served at now with at least minTTL
+// left before refreshAt. A token received "in the future" (the clock went
+// back) is never served.
+func (e *entry) usable(now time.Time, minTTL time.Duration) bool {
+	if e.AccessToken == "" || now.Before(e.Received) {
+		return false
+	}
+	left := e.refreshAt().Sub(now)
+	return left > 0 && left >= minTTL
+}
+
+// cacheKey identifies the token a set of credentials yields: a hash of the
+// normalised token URL, client ID, audience, scope, auth method and a
+// fingerprint of the secret. It also returns the entry encryption key.
+type cacheKey struct {
+	prefix string // hash of the profile name, so a profile's entries can be erased without its secret
+	id     string
+	aead   []byte
+}
+
+func newCacheKey(c creds) cacheKey {
+	fp, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(keystoreSalt), "fingerprint", 32)
+	h := sha256.New()
+	for _, s := range []string{normalizeURL(c.TokenURL), c.ClientID, c.Audience, c.Scope, c.AuthMethod, hex.EncodeToString(fp)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	id := hex.EncodeToString(h.Sum(nil))[:40]
+	key, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(id), "cache entry v1", 32)
+	return cacheKey{prefix: profilePrefix(c.Profile), id: id, aead: key}
+}
+
+const keystoreSalt = "camunda-credential-helper"
+
+func profilePrefix(profile string) string {
+	sum := sha256.Sum256([]byte("profile\x00" + profile))
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+// normalizeURL makes equivalent token URLs equal: case of scheme and host,
+// default ports and trailing slashes.
+func normalizeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	u.Fragment = ""
+	return u.String()
+}
+
+func (c cache) path(k cacheKey, ext string) string {
+	return filepath.Join(c.dir, k.prefix+"-"+k.id+ext)
+}
+
+// load returns the cached entry for k. Anything unreadable, corrupt or
+// undecryptable is discarded: the caller then fetches a new token.
+func (c cache) load(k cacheKey) (*entry, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	p := c.path(k, ".tok")
+	b, err := readSmall(p)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			os.Remove(p)
+		}
+		return nil, false
+	}
+	e, err := decrypt(k, b)
+	if err != nil {
+		os.Remove(p)
+		return nil, false
+	}
+	return e, true
+}
+
+func readSmall(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const limit = 64 << 10
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, errors.New("cache entry too large")
+	}
+	return b, nil
+}
+
+const magic = "cch1"
+
+func decrypt(k cacheKey, b []byte) (*entry, error) {
+	aead, err := newAEAD(k.aead)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < len(magic)+aead.NonceSize() || string(b[:len(magic)]) != magic {
+		return nil, errors.New("bad cache entry")
+	}
+	nonce := b[len(magic) : len(magic)+aead.NonceSize()]
+	plain, err := aead.Open(nil, nonce, b[len(magic)+aead.NonceSize():], []byte(k.id))
+	if err != nil {
+		return nil, err
+	}
+	var e entry
+	if err := json.Unmarshal(plain, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// store writes e for k atomically. Failing to cache is not worth failing
+// the call for: the token is still good.
+func (c cache) store(k cacheKey, e *entry) error {
+	if c.dir == "" {
+		return nil
+	}
+	if err := c.mkdir(); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	aead, err := newAEAD(k.aead)
+	if err != nil {
+		return err
+	}
+	out := make([]byte, len(magic)+aead.NonceSize(), len(magic)+aead.NonceSize()+len(plain)+aead.Overhead())
+	copy(out, magic)
+	if _, err := rand.Read(out[len(magic):]); err != nil {
+		return err
+	}
+	out = aead.Seal(out, out[len(magic):], plain, []byte(k.id))
+	return writeFileAtomic(c.path(k, ".tok"), out)
+}
+
+func (c cache) mkdir() error {
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(c.dir); err == nil && fi.Mode().Perm() != 0o700 {
+		return os.Chmod(c.dir, 0o700)
+	}
+	return nil
+}
+
+// lock takes the per-key lock file, waiting at most until ctx ends. A
+// holder that dies releases it (flock(2) locks die with their process).
+func (c cache) lock(ctx context.Context, k cacheKey) (func(), error) {
+	if c.dir == "" {
+		return func() {}, nil
+	}
+	if err := c.mkdir(); err != nil {
+		return nil, err
+	}
+	l := flock.New(c.path(k, ".lock"))
+	ok, err := l.TryLockContext(ctx, 5*time.Millisecond)
+	if !ok {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return nil, &Error{Kind: KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// rejection is a remembered refusal by the token endpoint.
+type rejection struct {
+	Until time.Time `json:"until"`
+	Msg   string    `json:"message"` // the endpoint's reason, never a secret
+}
+
+func (c cache) rejected(k cacheKey, now time.Time) (*rejection, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	b, err := readSmall(c.path(k, ".rejected"))
+	if err != nil {
+		return nil, false
+	}
+	var r rejection
+	if json.Unmarshal(b, &r) != nil || !now.Before(r.Until) || r.Until.Sub(now) > rejectionMemory {
+		c.forgetRejection(k)
+		return nil, false
+	}
+	return &r, true
+}
+
+func (c cache) rememberRejection(k cacheKey, msg string, now time.Time) {
+	if c.dir == "" || c.mkdir() != nil {
+		return
+	}
+	b, _ := json.Marshal(rejection{Until: now.Add(rejectionMemory), Msg: msg})
+	_ = writeFileAtomic(c.path(k, ".rejected"), b)
+}
+
+func (c cache) forgetRejection(k cacheKey) {
+	if c.dir != "" {
+		os.Remove(c.path(k, ".rejected"))
+	}
+}
+
+// erase drops every cached token and remembered rejection of a profile.
+func (c cache) erase(profile string) error {
+	if c.dir == "" {
+		return nil
+	}
+	prefix := profilePrefix(profile) + "-"
+	des, err := os.ReadDir(c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		n := de.Name()
+		if strings.HasPrefix(n, prefix) && (strings.HasSuffix(n, ".tok") || strings.HasSuffix(n, ".rejected")) {
+			if err := os.Remove(filepath.Join(c.dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}

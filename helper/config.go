@@ -1,0 +1,214 @@
+package helper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Camunda SaaS defaults.
+const (
+	DefaultTokenURL = "https://login.cloud.camunda.io/oauth/token"
+	DefaultAudience = "api.cloud.camunda.io"
+	DefaultProfile  = "default"
+)
+
+// Client authentication methods (RFC 6749 §2.3.1).
+const (
+	AuthPost  = "post"  // client_id and client_secret in the form body (client_secret_post)
+	AuthBasic = "basic" // HTTP Basic with the form-encoded id and secret (client_secret_basic)
+)
+
+// Profile holds a profile's non-secret settings. The client secret lives in
+// the keychain under the profile's name, never here.
+type Profile struct {
+	ClientID   string   `toml:"client_id"`
+	TokenURL   string   `toml:"token_url,omitempty"`
+	Audience   *string  `toml:"audience,omitempty"` // nil: DefaultAudience; "": none is sent
+	Scope      string   `toml:"scope,omitempty"`
+	AuthMethod string   `toml:"auth_method,omitempty"` // "" means AuthPost
+	Hosts      []string `toml:"hosts,omitempty"`
+	CAFile     string   `toml:"ca_file,omitempty"`
+	Username   string   `toml:"username,omitempty"`
+	API        string   `toml:"api,omitempty"`     // Camunda API preset for check: modeler, admin, zeebe, ...
+	APIURL     string   `toml:"api_url,omitempty"` // base URL of that API, when not the preset's SaaS one
+}
+
+// TokenURLOrDefault returns the token URL, or DefaultTokenURL when unset.
+func (p *Profile) TokenURLOrDefault() string {
+	if p.TokenURL == "" {
+		return DefaultTokenURL
+	}
+	return p.TokenURL
+}
+
+// AudienceOrDefault returns the audience to send ("" for none).
+func (p *Profile) AudienceOrDefault() string {
+	if p.Audience == nil {
+		return DefaultAudience
+	}
+	return *p.Audience
+}
+
+// AuthMethodOrDefault returns the client authentication method.
+func (p *Profile) AuthMethodOrDefault() string {
+	if p.AuthMethod == "" {
+		return AuthPost
+	}
+	return p.AuthMethod
+}
+
+// UsernameOrDefault returns the username for protocols that need one.
+func (p *Profile) UsernameOrDefault() string {
+	if p.Username == "" {
+		return p.ClientID
+	}
+	return p.Username
+}
+
+// Config is the config file: named profiles.
+type Config struct {
+	Profiles map[string]*Profile `toml:"profiles"`
+}
+
+// Names returns the profile names, sorted.
+func (c *Config) Names() []string {
+	names := make([]string, 0, len(c.Profiles))
+	for n := range c.Profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// DefaultConfigPath is <os.UserConfigDir()>/camunda-credential-helper/config.toml.
+func DefaultConfigPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "camunda-credential-helper", "config.toml"), nil
+}
+
+// LoadConfig reads the config file at path. A missing file is an empty
+// config.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{Profiles: map[string]*Profile{}}, nil
+	}
+	if err != nil {
+		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+	}
+	return parseConfig(path, b)
+}
+
+func parseConfig(path string, b []byte) (*Config, error) {
+	var c Config
+	d := toml.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: %v", path, err), Err: err}
+	}
+	if c.Profiles == nil {
+		c.Profiles = map[string]*Profile{}
+	}
+	for name, p := range c.Profiles {
+		if p == nil {
+			c.Profiles[name] = &Profile{}
+			continue
+		}
+		if err := validateProfile(p); err != nil {
+			return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
+		}
+	}
+	return &c, nil
+}
+
+func validateProfile(p *Profile) error {
+	switch p.AuthMethod {
+	case "", AuthPost, AuthBasic:
+	default:
+		return fmt.Errorf("auth_method %q: want %q or %q", p.AuthMethod, AuthPost, AuthBasic)
+	}
+	if _, ok := Presets[p.API]; p.API != "" && !ok {
+		return fmt.Errorf("api %q: want one of %v", p.API, PresetNames())
+	}
+	for _, h := range p.Hosts {
+		if err := ValidHostPattern(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateConfig applies f to the config file at path under an exclusive lock
+// and writes the result atomically (temp file, fsync, rename), so concurrent
+// updates never lose each other's changes and a crash leaves either the old
+// or the new file. The directory is created 0700 and the file is 0600.
+func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return &Error{Kind: KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
+	}
+	lock := flock.New(path + ".lock")
+	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
+	if !ok {
+		return &Error{Kind: KindUsage, Msg: "cannot lock config file", Err: err}
+	}
+	defer lock.Unlock()
+	c, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	if err := f(c); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# camunda-credential-helper profiles. Client secrets are never stored here:\n# they live in the OS keychain. Edit freely; `camunda-credential-helper profiles` checks it.\n\n")
+	enc := toml.NewEncoder(&buf)
+	enc.SetIndentTables(true)
+	if err := enc.Encode(c); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return &Error{Kind: KindUsage, Msg: "cannot write config file: " + err.Error(), Err: err}
+	}
+	return nil
+}
+
+// writeFileAtomic writes b to path through a 0600 temporary file in the same
+// directory, synced and renamed over path.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

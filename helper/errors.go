@@ -1,0 +1,101 @@
+package helper
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies a failure so that callers can choose an exit code or a
+// stable error code without parsing messages.
+type Kind int
+
+// The kinds of failure, each with its own exit code (see ExitCode).
+const (
+	KindOther       Kind = iota // anything else
+	KindUsage                   // bad flags, bad input, bad or missing configuration
+	KindNotLoggedIn             // no client secret stored for the profile
+	KindRejected                // the token endpoint rejected the credentials (4xx)
+	KindUnreachable             // network failure, timeout, 5xx, TLS problem
+	KindKeychain                // the OS keychain is unavailable, locked or timed out
+	KindNoRoute                 // no profile serves the requested host
+)
+
+// Code is the stable, machine-readable name of a kind, used by the JSON
+// stdin/stdout protocol.
+func (k Kind) Code() string {
+	switch k {
+	case KindUsage:
+		return "bad_request"
+	case KindNotLoggedIn:
+		return "not_logged_in"
+	case KindRejected:
+		return "credentials_rejected"
+	case KindUnreachable:
+		return "endpoint_unavailable"
+	case KindKeychain:
+		return "keychain_unavailable"
+	case KindNoRoute:
+		return "no_profile_for_host"
+	}
+	return "internal_error"
+}
+
+// ExitCode is the process exit status documented in the README for a kind.
+func (k Kind) ExitCode() int {
+	switch k {
+	case KindUsage:
+		return 2
+	case KindNotLoggedIn:
+		return 3
+	case KindRejected:
+		return 4
+	case KindUnreachable:
+		return 5
+	case KindKeychain:
+		return 6
+	case KindNoRoute:
+		return 7
+	}
+	return 1
+}
+
+// Error is a classified failure. Its message never contains a secret.
+type Error struct {
+	Kind Kind
+	Msg  string // one line for the user; may be followed by Hint
+	Hint string // what to do about it, or ""
+	Err  error  // the underlying cause, for errors.Is/As; may be nil
+}
+
+func (e *Error) Error() string {
+	s := e.Msg
+	if s == "" && e.Err != nil {
+		s = e.Err.Error()
+	}
+	if e.Hint != "" {
+		s += "\n" + e.Hint
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ExitCode lets kong and main map the error to the process exit status.
+func (e *Error) ExitCode() int { return e.Kind.ExitCode() }
+
+// KindOf returns the kind of the first *Error in err's chain, or KindOther.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindOther
+}
+
+// ErrNoRoute is returned (wrapped in an *Error of KindNoRoute) when a request
+// names a host that no profile's host patterns match.
+var ErrNoRoute = errors.New("no profile serves this host")
+
+func errorf(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
+}

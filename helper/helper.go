@@ -1,0 +1,197 @@
+// Package helper is the token core of camunda-credential-helper: profiles
+// and their config file, where credentials come from (environment, config,
+// keychain), the OAuth 2.0 client-credentials client, and the encrypted
+// token cache with its cross-process lock.
+package helper
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// DefaultTimeout bounds one call, retries and waiting for other invocations
+// included.
+const DefaultTimeout = 30 * time.Second
+
+// Helper hands out tokens. Set its fields before first use.
+type Helper struct {
+	Secrets    keystore.Store // where client secrets live
+	ConfigPath string         // the config file
+	CacheDir   string         // token cache directory; "" disables the cache
+	Profile    string         // the selected profile; "" means DefaultProfile
+	Explicit   bool           // Profile was given on the command line: it wins over host routing
+	Timeout    time.Duration  // 0 means DefaultTimeout
+	// Getenv reads the environment; nil means os.LookupEnv.
+	Getenv func(string) (string, bool)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// HTTPClient overrides the client built for each profile (tests).
+	HTTPClient *http.Client
+
+	mu  sync.Mutex
+	cfg *Config // loaded on first use; nil after a change
+}
+
+// DefaultCacheDir is <os.UserCacheDir()>/camunda-credential-helper.
+func DefaultCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "camunda-credential-helper"), nil
+}
+
+func (h *Helper) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Helper) lookupEnv(k string) (string, bool) {
+	if h.Getenv != nil {
+		return h.Getenv(k)
+	}
+	return os.LookupEnv(k)
+}
+
+func (h *Helper) getenv(k string) string {
+	v, _ := h.lookupEnv(k)
+	return v
+}
+
+func (h *Helper) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := h.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// config loads the config file on first use.
+func (h *Helper) config() (*Config, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cfg == nil {
+		cfg, err := LoadConfig(h.ConfigPath)
+		if err != nil {
+			return nil, err
+		}
+		h.cfg = cfg
+	}
+	return h.cfg, nil
+}
+
+// configChanged makes the next config() read the file again.
+func (h *Helper) configChanged() {
+	h.mu.Lock()
+	h.cfg = nil
+	h.mu.Unlock()
+}
+
+func (h *Helper) cache() cache { return cache{dir: h.CacheDir} }
+
+func (h *Helper) profileName() string {
+	if h.Profile == "" {
+		return DefaultProfile
+	}
+	return h.Profile
+}
+
+// Token returns a token for req: from the cache while it has more than the
+// refresh margin and req.MinTTL left, otherwise from the token endpoint,
+// with one request for any number of concurrent callers.
+func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
+	ctx, cancel := h.withTimeout(ctx)
+	defer cancel()
+	if h.Profile == "" {
+		h.Profile = DefaultProfile
+	}
+	c, err := h.resolve(ctx, req)
+	if err != nil {
+		return Token{}, err
+	}
+	k := newCacheKey(c)
+	cc := h.cache()
+	if !req.ForceRefresh {
+		if e, ok := cc.load(k); ok && e.usable(h.now(), req.MinTTL) {
+			return token(c, e), nil
+		}
+	}
+	unlock, err := cc.lock(ctx, k)
+	if err != nil {
+		return Token{}, err
+	}
+	defer unlock()
+	if req.ForceRefresh {
+		cc.forgetRejection(k)
+	} else {
+		// Another invocation may have fetched while we waited for the lock.
+		if e, ok := cc.load(k); ok && e.usable(h.now(), req.MinTTL) {
+			return token(c, e), nil
+		}
+		if r, ok := cc.rejected(k, h.now()); ok {
+			return Token{}, &Error{Kind: KindRejected, Msg: r.Msg,
+				Hint: "The token endpoint rejected these credentials moments ago, so it was not asked again. Fix the credentials (login), or retry with --force-refresh."}
+		}
+	}
+	e, err := h.fetchEntry(ctx, c, k)
+	if err != nil {
+		return Token{}, err
+	}
+	if !e.usable(h.now(), req.MinTTL) {
+		return Token{}, errorf(KindUsage, "the token endpoint issues tokens valid for %s, less than the requested minimum lifetime %s (plus the refresh margin %s)",
+			e.Expiry.Sub(e.Received).Round(time.Second), req.MinTTL, e.margin())
+	}
+	return token(c, e), nil
+}
+
+// fetchEntry fetches a token, caches it, and remembers a rejection.
+func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, error) {
+	cc := h.cache()
+	tok, err := fetch(ctx, c, h.HTTPClient)
+	if err != nil {
+		if KindOf(err) == KindRejected {
+			cc.rememberRejection(k, err.(*Error).Msg, h.now())
+		}
+		return nil, err
+	}
+	now := h.now()
+	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry, Received: now}
+	if tok.Expiry.IsZero() || !tok.Expiry.After(now) {
+		e.Expiry = now.Add(DefaultLifetime)
+	}
+	cc.forgetRejection(k)
+	_ = cc.store(k, e) // a token that cannot be cached is still good
+	return e, nil
+}
+
+func token(c creds, e *entry) Token {
+	return Token{AccessToken: e.AccessToken, TokenType: "Bearer", Expiry: e.refreshAt(), Profile: c.Profile, Username: c.Username}
+}
+
+// Erase drops the cached tokens of the profile req selects, never its
+// secret. A resource no profile serves is a no-op.
+func (h *Helper) Erase(ctx context.Context, req Request) error {
+	cfg, err := h.config()
+	if err != nil {
+		return err
+	}
+	name, err := h.selectProfile(cfg, req)
+	if KindOf(err) == KindNoRoute {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, ok := cfg.Profiles[name]; !ok && h.getenv(EnvClientID) != "" {
+		name = ""
+	}
+	return h.cache().erase(name)
+}

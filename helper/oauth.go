@@ -1,0 +1,284 @@
+package helper
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// DefaultLifetime is assumed for a token whose response carries no
+// expires_in: short, so that a token of unknown lifetime is never kept long.
+const DefaultLifetime = 5 * time.Minute
+
+// maxAttempts bounds the requests one fetch makes: a persistently failing
+// endpoint is reported within seconds, not at the timeout.
+const maxAttempts = 4
+
+// creds is everything a token request needs, resolved from a profile, the
+// keychain and the environment.
+type creds struct {
+	Profile    string // "" for environment-only credentials
+	ClientID   string
+	Secret     string
+	TokenURL   string
+	Audience   string
+	Scope      string
+	AuthMethod string
+	CAFile     string
+	Username   string
+}
+
+// checkTokenURL refuses URLs the secret must not be sent to: anything but
+// https, except plain http to a loopback host.
+func checkTokenURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return errorf(KindUsage, "invalid token URL %q: want an absolute https:// URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return errorf(KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
+	}
+	return errorf(KindUsage, "invalid token URL %q: want an https:// URL", raw)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// httpClient builds the client for the token endpoint: proxy variables
+// honoured, the system roots plus an optional CA bundle, and no redirects,
+// so the form carrying the secret never travels to another origin.
+func httpClient(caFile string) (*http.Client, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, &Error{Kind: KindUsage, Msg: "cannot read CA file: " + err.Error(), Err: err}
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, errorf(KindUsage, "CA file %s holds no PEM certificate", caFile)
+		}
+		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{
+		Transport: t,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}, nil
+}
+
+// fetch requests a token with the client-credentials grant, retrying
+// network errors, 5xx and 429 (honouring Retry-After) with exponential
+// backoff and jitter, within ctx's deadline. 4xx is never retried.
+func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, error) {
+	if err := checkTokenURL(c.TokenURL); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		var err error
+		if client, err = httpClient(c.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	cfg := clientcredentials.Config{
+		ClientID:     c.ClientID,
+		ClientSecret: c.Secret,
+		TokenURL:     c.TokenURL,
+		AuthStyle:    oauth2.AuthStyleInParams,
+	}
+	if c.AuthMethod == AuthBasic {
+		cfg.AuthStyle = oauth2.AuthStyleInHeader
+	}
+	if c.Scope != "" {
+		cfg.Scopes = strings.Fields(c.Scope)
+	}
+	if c.Audience != "" {
+		cfg.EndpointParams = url.Values{"audience": {c.Audience}}
+	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
+	delay := 200 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		tok, err := cfg.Token(ctx)
+		if err == nil {
+			return tok, checkToken(tok)
+		}
+		e, wait := classify(ctx, c.TokenURL, err)
+		if wait < 0 || attempt == maxAttempts {
+			return nil, e
+		}
+		if wait == 0 {
+			wait = delay + rand.N(delay/2)
+			delay *= 2
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil, e
+		}
+		select {
+		case <-ctx.Done():
+			return nil, e
+		case <-time.After(wait):
+		}
+	}
+}
+
+func checkToken(tok *oauth2.Token) error {
+	if tok.AccessToken == "" {
+		return errorf(KindUnreachable, "token endpoint sent no access_token")
+	}
+	if t := tok.TokenType; t != "" && !strings.EqualFold(t, "bearer") {
+		return errorf(KindUnreachable, "token endpoint issued a token of type %q; only Bearer tokens are supported", t)
+	}
+	return nil
+}
+
+// classify turns a token request error into a user-facing *Error and says
+// whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
+// wait that long (Retry-After).
+func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Duration) {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil {
+		return classifyStatus(re)
+	}
+	if re != nil { // an error field in a 200 response
+		return &Error{Kind: KindRejected, Msg: "token endpoint refused: " + oauthReason(re), Err: err}, -1
+	}
+	host := tokenURL
+	if u, perr := url.Parse(tokenURL); perr == nil {
+		host = u.Host
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("token endpoint %s did not answer in time (see --timeout)", host), Err: ctx.Err()}, -1
+	}
+	var ua x509.UnknownAuthorityError
+	if errors.As(err, &ua) {
+		name := ""
+		if ua.Cert != nil {
+			name = fmt.Sprintf(" %q issued by %q", ua.Cert.Subject.String(), ua.Cert.Issuer.String())
+		}
+		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("TLS: the certificate%s of %s is not signed by a trusted authority", name, host),
+			Hint: "If your token endpoint uses a private CA, pass its PEM bundle with --ca-file.", Err: err}, -1
+	}
+	var he x509.HostnameError
+	var ie x509.CertificateInvalidError
+	var te *tls.CertificateVerificationError
+	if errors.As(err, &he) || errors.As(err, &ie) || errors.As(err, &te) {
+		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("TLS: cannot verify %s: %v", host, unwrapURLError(err)), Err: err}, -1
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint %s: %v", host, unwrapURLError(err)), Err: err}, 0
+	}
+	// x/oauth2's own parse errors ("cannot parse json", missing fields).
+	msg := strings.TrimPrefix(unwrapURLError(err).Error(), "oauth2: ")
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return &Error{Kind: KindUnreachable, Msg: "token endpoint sent an invalid response: " + msg, Err: err}, -1
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func classifyStatus(re *oauth2.RetrieveError) (*Error, time.Duration) {
+	code := re.Response.StatusCode
+	status := fmt.Sprintf("HTTP %d %s", code, http.StatusText(code))
+	switch {
+	case code >= 300 && code < 400:
+		return &Error{Kind: KindUsage, Msg: fmt.Sprintf("token endpoint redirected (%s) to %q; redirects are not followed because the request carries the client secret: configure the final token URL", status, re.Response.Header.Get("Location"))}, -1
+	case code == http.StatusTooManyRequests:
+		e := &Error{Kind: KindUnreachable, Msg: "token endpoint is rate limiting (" + status + ")", Err: re}
+		return e, retryAfter(re.Response.Header.Get("Retry-After"))
+	case code >= 500:
+		return &Error{Kind: KindUnreachable, Msg: "token endpoint failed: " + status + describe(re), Err: re}, 0
+	case code == http.StatusNotFound || code == http.StatusMethodNotAllowed:
+		return &Error{Kind: KindUsage, Msg: "token endpoint answered " + status + ": check the token URL" + describe(re), Err: re}, -1
+	}
+	e := &Error{Kind: KindRejected, Msg: "token endpoint rejected the credentials: " + status + describe(re), Err: re,
+		Hint: "Check the client ID and secret, the audience and scope, and the client auth method (--auth-method post|basic)."}
+	return e, -1
+}
+
+// describe renders the OAuth error fields, never the raw body (which may be
+// an HTML page of any size).
+func describe(re *oauth2.RetrieveError) string {
+	if re.ErrorCode == "" {
+		return ""
+	}
+	return ": " + oauthReason(re)
+}
+
+func oauthReason(re *oauth2.RetrieveError) string {
+	s := clean(re.ErrorCode)
+	if d := clean(re.ErrorDescription); d != "" {
+		s += ": " + d
+	}
+	return s
+}
+
+// clean keeps a server-supplied string printable and short.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return strings.TrimSpace(s)
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date); 0 means
+// back off as usual.
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+		return time.Duration(n)*time.Second + time.Millisecond
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

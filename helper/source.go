@@ -1,0 +1,145 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// The environment variables of Camunda's docs, read on every call. When the
+// client ID and secret are both set they take precedence over the stored
+// profile's, as AWS's variables beat its config files.
+const (
+	EnvClientID     = "CAMUNDA_CONSOLE_CLIENT_ID"
+	EnvClientSecret = "CAMUNDA_CONSOLE_CLIENT_SECRET"
+	EnvOAuthURL     = "CAMUNDA_OAUTH_URL"
+	EnvAudience     = "CAMUNDA_CONSOLE_OAUTH_AUDIENCE"
+)
+
+// selectProfile picks the profile for a request: the request's own, then an
+// explicit --profile, then the profile whose host patterns match the
+// resource, then the default. A resource that no profile matches is an
+// error of KindNoRoute.
+func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
+	switch {
+	case req.Profile != "":
+		return req.Profile, nil
+	case h.Explicit:
+		return h.Profile, nil
+	case req.Resource != "":
+		name, ok, err := route(cfg, req.Resource)
+		if err != nil {
+			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("cannot route %q: %v", req.Resource, err), Err: ErrNoRoute}
+		}
+		if !ok {
+			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", req.Resource), Err: ErrNoRoute}
+		}
+		return name, nil
+	}
+	return h.Profile, nil
+}
+
+// route returns the profile whose host patterns best match resource: an
+// exact host beats a wildcard, a longer wildcard beats a shorter one, and a
+// pattern with a port beats one without. Ties go to the first profile name
+// in sorted order.
+func route(cfg *Config, resource string) (string, bool, error) {
+	host, port, err := HostPort(resource)
+	if err != nil {
+		return "", false, err
+	}
+	best, bestScore := "", -1
+	for _, name := range cfg.Names() {
+		for _, pat := range cfg.Profiles[name].Hosts {
+			if !MatchHost(pat, host, port) {
+				continue
+			}
+			if s := patternScore(pat); s > bestScore {
+				best, bestScore = name, s
+			}
+		}
+	}
+	return best, bestScore >= 0, nil
+}
+
+func patternScore(pat string) int {
+	s := len(pat)
+	if pat[0] != '*' {
+		s += 1 << 16
+	}
+	for i := len(pat) - 1; i >= 0 && pat[i] != ']'; i-- {
+		if pat[i] == ':' {
+			s += 1 << 12
+			break
+		}
+	}
+	return s
+}
+
+// resolve gathers the credentials for a request from the environment, the
+// config file and the keychain (one keychain read at most).
+func (h *Helper) resolve(ctx context.Context, req Request) (creds, error) {
+	cfg, err := h.config()
+	if err != nil {
+		return creds{}, err
+	}
+	name, err := h.selectProfile(cfg, req)
+	if err != nil {
+		return creds{}, err
+	}
+	p, stored := cfg.Profiles[name]
+	if !stored {
+		p = &Profile{}
+	}
+	c := creds{
+		Profile:    name,
+		ClientID:   p.ClientID,
+		TokenURL:   p.TokenURLOrDefault(),
+		Audience:   p.AudienceOrDefault(),
+		Scope:      p.Scope,
+		AuthMethod: p.AuthMethodOrDefault(),
+		CAFile:     p.CAFile,
+		Username:   p.UsernameOrDefault(),
+	}
+	id, secret := h.getenv(EnvClientID), h.getenv(EnvClientSecret)
+	switch {
+	case id != "" && secret != "":
+		c.ClientID, c.Secret, c.Username = id, secret, id
+		if v := h.getenv(EnvOAuthURL); v != "" {
+			c.TokenURL = v
+		}
+		if v, ok := h.lookupEnv(EnvAudience); ok {
+			c.Audience = v
+		}
+		if !stored {
+			c.Profile = ""
+		}
+		return c, nil
+	case id != "" || secret != "":
+		return creds{}, errorf(KindUsage, "%s and %s must be set together", EnvClientID, EnvClientSecret)
+	}
+	if !stored {
+		return creds{}, &Error{Kind: KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
+			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, EnvClientID, EnvClientSecret)}
+	}
+	c.Secret, err = h.Secrets.Get(ctx, name)
+	if err != nil {
+		return creds{}, keychainError(name, err)
+	}
+	return c, nil
+}
+
+// keychainError classifies a keystore error for the user.
+func keychainError(profile string, err error) error {
+	if errors.Is(err, keystore.ErrNotFound) {
+		return &Error{Kind: KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
+			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login", profile)}
+	}
+	var ue *keystore.UnavailableError
+	if errors.As(err, &ue) {
+		return &Error{Kind: KindKeychain, Msg: ue.Error(), Hint: ue.Hint, Err: err}
+	}
+	return &Error{Kind: KindKeychain, Msg: "keychain: " + err.Error(), Err: err}
+}

@@ -1,0 +1,41 @@
+package keystore
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// checkBackend refuses to call go-keyring when there is no session bus:
+// godbus would then run dbus-launch, which leaves a new dbus-daemon and
+// gnome-keyring-daemon behind on every call and fails anyway. When the bus
+// socket exists only at $XDG_RUNTIME_DIR/bus, it points godbus at it.
+func checkBackend() error {
+	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if addr == "" {
+		dir := os.Getenv("XDG_RUNTIME_DIR")
+		if dir == "" {
+			dir = filepath.Join("/run/user", strconv.Itoa(os.Getuid()))
+		}
+		sock := filepath.Join(dir, "bus")
+		if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 {
+			return &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
+		}
+		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+sock)
+		return nil
+	}
+	// A unix:path= address whose socket is gone fails fast in godbus, but
+	// say so plainly.
+	for _, part := range strings.Split(addr, ";") {
+		if p, ok := strings.CutPrefix(part, "unix:path="); ok {
+			if i := strings.IndexByte(p, ','); i >= 0 {
+				p = p[:i]
+			}
+			if _, err := os.Stat(p); err != nil {
+				return &UnavailableError{Reason: "the D-Bus session bus socket " + p + " does not exist", Hint: busHint}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package keystore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// DefaultTimeout bounds every keychain call: go-keyring has no timeouts of
+// its own, and a Secret Service waiting on an unlock prompt never answers.
+const DefaultTimeout = 5 * time.Second
+
+// Keyring is the OS keychain through go-keyring. Its zero value uses Service
+// and DefaultTimeout.
+type Keyring struct {
+	Service string        // "" means Service
+	Timeout time.Duration // 0 means DefaultTimeout
+}
+
+var _ Store = Keyring{}
+
+func (k Keyring) service() string {
+	if k.Service == "" {
+		return Service
+	}
+	return k.Service
+}
+
+// Get implements Store.
+func (k Keyring) Get(ctx context.Context, profile string) (string, error) {
+	var v string
+	err := k.do(ctx, func() (err error) {
+		v, err = keyring.Get(k.service(), profile)
+		return err
+	})
+	return v, err
+}
+
+// Set implements Store.
+func (k Keyring) Set(ctx context.Context, profile, secret string) error {
+	return k.do(ctx, func() error { return keyring.Set(k.service(), profile, secret) })
+}
+
+// Delete implements Store.
+func (k Keyring) Delete(ctx context.Context, profile string) error {
+	err := k.do(ctx, func() error { return keyring.Delete(k.service(), profile) })
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// do runs one go-keyring call under a deadline. The call itself cannot be
+// cancelled; on timeout it is abandoned, which is fine in a short-lived
+// process.
+func (k Keyring) do(ctx context.Context, f func() error) error {
+	if err := checkBackend(); err != nil {
+		return err
+	}
+	d := k.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return translate(err)
+	case <-ctx.Done():
+		return &UnavailableError{
+			Reason: "the keychain did not answer in time",
+			Hint:   unlockHint,
+			Err:    ctx.Err(),
+		}
+	}
+}
+
+// translate maps go-keyring's and the platform's errors to ours, each with a
+// distinct, actionable message.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return &UnavailableError{Reason: "the secret is too large for this keychain", Err: err}
+	case errors.Is(err, keyring.ErrUnsupportedPlatform):
+		return &UnavailableError{Reason: "this platform has no supported keychain", Hint: envHint, Err: err}
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "failed to unlock"):
+		return &UnavailableError{Reason: "the keyring is locked (or has no login collection)", Hint: unlockHint}
+	case strings.Contains(msg, "org.freedesktop.secrets was not provided"),
+		strings.Contains(msg, "ServiceUnknown"):
+		return &UnavailableError{Reason: "no Secret Service is running on the session bus", Hint: startHint}
+	case strings.Contains(msg, "dial"), strings.Contains(msg, "connection refused"),
+		strings.Contains(msg, "no such file"), strings.Contains(msg, "dbus-launch"):
+		return &UnavailableError{Reason: "cannot connect to the D-Bus session bus", Hint: busHint, Err: err}
+	}
+	return &UnavailableError{Reason: "the keychain failed", Err: err}
+}
+
+const (
+	envHint    = "Use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET instead (see the README)."
+	unlockHint = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	startHint  = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	busHint    = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+)

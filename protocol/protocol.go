@@ -1,0 +1,50 @@
+// Package protocol translates between the wire protocols of the tools that
+// shell out for credentials (git, docker, kubectl, Bazel, Terraform, and this
+// helper's own JSON protocol) and the token core in package helper.
+//
+// Each protocol lives in its own file as one function over a Core and the
+// streams it is handed; no adapter touches the process, the network or the
+// keychain by itself. Each returns the exit status its caller expects.
+package protocol
+
+import (
+	"context"
+	"io"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+)
+
+// Core is what the adapters need from the token core.
+type Core interface {
+	// Token returns a valid token for the request. When no profile serves
+	// req.Resource the error is an *helper.Error of kind helper.KindNoRoute.
+	Token(ctx context.Context, req helper.Request) (helper.Token, error)
+	// Erase drops the cached token for the request's profile (never the
+	// secret). Erasing for a resource no profile serves is a no-op.
+	Erase(ctx context.Context, req helper.Request) error
+}
+
+// Registry is what the docker adapter needs beyond Core: docker login stores
+// credentials, docker logout erases them, and docker build lists them.
+type Registry interface {
+	Core
+	// Store verifies clientID and secret against the token endpoint and saves
+	// them for the profile that serves host (or a profile named after host).
+	Store(ctx context.Context, host, clientID, secret string) error
+	// Forget deletes the stored secret and cached token of the profile that
+	// serves host. Forgetting an unserved host is not an error.
+	Forget(ctx context.Context, host string) error
+	// Hosts maps each host pattern of every profile to its username.
+	Hosts(ctx context.Context) (map[string]string, error)
+}
+
+// Stdio are the streams an adapter may use.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// MaxInput caps what any adapter reads from stdin: requests are a few hundred
+// bytes, and a caller that sends more is broken or hostile.
+const MaxInput = 64 << 10
