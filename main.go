@@ -40,6 +40,9 @@ type cli struct {
 	Logout   logoutCmd   `cmd:"" help:"Delete the profile's client secret and cached tokens."`
 	Profiles profilesCmd `cmd:"" help:"List profiles and whether each has a secret stored."`
 	Demo     demoCmd     `cmd:"" help:"Walk through login, token and logout against a token endpoint built into this process."`
+	Check    checkCmd    `cmd:"" help:"Call a Camunda API with the profile's token and show the answer."`
+	Exec     execCmd     `cmd:"" help:"Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN)."`
+	Doctor   doctorCmd   `cmd:"" help:"Check the keychain, config, token endpoint, clock and cache, and say how to fix problems."`
 	Setup    setupCmd    `cmd:"" help:"Print the configuration snippet that wires a tool to this helper."`
 
 	Git       gitCmd       `cmd:"" group:"Protocols" help:"git credential helper protocol (get|store|erase)."`

@@ -24,7 +24,7 @@ func ParseEnvFile(r io.Reader) (map[string]string, error) {
 			line = strings.TrimSpace(rest)
 		}
 		key, val, ok := strings.Cut(line, "=")
-		if !ok || !validEnvName(key) {
+		if !ok || !ValidEnvName(key) {
 			return nil, fmt.Errorf("line %d: expected KEY=value", n)
 		}
 		v, err := unquote(val)
@@ -39,7 +39,8 @@ func ParseEnvFile(r io.Reader) (map[string]string, error) {
 	return vars, nil
 }
 
-func validEnvName(k string) bool {
+// ValidEnvName reports whether k is a portable environment variable name.
+func ValidEnvName(k string) bool {
 	if k == "" {
 		return false
 	}

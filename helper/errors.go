@@ -18,6 +18,7 @@ const (
 	KindUnreachable             // network failure, timeout, 5xx, TLS problem
 	KindKeychain                // the OS keychain is unavailable, locked or timed out
 	KindNoRoute                 // no profile serves the requested host
+	KindForbidden               // an API accepted the token but denied the call (403)
 )
 
 // Code is the stable, machine-readable name of a kind, used by the JSON
@@ -36,6 +37,8 @@ func (k Kind) Code() string {
 		return "keychain_unavailable"
 	case KindNoRoute:
 		return "no_profile_for_host"
+	case KindForbidden:
+		return "forbidden"
 	}
 	return "internal_error"
 }
@@ -55,6 +58,8 @@ func (k Kind) ExitCode() int {
 		return 6
 	case KindNoRoute:
 		return 7
+	case KindForbidden:
+		return 8
 	}
 	return 1
 }

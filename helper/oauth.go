@@ -194,6 +194,10 @@ func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Dur
 	if errors.As(err, &he) || errors.As(err, &ie) || errors.As(err, &te) {
 		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("TLS: cannot verify %s: %v", host, unwrapURLError(err)), Err: err}, -1
 	}
+	var de *net.DNSError
+	if errors.As(err, &de) && de.IsNotFound {
+		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint: no such host %s", de.Name), Err: err}, -1
+	}
 	var ne net.Error
 	var oe *net.OpError
 	if errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) ||

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+)
+
+type execCmd struct {
+	EnvVar  string        `help:"Environment variable that carries the token." default:"CAMUNDA_OAUTH_TOKEN" placeholder:"NAME"`
+	MinTTL  time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
+	Command []string      `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
+}
+
+// Run starts the command with a fresh token in its environment, passes the
+// standard streams through, forwards signals, and returns its exit status.
+func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+	args := cmd.Command
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
+	}
+	if !helper.ValidEnvName(cmd.EnvVar) {
+		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
+	}
+	tok, err := h.Token(ctx, helper.Request{MinTTL: cmd.MinTTL})
+	if err != nil {
+		return err
+	}
+	c := exec.Command(args[0], args[1:]...)
+	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
+	c.Env = append(withoutVar(os.Environ(), cmd.EnvVar), cmd.EnvVar+"="+tok.AccessToken)
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := c.Start(); err != nil {
+		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: " + err.Error()}
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				c.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = c.Wait()
+	close(done)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitCode(childStatus(ee))
+	}
+	return err
+}
+
+func withoutVar(environ []string, name string) []string {
+	out := environ[:0:0]
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

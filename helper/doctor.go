@@ -1,0 +1,244 @@
+package helper
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// Finding is one result of Doctor.
+type Finding struct {
+	OK     bool
+	Warn   bool // OK but worth a look
+	Topic  string
+	Detail string
+	Fix    string // the command or step that fixes it, when not OK
+}
+
+// Doctor checks and explains the keychain, the config file, the selected
+// profile, its token endpoint (reachability, TLS, proxy), clock skew
+// against the token's issue time, and the cache. Nothing it reports holds
+// a secret or a token.
+func (h *Helper) Doctor(ctx context.Context) []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	name := h.profileName()
+	self := "camunda-credential-helper --profile " + name
+
+	// Keychain.
+	backend := map[string]string{"darwin": "macOS Keychain (via /usr/bin/security)", "windows": "Windows Credential Manager"}[runtime.GOOS]
+	if backend == "" {
+		backend = "Secret Service over the D-Bus session bus (gnome-keyring, KeePassXC, KWallet)"
+	}
+	_, err := h.Secrets.Get(ctx, "doctor-probe")
+	var ue *keystore.UnavailableError
+	switch {
+	case err == nil || errors.Is(err, keystore.ErrNotFound):
+		add(Finding{OK: true, Topic: "keychain", Detail: backend + ": reachable and unlocked"})
+	case errors.As(err, &ue):
+		add(Finding{Topic: "keychain", Detail: backend + ": " + ue.Reason, Fix: ue.Hint})
+	default:
+		add(Finding{Topic: "keychain", Detail: backend + ": " + err.Error()})
+	}
+
+	// Environment.
+	envID, envSecret := h.getenv(EnvClientID), h.getenv(EnvClientSecret)
+	if envID != "" || envSecret != "" {
+		f := Finding{OK: envID != "" && envSecret != "", Warn: true, Topic: "environment",
+			Detail: fmt.Sprintf("%s=%s and %s=%s override the stored profile", EnvClientID, envID, EnvClientSecret, mask(envSecret))}
+		if !f.OK {
+			f.Fix = "Set both variables, or unset both."
+		}
+		add(f)
+	}
+
+	// Config file.
+	cfg, err := h.config()
+	switch fi, serr := os.Stat(h.ConfigPath); {
+	case err != nil:
+		add(Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath})
+		return out
+	case serr != nil:
+		add(Finding{OK: true, Warn: true, Topic: "config", Detail: h.ConfigPath + " does not exist yet (no profiles)"})
+	case fi.Mode().Perm()&0o077 != 0:
+		add(Finding{Topic: "config", Detail: fmt.Sprintf("%s is readable by others (mode %v)", h.ConfigPath, fi.Mode().Perm()), Fix: "chmod 600 " + h.ConfigPath})
+	default:
+		add(Finding{OK: true, Topic: "config", Detail: fmt.Sprintf("%s: %d profile(s): %s", h.ConfigPath, len(cfg.Profiles), strings.Join(cfg.Names(), ", "))})
+	}
+
+	// Profile and secret.
+	c, err := h.resolve(ctx, Request{})
+	if err != nil {
+		var e *Error
+		errors.As(err, &e)
+		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint})
+		return out
+	}
+	src := "secret in the keychain"
+	if envID != "" && envSecret != "" {
+		src = "secret from the environment"
+	}
+	aud := c.Audience
+	if aud == "" {
+		aud = "(none)"
+	}
+	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, c.TokenURL, aud, c.AuthMethod)})
+
+	// Token endpoint: proxy, reachability and TLS.
+	add(h.probeEndpoint(ctx, c, self))
+
+	// Token, clock skew and cache.
+	tok, err := h.Token(ctx, Request{})
+	if err != nil {
+		var e *Error
+		errors.As(err, &e)
+		fix := e.Hint
+		if fix == "" {
+			fix = "Check the settings above, then: " + self + " token --force-refresh"
+		}
+		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix})
+	} else {
+		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
+		if e, ok := h.cache().load(newCacheKey(c)); ok {
+			if f, ok := skewFinding(e, c.Audience); ok {
+				add(f)
+			}
+		}
+	}
+	add(h.cacheFinding(c))
+	return out
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return fmt.Sprintf("(set, %d characters)", len(s))
+}
+
+func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Finding {
+	f := Finding{Topic: "token endpoint"}
+	if err := checkTokenURL(c.TokenURL); err != nil {
+		f.Detail, f.Fix = err.Error(), self+" login --oauth-url https://..."
+		return f
+	}
+	u, _ := url.Parse(c.TokenURL)
+	req, _ := http.NewRequest(http.MethodPost, c.TokenURL, nil)
+	via := "direct"
+	if p, err := http.ProxyFromEnvironment(req); err == nil && p != nil {
+		via = "via proxy " + p.Redacted()
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"https": "443", "http": "80"}[u.Scheme])
+	}
+	if via != "direct" || u.Scheme != "https" {
+		f.OK = true
+		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", c.TokenURL, via)
+		return f
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	client, err := httpClient(c.CAFile)
+	if err != nil {
+		f.Detail = err.Error()
+		return f
+	}
+	cfg := &tls.Config{ServerName: u.Hostname()}
+	if t, ok := client.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+		cfg.RootCAs = t.TLSClientConfig.RootCAs
+	}
+	start := time.Now()
+	conn, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", host)
+	if err != nil {
+		e, _ := classify(ctx, c.TokenURL, err)
+		f.Detail = e.Msg
+		f.Fix = e.Hint
+		if f.Fix == "" {
+			f.Fix = "Check the token URL, DNS, firewall and proxy settings (HTTPS_PROXY, NO_PROXY)."
+		}
+		return f
+	}
+	defer conn.Close()
+	st := conn.(*tls.Conn).ConnectionState()
+	leaf := st.PeerCertificates[0]
+	ca := "system roots"
+	if c.CAFile != "" {
+		ca = "system roots + " + c.CAFile
+	}
+	f.OK = true
+	f.Detail = fmt.Sprintf("%s reachable %s in %s; TLS certificate %q issued by %q, valid until %s, verified against %s",
+		host, via, time.Since(start).Round(time.Millisecond), leaf.Subject.CommonName, leaf.Issuer.CommonName, leaf.NotAfter.Format("2006-01-02"), ca)
+	return f
+}
+
+// skewFinding compares the token's issue time (a JWT's iat claim) with the
+// local time at which it was received, and its audience with the one asked
+// for.
+func skewFinding(e *entry, audience string) (Finding, bool) {
+	parts := strings.Split(e.AccessToken, ".")
+	if len(parts) != 3 {
+		return Finding{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return Finding{}, false
+	}
+	var claims struct {
+		IAT float64 `json:"iat"`
+		Aud any     `json:"aud"`
+	}
+	if json.Unmarshal(b, &claims) != nil || claims.IAT == 0 {
+		return Finding{}, false
+	}
+	skew := e.Received.Sub(time.Unix(int64(claims.IAT), 0)).Round(time.Second)
+	f := Finding{OK: true, Topic: "clock", Detail: fmt.Sprintf("local clock is %s ahead of the token issuer's (received vs iat)", skew)}
+	if skew < 0 {
+		f.Detail = fmt.Sprintf("local clock is %s behind the token issuer's (received vs iat)", -skew)
+	}
+	if skew > 2*time.Minute || skew < -2*time.Minute {
+		f.OK = false
+		f.Fix = "Synchronise the system clock (e.g. timedatectl set-ntp true); a skewed clock makes tokens look expired or not yet valid."
+	}
+	return f, true
+}
+
+func (h *Helper) cacheFinding(c creds) Finding {
+	f := Finding{OK: true, Topic: "cache"}
+	if h.CacheDir == "" {
+		f.Detail = "disabled"
+		return f
+	}
+	fi, err := os.Stat(h.CacheDir)
+	if err != nil {
+		f.Detail = h.CacheDir + " does not exist yet"
+		return f
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		f.OK, f.Fix = false, "chmod 700 "+h.CacheDir
+	}
+	des, _ := os.ReadDir(h.CacheDir)
+	n := 0
+	for _, de := range des {
+		if strings.HasSuffix(de.Name(), ".tok") {
+			n++
+		}
+	}
+	f.Detail = fmt.Sprintf("%s: %d encrypted token(s), mode %v", h.CacheDir, n, fi.Mode().Perm())
+	if e, ok := h.cache().load(newCacheKey(c)); ok {
+		f.Detail += fmt.Sprintf("; this profile's token expires %s, refreshed from %s", e.Expiry.UTC().Format(time.RFC3339), e.refreshAt().UTC().Format(time.RFC3339))
+	}
+	return f
+}
