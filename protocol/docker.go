@@ -1,0 +1,205 @@
+package protocol
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+)
+
+// The docker credential helper protocol (docker-credential-helpers), spoken as
+// docker-credential-camunda. All output, errors included, goes to stdout;
+// failures exit 1.
+//
+//	get      stdin: the server URL, usually without a newline ("h", "h:5000",
+//	         "https://h/v2/", "h/repo"). Answers
+//	         {"ServerURL":"<as received>","Username":"...","Secret":"<token>"}.
+//	         A host no profile serves gets exactly
+//	         "credentials not found in native keychain", which docker treats
+//	         as "no credentials" rather than as an error.
+//	store    stdin: {"ServerURL","Username","Secret"} from docker login, with
+//	         the client ID as username and the client secret as password.
+//	         The pair is verified and saved for the server's host. Identity
+//	         tokens (Username "<token>") are refused.
+//	erase    stdin: the server URL (docker logout). Forgets the secret.
+//	list     stdin ignored. Answers {"<host>":"<username>",...} for the exact
+//	         host patterns of all profiles; wildcard patterns are left out
+//	         because docker calls get with each key. If listing fails, list
+//	         still answers {} (with a warning on stderr) and exits 0, because
+//	         a failing list breaks docker build even for unrelated registries.
+//	version  prints "docker-credential-camunda (<module>) <Version>".
+
+// Version is the helper's version, printed by the docker "version" action.
+// main sets it.
+var Version = "v0.0.0+unknown"
+
+// The docker protocol's fixed strings.
+const (
+	dockerName      = "docker-credential-camunda"
+	dockerPackage   = "github.com/camunda-community-hub/camunda-credential-helper"
+	dockerNotFound  = "credentials not found in native keychain"
+	dockerNoURL     = "no credentials server URL"
+	dockerNoUser    = "no credentials username"
+	dockerUsage     = "Usage: " + dockerName + " <store|get|erase|list|version>"
+	dockerTokenUser = "<token>"
+)
+
+// dockerCredentials is the JSON of get and store, with docker's key casing.
+type dockerCredentials struct {
+	ServerURL string
+	Username  string
+	Secret    string
+}
+
+// Docker answers one docker credential helper request (see above).
+func Docker(ctx context.Context, r Registry, action string, s Stdio) int {
+	var msg string
+	switch action {
+	case "get":
+		return dockerGet(ctx, r, s)
+	case "store":
+		msg = dockerStore(ctx, r, s)
+	case "erase":
+		msg = dockerErase(ctx, r, s)
+	case "list":
+		return dockerList(ctx, r, s)
+	case "version", "--version", "-v":
+		fmt.Fprintf(s.Out, "%s (%s) %s\n", dockerName, dockerPackage, Version)
+		return 0
+	case "--help", "-h":
+		fmt.Fprintln(s.Out, dockerUsage)
+		return 0
+	case "":
+		msg = dockerUsage
+	default:
+		msg = fmt.Sprintf("%s: unknown action: %s", dockerName, oneLine(action))
+	}
+	if msg == "" {
+		return 0
+	}
+	fmt.Fprintln(s.Out, msg)
+	return 1
+}
+
+func dockerGet(ctx context.Context, r Registry, s Stdio) int {
+	b, err := readInput(s.In)
+	if err != nil {
+		return dockerFail(s, progName+": "+err.Error())
+	}
+	serverURL := strings.TrimSpace(string(b))
+	if serverURL == "" {
+		return dockerFail(s, dockerNoURL)
+	}
+	tok, err := token(ctx, r, helper.Request{Resource: serverURL})
+	if isNoRoute(err) {
+		return dockerFail(s, dockerNotFound)
+	}
+	if err != nil {
+		return dockerFail(s, progName+": "+oneLine(err.Error()))
+	}
+	if writeJSON(s.Out, dockerCredentials{serverURL, tok.Username, tok.AccessToken}) != nil {
+		return 1
+	}
+	return 0
+}
+
+func dockerFail(s Stdio, msg string) int {
+	fmt.Fprintln(s.Out, msg)
+	return 1
+}
+
+// dockerStore returns the failure message, or "".
+func dockerStore(ctx context.Context, r Registry, s Stdio) string {
+	b, err := readInput(s.In)
+	if err != nil {
+		return progName + ": " + err.Error()
+	}
+	var c dockerCredentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		return progName + ": invalid credentials JSON: " + oneLine(err.Error())
+	}
+	switch {
+	case c.ServerURL == "":
+		return dockerNoURL
+	case c.Username == "":
+		return dockerNoUser
+	case c.Username == dockerTokenUser:
+		return progName + ": identity tokens are not supported: log in with the client ID as username and the client secret as password"
+	case c.Secret == "":
+		return progName + ": empty client secret: log in with the client secret as password"
+	}
+	host, err := hostKey(c.ServerURL)
+	if err != nil {
+		return progName + ": " + oneLine(err.Error())
+	}
+	if err := r.Store(ctx, host, c.Username, c.Secret); err != nil {
+		return progName + ": " + oneLine(redact(err.Error(), c.Secret))
+	}
+	return ""
+}
+
+// dockerErase returns the failure message, or "".
+func dockerErase(ctx context.Context, r Registry, s Stdio) string {
+	b, err := readInput(s.In)
+	if err != nil {
+		return progName + ": " + err.Error()
+	}
+	serverURL := strings.TrimSpace(string(b))
+	if serverURL == "" {
+		return dockerNoURL
+	}
+	host, err := hostKey(serverURL)
+	if err != nil {
+		return progName + ": " + oneLine(err.Error())
+	}
+	if err := r.Forget(ctx, host); err != nil && !isNoRoute(err) {
+		return progName + ": " + oneLine(err.Error())
+	}
+	return ""
+}
+
+func dockerList(ctx context.Context, r Registry, s Stdio) int {
+	drain(s.In)
+	hosts, err := r.Hosts(ctx)
+	if err != nil {
+		printError(s.Err, fmt.Errorf("list: %w", err))
+		hosts = nil
+	}
+	out := map[string]string{}
+	for pattern, user := range hosts {
+		if !strings.HasPrefix(pattern, "*") {
+			out[pattern] = user
+		}
+	}
+	if writeJSON(s.Out, out) != nil {
+		return 1
+	}
+	return 0
+}
+
+// redact removes secret from msg, also in its Go-quoted form. The core never
+// puts a secret in an error; this is a second line of defence.
+func redact(msg, secret string) string {
+	quoted := strconv.Quote(secret)
+	msg = strings.ReplaceAll(msg, quoted[1:len(quoted)-1], "[redacted]")
+	return strings.ReplaceAll(msg, secret, "[redacted]")
+}
+
+// hostKey reduces a server URL to "host" or "host:port" (IPv6 in brackets).
+func hostKey(serverURL string) (string, error) {
+	host, port, err := helper.HostPort(serverURL)
+	if err != nil {
+		return "", err
+	}
+	if port != "" {
+		return net.JoinHostPort(host, port), nil
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]", nil
+	}
+	return host, nil
+}

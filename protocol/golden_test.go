@@ -1,0 +1,184 @@
+package protocol
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/protocol")
+
+// A golden exchange is a txtar-like file under testdata/protocol/<proto>/:
+//
+//	# what the case checks
+//	args: get example.com      (action, then arguments)
+//	env: NAME=VALUE            (repeatable)
+//	fail: keychain             (every fake call fails with fakeError(kind))
+//	hosts-fail: keychain       (Hosts fails)
+//	store-fail: rejected       (Store fails; "secret": with an error quoting the secret)
+//	default: <pattern>         (the default profile answers as that route)
+//	stdin: nonl|crlf           (drop the final newline | send CRLF line ends)
+//	exit: 0
+//	-- stdin --
+//	-- stdout --
+//	-- stderr --
+//	-- calls --                (the fake's call log)
+//
+// Missing output sections mean empty output. -update rewrites exit and the
+// output sections from what the adapter did.
+type exchange struct {
+	header   []string // comment and key lines, without "exit:"
+	args     []string
+	env      map[string]string
+	stdinMod string
+	exit     int
+	sections map[string]string
+	order    []string // section names in file order
+}
+
+func parseExchange(t *testing.T, data string) *exchange {
+	t.Helper()
+	x := &exchange{env: map[string]string{}, sections: map[string]string{}}
+	name := ""
+	for _, line := range strings.SplitAfter(data, "\n") {
+		if n, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "-- "); ok && strings.HasSuffix(n, " --") {
+			name = strings.TrimSuffix(n, " --")
+			x.order = append(x.order, name)
+			x.sections[name] = ""
+			continue
+		}
+		if name != "" {
+			x.sections[name] += line
+			continue
+		}
+		line = strings.TrimSuffix(line, "\n")
+		key, val, _ := strings.Cut(line, ":")
+		val = strings.TrimSpace(val)
+		switch key {
+		case "args":
+			x.args = strings.Fields(val)
+		case "env":
+			k, v, _ := strings.Cut(val, "=")
+			x.env[k] = v
+		case "stdin":
+			x.stdinMod = val
+		case "exit":
+			x.exit, _ = strconv.Atoi(val)
+			continue
+		}
+		if line != "" {
+			x.header = append(x.header, line)
+		}
+	}
+	return x
+}
+
+func (x *exchange) stdin() string {
+	s := x.sections["stdin"]
+	switch x.stdinMod {
+	case "nonl":
+		s = strings.TrimSuffix(s, "\n")
+	case "crlf":
+		s = strings.ReplaceAll(s, "\n", "\r\n")
+	}
+	return s
+}
+
+func (x *exchange) format(exit int, out map[string]string) []byte {
+	var b bytes.Buffer
+	for _, h := range x.header {
+		b.WriteString(h + "\n")
+	}
+	b.WriteString("exit: " + strconv.Itoa(exit) + "\n")
+	if _, ok := x.sections["stdin"]; ok {
+		b.WriteString("-- stdin --\n" + x.sections["stdin"])
+	}
+	for _, name := range []string{"stdout", "stderr", "calls"} {
+		if out[name] != "" {
+			b.WriteString("-- " + name + " --\n" + out[name])
+		}
+	}
+	return b.Bytes()
+}
+
+// invoker runs one adapter against the fake.
+type invoker func(ctx context.Context, f *fakeCore, x *exchange, s Stdio) int
+
+// runGolden runs every exchange of a protocol. quietFailure says that the
+// protocol writes nothing on stdout when it fails.
+func runGolden(t *testing.T, proto string, quietFailure bool, run invoker) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "protocol", proto, "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden exchanges for %s: %v", proto, err)
+	}
+	defer func(old func() time.Time) { now = old }(now)
+	now = func() time.Time { return testNow }
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := parseExchange(t, string(data))
+			f := newFake()
+			for _, h := range x.header {
+				k, v, _ := strings.Cut(h, ":")
+				switch v = strings.TrimSpace(v); k {
+				case "fail":
+					f.err = fakeError(v)
+				case "hosts-fail":
+					f.hostsErr = fakeError(v)
+				case "store-fail":
+					f.storeErr, f.echo = fakeError(v), v == "secret"
+				case "default":
+					f.profiles[""] = f.routes[v]
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), f, x, Stdio{In: strings.NewReader(x.stdin()), Out: &stdout, Err: &stderr})
+			got := map[string]string{"stdout": stdout.String(), "stderr": stderr.String(), "calls": ""}
+			for _, c := range f.calls {
+				got["calls"] += c + "\n"
+			}
+			for _, tok := range fixtureTokens {
+				if strings.Contains(got["stderr"], tok) {
+					t.Errorf("%s: stderr = %q; contains token %q", proto, got["stderr"], tok)
+				}
+				if code != 0 && strings.Contains(got["stdout"], tok) {
+					t.Errorf("%s: exit %d but stdout = %q contains token %q", proto, code, got["stdout"], tok)
+				}
+			}
+			if code != 0 && quietFailure && got["stdout"] != "" {
+				t.Errorf("%s: exit %d but stdout = %q; want empty", proto, code, got["stdout"])
+			}
+			if *update {
+				if err := os.WriteFile(file, x.format(code, got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, name := range []string{"stdout", "stderr", "calls"} {
+				if got[name] != x.sections[name] {
+					t.Errorf("%s %v %s = %q; want %q", proto, x.args, name, got[name], x.sections[name])
+				}
+			}
+			if code != x.exit {
+				t.Errorf("%s %v exit = %d; want %d", proto, x.args, code, x.exit)
+			}
+		})
+	}
+}
+
+// action returns the first argument, or "".
+func (x *exchange) action() string {
+	if len(x.args) == 0 {
+		return ""
+	}
+	return x.args[0]
+}

@@ -1,0 +1,102 @@
+package protocol
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSetupGolden(t *testing.T) {
+	std := SetupParams{
+		Exe:     "/usr/local/bin/camunda-credential-helper",
+		Profile: "prod",
+		Hosts:   []string{"git.example.com", "*.example.io", "registry.example.com:5000"},
+		ShimDir: "/home/me/.local/bin",
+	}
+	odd := SetupParams{
+		Exe:     "/opt/my tools/it's/camunda-credential-helper",
+		Hosts:   []string{"docker.io", "*.example.io:443", "[::1]:8443"},
+		ShimDir: `C:\Users\me\bin\`,
+	}
+	tests := []struct {
+		name, tool string
+		p          SetupParams
+	}{
+		{"git", "git", std},
+		{"docker", "docker", std},
+		{"kubectl", "kubectl", std},
+		{"bazel", "bazel", std},
+		{"terraform", "terraform", std},
+		{"git-quoting", "git", odd},
+		{"docker-hub", "docker", odd},
+		{"kubectl-no-profile", "kubectl", odd},
+		{"bazel-ports", "bazel", odd},
+		{"terraform-windows", "terraform", odd},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Setup(&b, tt.tool, tt.p); err != nil {
+				t.Fatalf("Setup(%q) = %v", tt.tool, err)
+			}
+			file := filepath.Join("..", "testdata", "protocol", "setup", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("Setup(%q) =\n%s\nwant\n%s", tt.tool, b.String(), want)
+			}
+		})
+	}
+}
+
+func TestSetupErrors(t *testing.T) {
+	ok := SetupParams{Exe: "/bin/x", Hosts: []string{"h.example.com"}, ShimDir: "/bin"}
+	tests := []struct {
+		tool string
+		p    SetupParams
+		want string
+	}{
+		{"vault", ok, "unknown tool"},
+		{"git", SetupParams{Hosts: ok.Hosts}, "executable path is required"},
+		{"git", SetupParams{Exe: "/bin/x"}, "host pattern is required"},
+		{"docker", SetupParams{}, "host pattern is required"},
+		{"kubectl", SetupParams{}, "executable path is required"},
+		{"bazel", SetupParams{Hosts: ok.Hosts}, "shim directory is required"},
+		{"terraform", SetupParams{}, "shim directory is required"},
+		{"git", SetupParams{Exe: "/bin/x", Hosts: []string{"https://h.example.com"}}, "has a scheme"},
+		{"bazel", SetupParams{ShimDir: "/bin", Hosts: []string{"a.*.example.com"}}, "not allowed"},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		err := Setup(&b, tt.tool, tt.p)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || b.Len() != 0 {
+			t.Errorf("Setup(%q, %+v) = %v, wrote %q; want an error containing %q and no output", tt.tool, tt.p, err, b.String(), tt.want)
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/usr/bin/x", "/usr/bin/x"},
+		{"", "''"},
+		{"a b", "'a b'"},
+		{"it's", `'it'\''s'`},
+		{"credential.https://*.example.io.helper", "'credential.https://*.example.io.helper'"},
+		{"$HOME", "'$HOME'"},
+	}
+	for _, tt := range tests {
+		if got := shellQuote(tt.in); got != tt.want {
+			t.Errorf("shellQuote(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
