@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"unicode"
 
@@ -84,6 +85,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 	if err := h.Secrets.Set(ctx, name, lp.Secret); err != nil {
 		return Token{}, keychainError(name, err)
 	}
+	h.cache().forgetRejection(newCacheKey(c)) // a new login is worth asking again, verified or not
 	err = UpdateConfig(ctx, h.ConfigPath, func(cfg *Config) error {
 		cfg.Profiles[name] = &p
 		return nil
@@ -220,7 +222,7 @@ func (h *Helper) profileForHost(resource string) (string, []string, error) {
 		return "", nil, &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
 	}
 	if port != "" {
-		host += ":" + port
+		host = net.JoinHostPort(host, port)
 	}
 	return host, []string{host}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -117,7 +118,7 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	d := toml.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&c); err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: %v", path, err), Err: err}
+		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: %s", path, tomlError(err)), Err: err}
 	}
 	if c.Profiles == nil {
 		c.Profiles = map[string]*Profile{}
@@ -132,6 +133,27 @@ func parseConfig(path string, b []byte) (*Config, error) {
 		}
 	}
 	return &c, nil
+}
+
+// tomlError names the offending keys and lines, which go-toml's messages
+// for unknown keys leave out.
+func tomlError(err error) string {
+	var sme *toml.StrictMissingError
+	if errors.As(err, &sme) {
+		keys := make([]string, len(sme.Errors))
+		for i := range sme.Errors {
+			row, _ := sme.Errors[i].Position()
+			keys[i] = fmt.Sprintf("%q (line %d)", strings.Join(sme.Errors[i].Key(), "."), row)
+		}
+		return "unknown key " + strings.Join(keys, ", ")
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		if row, _ := de.Position(); row > 0 {
+			return fmt.Sprintf("line %d: %v", row, err)
+		}
+	}
+	return err.Error()
 }
 
 func validateProfile(p *Profile) error {

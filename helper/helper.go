@@ -110,9 +110,6 @@ func (h *Helper) profileName() string {
 func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
-	if h.Profile == "" {
-		h.Profile = DefaultProfile
-	}
 	c, err := h.resolve(ctx, req)
 	if err != nil {
 		return Token{}, err
@@ -162,9 +159,13 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 		}
 		return nil, err
 	}
+	// x/oauth2 turns expires_in into an Expiry on the real clock: carry the
+	// lifetime (whole seconds on the wire) over to the helper's clock.
 	now := h.now()
-	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry, Received: now}
-	if tok.Expiry.IsZero() || !tok.Expiry.After(now) {
+	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Received: now}
+	if life := time.Until(tok.Expiry).Round(time.Second); !tok.Expiry.IsZero() && life > 0 {
+		e.Expiry = now.Add(life)
+	} else {
 		e.Expiry = now.Add(DefaultLifetime)
 	}
 	cc.forgetRejection(k)

@@ -89,13 +89,10 @@ func httpClient(caFile string) (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{
-		Transport: t,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}, nil
+	return &http.Client{Transport: t, CheckRedirect: noRedirect}, nil
 }
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // fetch requests a token with the client-credentials grant, retrying
 // network errors, 5xx and 429 (honouring Retry-After) with exponential
@@ -109,6 +106,12 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if client, err = httpClient(c.CAFile); err != nil {
 			return nil, err
 		}
+	} else {
+		// A client passed in follows redirects by default, and on a 307
+		// or 308 would resend the form with the secret to another origin.
+		cl := *client
+		cl.CheckRedirect = noRedirect
+		client = &cl
 	}
 	cfg := clientcredentials.Config{
 		ClientID:     c.ClientID,

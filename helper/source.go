@@ -27,7 +27,7 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 	case req.Profile != "":
 		return req.Profile, nil
 	case h.Explicit:
-		return h.Profile, nil
+		return h.profileName(), nil
 	case req.Resource != "":
 		name, ok, err := route(cfg, req.Resource)
 		if err != nil {
@@ -38,7 +38,7 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 		}
 		return name, nil
 	}
-	return h.Profile, nil
+	return h.profileName(), nil
 }
 
 // route returns the profile whose host patterns best match resource: an

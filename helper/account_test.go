@@ -1,0 +1,340 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+func TestValidProfileName(t *testing.T) {
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"default", true},
+		{"prod", true},
+		{"my-cluster_01", true},
+		{"zeebe.camunda.io", true},
+		{"registry.example.com:5000", true},
+		{"me@example.com", true},
+		{"Ünïcödé", true},
+		{strings.Repeat("a", 128), true},
+		{"", false},
+		{strings.Repeat("a", 129), false},
+		{"with space", false},
+		{"a/b", false},
+		{`a\b`, false},
+		{"../etc", false},
+		{"tab\there", false},
+		{"new\nline", false},
+		{"nul\x00", false},
+		{"semi;colon", false},
+		{"$(whoami)", false},
+		{"quote'", false},
+		{"star*", false},
+	}
+	for _, tt := range tests {
+		err := ValidProfileName(tt.name)
+		if (err == nil) != tt.ok {
+			t.Errorf("ValidProfileName(%q) = %v; want ok %v", tt.name, err, tt.ok)
+		}
+	}
+}
+
+// wantNothingStored checks that a failed login left no secret and no
+// profile behind.
+func wantNothingStored(t *testing.T, h *Helper, profile string) {
+	t.Helper()
+	if _, err := h.Secrets.Get(context.Background(), profile); !errors.Is(err, keystore.ErrNotFound) {
+		t.Errorf("keychain entry for %q after a failed login: err = %v; want ErrNotFound", profile, err)
+	}
+	cfg, err := LoadConfig(h.ConfigPath)
+	if err != nil {
+		t.Fatalf("LoadConfig = %v", err)
+	}
+	if p, ok := cfg.Profiles[profile]; ok {
+		t.Errorf("config has profile %q = %+v after a failed login; want none", profile, p)
+	}
+}
+
+func TestLoginFailureStoresNothing(t *testing.T) {
+	tests := []struct {
+		name     string
+		respond  func(w http.ResponseWriter, r *http.Request, n int)
+		lp       func(srvURL string) LoginParams
+		wantKind Kind
+		wantReqs int
+	}{
+		{
+			name: "rejected",
+			respond: func(w http.ResponseWriter, r *http.Request, n int) {
+				oauthError(w, 401, "invalid_client", "wrong secret")
+			},
+			lp:       func(u string) LoginParams { return loginParams(u, "id", testSecret) },
+			wantKind: KindRejected, wantReqs: 1,
+		},
+		{
+			name:     "not found",
+			respond:  func(w http.ResponseWriter, r *http.Request, n int) { http.NotFound(w, r) },
+			lp:       func(u string) LoginParams { return loginParams(u, "id", testSecret) },
+			wantKind: KindUsage, wantReqs: 1,
+		},
+		{
+			name:     "plain http to another host",
+			lp:       func(string) LoginParams { return loginParams("http://keycloak.example.com/token", "id", testSecret) },
+			wantKind: KindUsage,
+		},
+		{
+			name:     "not a URL",
+			lp:       func(string) LoginParams { return loginParams("login.example.com/token", "id", testSecret) },
+			wantKind: KindUsage,
+		},
+		{
+			name: "bad host pattern",
+			lp: func(u string) LoginParams {
+				lp := loginParams(u, "id", testSecret)
+				lp.Hosts = []string{"ok.example.com", "https://x.example.com/path"}
+				return lp
+			},
+			wantKind: KindUsage,
+		},
+		{
+			name: "bad auth method",
+			lp: func(u string) LoginParams {
+				lp := loginParams(u, "id", testSecret)
+				lp.AuthMethod = ptr("jwt")
+				return lp
+			},
+			wantKind: KindUsage,
+		},
+		{
+			name: "missing CA file",
+			lp: func(u string) LoginParams {
+				lp := loginParams(u, "id", testSecret)
+				lp.CAFile = ptr("/nonexistent/ca.pem")
+				return lp
+			},
+			wantKind: KindUsage,
+		},
+		{
+			name:     "empty secret",
+			lp:       func(u string) LoginParams { return loginParams(u, "id", "") },
+			wantKind: KindUsage,
+		},
+		{
+			name:     "missing client ID",
+			lp:       func(u string) LoginParams { return loginParams(u, "  ", testSecret) },
+			wantKind: KindUsage,
+		},
+	}
+	for _, tt := range tests {
+		for _, noVerify := range []bool{false, true} {
+			if noVerify && tt.respond != nil {
+				continue // only verification can find these
+			}
+			name := tt.name
+			if noVerify {
+				name += " without verifying"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				srv := newTokenServer(t, tt.respond)
+				h := newTestHelper(t)
+				lp := tt.lp(srv.URL)
+				lp.NoVerify = noVerify
+				_, err := h.Login(context.Background(), lp)
+				wantKind(t, err, tt.wantKind)
+				if lp.Secret != "" {
+					wantNoLeak(t, "error", err.Error(), lp.Secret)
+				}
+				if got := srv.count(); got != tt.wantReqs {
+					t.Errorf("requests = %d; want %d", got, tt.wantReqs)
+				}
+				wantNothingStored(t, h, DefaultProfile)
+			})
+		}
+	}
+	t.Run("bad profile name", func(t *testing.T) {
+		srv := newTokenServer(t, nil)
+		h := newTestHelper(t)
+		h.Profile = "a/b"
+		_, err := h.Login(context.Background(), loginParams(srv.URL, "id", testSecret))
+		wantKind(t, err, KindUsage)
+		if srv.count() != 0 {
+			t.Errorf("requests = %d; want 0", srv.count())
+		}
+		wantNothingStored(t, h, "a/b")
+	})
+}
+
+func TestLogin(t *testing.T) {
+	ctx := context.Background()
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	h.Profile = "work"
+	lp := loginParams(srv.URL+"/oauth/token", " id ", testSecret)
+	lp.Hosts = []string{"*.example.com", "api.example.org:8443"}
+	lp.Scope = ptr("a b")
+	tok, err := h.Login(ctx, lp)
+	if err != nil {
+		t.Fatalf("Login = %v", err)
+	}
+	if got := srv.count(); got != 1 {
+		t.Errorf("requests = %d; want 1 (verification)", got)
+	}
+	if tok.AccessToken != srv.issued()[0] || tok.Profile != "work" || tok.Username != "id" {
+		t.Errorf("Login token = %+v; want %q for profile work, username id", tok, srv.issued()[0])
+	}
+	if got, err := h.Secrets.Get(ctx, "work"); got != testSecret {
+		t.Errorf("keychain secret = %q, %v; want %q", got, err, testSecret)
+	}
+	cfg, err := LoadConfig(h.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.Profiles["work"]
+	if p == nil || p.ClientID != "id" || p.TokenURL != srv.URL+"/oauth/token" || p.AudienceOrDefault() != DefaultAudience ||
+		p.Scope != "a b" || p.AuthMethodOrDefault() != AuthPost || strings.Join(p.Hosts, ",") != "*.example.com,api.example.org:8443" {
+		t.Errorf("stored profile = %+v; want the login's settings", p)
+	}
+
+	// The same Helper serves the new profile from the token login cached.
+	if got := mustToken(t, h, Request{}); got.AccessToken != tok.AccessToken {
+		t.Errorf("Token after Login = %q; want the verified token %q", got.AccessToken, tok.AccessToken)
+	}
+	if got := mustToken(t, h, Request{Resource: "x.example.com"}); got.Profile != "work" {
+		t.Errorf("Token routed to %q after Login; want work", got.Profile)
+	}
+	if got := srv.count(); got != 1 {
+		t.Errorf("requests = %d; want 1", got)
+	}
+
+	// A second login keeps what it does not change.
+	lp2 := LoginParams{Secret: "second-secret", NoVerify: true}
+	if _, err := h.Login(ctx, lp2); err != nil {
+		t.Fatalf("second Login = %v", err)
+	}
+	cfg, _ = LoadConfig(h.ConfigPath)
+	if p2 := cfg.Profiles["work"]; p2.ClientID != "id" || p2.Scope != "a b" || len(p2.Hosts) != 2 {
+		t.Errorf("after a second login the profile is %+v; want the first login's settings kept", p2)
+	}
+	if got := srv.count(); got != 1 {
+		t.Errorf("requests = %d; want 1 (--no-verify asks nothing)", got)
+	}
+
+	// Logout drops the secret and the tokens, keeps the settings.
+	if err := sibling(h).Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Secrets.Get(ctx, "work"); !errors.Is(err, keystore.ErrNotFound) {
+		t.Errorf("after Logout: keychain Get = %v; want ErrNotFound", err)
+	}
+	if files := cacheFiles(t, h, ".tok"); len(files) != 0 {
+		t.Errorf("after Logout the cache holds %q", files)
+	}
+	_, err = sibling(h).Token(ctx, Request{})
+	wantKind(t, err, KindNotLoggedIn)
+	if cfg, _ := LoadConfig(h.ConfigPath); cfg.Profiles["work"] == nil {
+		t.Errorf("Logout removed the profile's settings")
+	}
+}
+
+func TestLoginNoVerify(t *testing.T) {
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	lp := loginParams(srv.URL, "id", testSecret)
+	lp.NoVerify = true
+	tok, err := h.Login(context.Background(), lp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok != (Token{}) {
+		t.Errorf("Login --no-verify returned %+v; want no token", tok)
+	}
+	if got := srv.count(); got != 0 {
+		t.Errorf("requests = %d; want 0", got)
+	}
+	if got, _ := h.Secrets.Get(context.Background(), DefaultProfile); got != testSecret {
+		t.Errorf("keychain secret = %q; want %q", got, testSecret)
+	}
+	mustToken(t, h, Request{})
+	if got := srv.count(); got != 1 {
+		t.Errorf("requests = %d; want 1", got)
+	}
+}
+
+// An empty audience survives the config file: "" means none is sent, not
+// the default.
+func TestLoginEmptyAudienceRoundTrip(t *testing.T) {
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	lp := loginParams(srv.URL, "id", testSecret)
+	lp.Audience = ptr("")
+	mustLogin(t, h, lp)
+	b, _ := os.ReadFile(h.ConfigPath)
+	mustToken(t, sibling(h), Request{})
+	if got, ok := srv.last(t).Form["audience"]; ok {
+		t.Errorf("audience = %q; want none (config file:\n%s)", got, b)
+	}
+}
+
+// Store and Forget are docker login and docker logout.
+func TestStoreForget(t *testing.T) {
+	ctx := context.Background()
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	// Store needs the token URL of an existing profile or the default; give
+	// the new profile's token URL through a profile that serves the host.
+	mustLogin(t, h, func() LoginParams {
+		lp := loginParams(srv.URL, "id", testSecret)
+		lp.Hosts = []string{"registry.example.com"}
+		return lp
+	}())
+	if err := sibling(h).Store(ctx, "https://registry.example.com/v2/", "id2", "stored-secret"); err != nil {
+		t.Fatalf("Store = %v", err)
+	}
+	if got := srv.last(t).Form.Get("client_id"); got != "id2" {
+		t.Errorf("Store verified client %q; want id2", got)
+	}
+	hosts, err := sibling(h).Hosts(ctx)
+	if err != nil || hosts["registry.example.com"] != "id2" {
+		t.Errorf("Hosts = %v, %v; want registry.example.com -> id2", hosts, err)
+	}
+	if err := sibling(h).Forget(ctx, "unknown.example.com"); err != nil {
+		t.Errorf("Forget of an unserved host = %v; want nil", err)
+	}
+	if err := sibling(h).Forget(ctx, "registry.example.com"); err != nil {
+		t.Fatalf("Forget = %v", err)
+	}
+	if _, err := h.Secrets.Get(ctx, DefaultProfile); !errors.Is(err, keystore.ErrNotFound) {
+		t.Errorf("after Forget the secret is still stored (err %v)", err)
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	ctx := context.Background()
+	h := newTestHelper(t)
+	mustLogin(t, h, loginParams("https://login.example.com/token", "id", testSecret))
+	UpdateConfig(ctx, h.ConfigPath, func(c *Config) error {
+		c.Profiles["nosecret"] = &Profile{ClientID: "x"}
+		return nil
+	})
+	list, err := sibling(h).Profiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Name != DefaultProfile || !list[0].HasSecret || list[1].Name != "nosecret" || list[1].HasSecret {
+		t.Errorf("Profiles = %+v; want default with a secret, nosecret without", list)
+	}
+	s := sibling(h)
+	s.Secrets = failingStore{&keystore.UnavailableError{Reason: "locked"}}
+	list, err = s.Profiles(ctx)
+	if err != nil || len(list) != 2 || KindOf(list[0].Err) != KindKeychain {
+		t.Errorf("Profiles with a locked keychain = %+v, %v; want per-profile keychain errors", list, err)
+	}
+}

@@ -1,0 +1,418 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// failingStore is a keychain that cannot be used.
+type failingStore struct{ err error }
+
+var _ keystore.Store = failingStore{}
+
+func (s failingStore) Get(context.Context, string) (string, error) { return "", s.err }
+func (s failingStore) Set(context.Context, string, string) error   { return s.err }
+func (s failingStore) Delete(context.Context, string) error        { return s.err }
+
+func TestEnvCredentials(t *testing.T) {
+	tests := []struct {
+		name         string
+		stored       bool              // a profile with its own ID, secret and token URL exists
+		env          map[string]string // EnvOAuthURL "srv" means the test server
+		wantID       string
+		wantSecret   string
+		wantAudience *string // nil: absent
+		wantPath     string
+		wantProfile  string
+	}{
+		{
+			name:         "environment only",
+			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "zeebe.camunda.io"},
+			wantID:       "env-id",
+			wantSecret:   "env-secret",
+			wantAudience: ptr("zeebe.camunda.io"),
+			wantPath:     "/env",
+		},
+		{
+			name:       "environment with an empty audience",
+			env:        map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: ""},
+			wantID:     "env-id",
+			wantSecret: "env-secret",
+			wantPath:   "/env",
+		},
+		{
+			name:         "environment without an audience",
+			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv"},
+			wantID:       "env-id",
+			wantSecret:   "env-secret",
+			wantAudience: ptr(DefaultAudience),
+			wantPath:     "/env",
+		},
+		{
+			name:         "environment beats the stored profile",
+			stored:       true,
+			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret"},
+			wantID:       "env-id",
+			wantSecret:   "env-secret",
+			wantAudience: ptr("stored-audience"),
+			wantPath:     "/stored",
+			wantProfile:  DefaultProfile,
+		},
+		{
+			name:         "environment URL beats the stored profile's",
+			stored:       true,
+			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "env-audience"},
+			wantID:       "env-id",
+			wantSecret:   "env-secret",
+			wantAudience: ptr("env-audience"),
+			wantPath:     "/env",
+			wantProfile:  DefaultProfile,
+		},
+		{
+			name:         "stored profile without environment",
+			stored:       true,
+			wantID:       "stored-id",
+			wantSecret:   "stored-secret",
+			wantAudience: ptr("stored-audience"),
+			wantPath:     "/stored",
+			wantProfile:  DefaultProfile,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTokenServer(t, nil)
+			h := newTestHelper(t)
+			if tt.stored {
+				lp := loginParams(srv.URL+"/stored", "stored-id", "stored-secret")
+				lp.Audience = ptr("stored-audience")
+				mustLogin(t, h, lp)
+			}
+			env := map[string]string{}
+			for k, v := range tt.env {
+				if k == EnvOAuthURL && v == "srv" {
+					v = srv.URL + "/env"
+				}
+				env[k] = v
+			}
+			h = sibling(h)
+			h.Getenv = mapEnv(env)
+			tok := mustToken(t, h, Request{})
+			r := srv.last(t)
+			if got := r.Form.Get("client_id"); got != tt.wantID {
+				t.Errorf("client_id = %q; want %q", got, tt.wantID)
+			}
+			if got := r.Form.Get("client_secret"); got != tt.wantSecret {
+				t.Errorf("client_secret = %q; want %q", got, tt.wantSecret)
+			}
+			got, present := r.Form["audience"]
+			switch {
+			case tt.wantAudience == nil && present:
+				t.Errorf("audience = %q; want none", got)
+			case tt.wantAudience != nil && (len(got) != 1 || got[0] != *tt.wantAudience):
+				t.Errorf("audience = %q; want [%q]", got, *tt.wantAudience)
+			}
+			if r.Path != tt.wantPath {
+				t.Errorf("token URL path = %q; want %q", r.Path, tt.wantPath)
+			}
+			if tok.Profile != tt.wantProfile || tok.Username != tt.wantID {
+				t.Errorf("token profile, username = %q, %q; want %q, %q", tok.Profile, tok.Username, tt.wantProfile, tt.wantID)
+			}
+			// The environment's token is cached apart from the profile's.
+			mustToken(t, h, Request{})
+			if got := srv.count(); got != 1 {
+				t.Errorf("requests = %d; want 1", got)
+			}
+		})
+	}
+}
+
+func TestEnvCredentialsHalfSet(t *testing.T) {
+	for _, stored := range []bool{false, true} {
+		for _, v := range []string{EnvClientID, EnvClientSecret} {
+			t.Run(v, func(t *testing.T) {
+				srv := newTokenServer(t, nil)
+				h := newTestHelper(t)
+				if stored {
+					mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+				}
+				h = sibling(h)
+				h.Getenv = mapEnv(map[string]string{v: "only-this-one"})
+				_, err := h.Token(context.Background(), Request{})
+				e := wantKind(t, err, KindUsage)
+				if !strings.Contains(e.Msg, EnvClientID) || !strings.Contains(e.Msg, EnvClientSecret) {
+					t.Errorf("message %q does not name both variables", e.Msg)
+				}
+				wantNoLeak(t, "error", err.Error(), "only-this-one")
+				if got := srv.count(); got != 0 {
+					t.Errorf("requests = %d; want 0", got)
+				}
+			})
+		}
+	}
+}
+
+func TestMissingCredentials(t *testing.T) {
+	unavailable := &keystore.UnavailableError{Reason: "the login keyring is locked", Hint: "Unlock it with your login password."}
+	tests := []struct {
+		name      string
+		profile   bool // the config file has the profile
+		secrets   keystore.Store
+		wantKind  Kind
+		wantMsg   string
+		wantHint  string
+		wantCause error
+	}{
+		{name: "no profile", secrets: &keystore.Memory{}, wantKind: KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login"},
+		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login", wantCause: keystore.ErrNotFound},
+		{name: "keychain unavailable", profile: true, secrets: failingStore{unavailable}, wantKind: KindKeychain, wantMsg: "locked", wantHint: "Unlock", wantCause: unavailable},
+		{name: "keychain failing", profile: true, secrets: failingStore{errors.New("dbus: connection refused")}, wantKind: KindKeychain, wantMsg: "dbus: connection refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newTokenServer(t, nil)
+			h := newTestHelper(t)
+			h.Profile = "work"
+			h.Secrets = tt.secrets
+			if tt.profile {
+				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
+					c.Profiles["work"] = &Profile{ClientID: "id", TokenURL: srv.URL}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := h.Token(context.Background(), Request{})
+			e := wantKind(t, err, tt.wantKind)
+			if !strings.Contains(e.Msg, tt.wantMsg) {
+				t.Errorf("message %q does not contain %q", e.Msg, tt.wantMsg)
+			}
+			if !strings.Contains(e.Hint, tt.wantHint) {
+				t.Errorf("hint %q does not contain %q", e.Hint, tt.wantHint)
+			}
+			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
+				t.Errorf("error %v does not wrap %v", err, tt.wantCause)
+			}
+			if got := srv.count(); got != 0 {
+				t.Errorf("requests = %d; want 0", got)
+			}
+		})
+	}
+	t.Run("UnavailableError reachable with errors.As", func(t *testing.T) {
+		h := newTestHelper(t)
+		h.Secrets = failingStore{unavailable}
+		UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
+			c.Profiles[DefaultProfile] = &Profile{ClientID: "id"}
+			return nil
+		})
+		_, err := h.Token(context.Background(), Request{})
+		var ue *keystore.UnavailableError
+		if !errors.As(err, &ue) || ue.Reason != unavailable.Reason {
+			t.Errorf("errors.As(%v, *UnavailableError) = %v; want the keystore's error", err, ue)
+		}
+	})
+}
+
+// routed sets up profiles with host patterns, each with its own client ID
+// (the profile's name) and token path.
+func routed(t *testing.T) (*Helper, *tokenServer) {
+	t.Helper()
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	for name, hosts := range map[string][]string{
+		DefaultProfile: nil,
+		"exact":        {"api.example.com"},
+		"wild":         {"*.example.com"},
+		"port":         {"api.example.com:8443"},
+		"ipv6":         {"[::1]:9443"},
+	} {
+		p := sibling(h)
+		p.Profile = name
+		lp := loginParams(srv.URL+"/"+name, name, "secret-of-"+name)
+		lp.Hosts = hosts
+		mustLogin(t, p, lp)
+	}
+	return sibling(h), srv
+}
+
+func TestRouting(t *testing.T) {
+	h, srv := routed(t)
+	tests := []struct {
+		req         Request
+		explicit    string // Helper.Profile with Explicit set
+		wantProfile string // "": KindNoRoute
+	}{
+		{req: Request{Resource: "api.example.com"}, wantProfile: "exact"},
+		{req: Request{Resource: "https://api.example.com/v2/topology"}, wantProfile: "exact"},
+		{req: Request{Resource: "API.Example.COM."}, wantProfile: "exact"},
+		{req: Request{Resource: "api.example.com:9443"}, wantProfile: "exact"}, // no port in the pattern: any port
+		{req: Request{Resource: "x.example.com"}, wantProfile: "wild"},
+		{req: Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
+		{req: Request{Resource: "api.example.com:8443"}, wantProfile: "port"},
+		{req: Request{Resource: "https://user@api.example.com:8443/x"}, wantProfile: "port"},
+		{req: Request{Resource: "[::1]:9443"}, wantProfile: "ipv6"},
+		{req: Request{Resource: "example.com"}},
+		{req: Request{Resource: "other.org"}},
+		{req: Request{Resource: "evilexample.com"}},
+		{req: Request{Resource: "https://evil.org/?next=api.example.com"}},
+		{req: Request{Resource: "api.example.com.evil.org"}},
+		{req: Request{Resource: "[::1]:8443"}},
+		{req: Request{Resource: "http://[bad"}},
+		{req: Request{}, wantProfile: DefaultProfile},
+		{req: Request{Profile: "wild", Resource: "api.example.com"}, wantProfile: "wild"},
+		{req: Request{Profile: "exact", Resource: "other.org"}, wantProfile: "exact"},
+		{req: Request{Resource: "api.example.com"}, explicit: "wild", wantProfile: "wild"},
+		{req: Request{Resource: "other.org"}, explicit: "port", wantProfile: "port"},
+		{req: Request{Resource: "other.org"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+	}
+	for _, tt := range tests {
+		hh := sibling(h)
+		if tt.explicit != "" {
+			hh.Profile, hh.Explicit = tt.explicit, true
+		}
+		before := srv.count()
+		tok, err := hh.Token(context.Background(), tt.req)
+		if tt.wantProfile == "" {
+			e := wantKind(t, err, KindNoRoute)
+			if !errors.Is(err, ErrNoRoute) {
+				t.Errorf("Token(%+v) = %v; want it to wrap ErrNoRoute", tt.req, err)
+			}
+			if tt.req.Resource != "" && !strings.Contains(e.Msg, tt.req.Resource) {
+				t.Errorf("message %q does not name %q", e.Msg, tt.req.Resource)
+			}
+			if srv.count() != before {
+				t.Errorf("Token(%+v) made a request for an unrouted resource", tt.req)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Token(%+v) with explicit %q = %v; want profile %q", tt.req, tt.explicit, err, tt.wantProfile)
+			continue
+		}
+		if tok.Profile != tt.wantProfile || tok.Username != tt.wantProfile {
+			t.Errorf("Token(%+v) with explicit %q: profile %q, username %q; want %q", tt.req, tt.explicit, tok.Profile, tok.Username, tt.wantProfile)
+		}
+		if srv.count() > before {
+			if r := srv.last(t); r.Path != "/"+tt.wantProfile || r.Form.Get("client_secret") != "secret-of-"+tt.wantProfile {
+				t.Errorf("Token(%+v) asked %s with secret %q; want profile %q's", tt.req, r.Path, r.Form.Get("client_secret"), tt.wantProfile)
+			}
+		}
+	}
+}
+
+func TestErase(t *testing.T) {
+	ctx := context.Background()
+	h, srv := routed(t)
+	exact := mustToken(t, h, Request{Resource: "api.example.com"})
+	wild := mustToken(t, h, Request{Resource: "x.example.com"})
+	mustToken(t, h, Request{})
+	if got := srv.count(); got != 3 {
+		t.Fatalf("requests = %d; want 3", got)
+	}
+	before := cacheFiles(t, h, ".tok")
+
+	// An unrouted resource is a no-op.
+	for _, res := range []string{"other.org", "example.com"} {
+		if err := sibling(h).Erase(ctx, Request{Resource: res}); err != nil {
+			t.Errorf("Erase(%q) = %v; want nil", res, err)
+		}
+	}
+	if after := cacheFiles(t, h, ".tok"); len(after) != len(before) {
+		t.Errorf("after erasing unrouted resources the cache holds %d entries; want %d", len(after), len(before))
+	}
+
+	// Erasing one profile drops its token only, not its secret.
+	if err := sibling(h).Erase(ctx, Request{Resource: "https://api.example.com/x"}); err != nil {
+		t.Fatalf("Erase = %v", err)
+	}
+	if _, err := h.Secrets.Get(ctx, "exact"); err != nil {
+		t.Errorf("after Erase the secret is gone: %v", err)
+	}
+	if tok := mustToken(t, sibling(h), Request{Resource: "x.example.com"}); tok.AccessToken != wild.AccessToken {
+		t.Errorf("Erase of another profile dropped wild's token")
+	}
+	if got := srv.count(); got != 3 {
+		t.Errorf("requests = %d; want 3", got)
+	}
+	tok := mustToken(t, sibling(h), Request{Resource: "api.example.com"})
+	if tok.AccessToken == exact.AccessToken {
+		t.Errorf("after Erase the old token %q was served", tok.AccessToken)
+	}
+	if got := srv.count(); got != 4 {
+		t.Errorf("requests = %d; want 4 (one after Erase)", got)
+	}
+
+	// An explicit profile erases that profile.
+	e := sibling(h)
+	e.Profile, e.Explicit = "wild", true
+	if err := e.Erase(ctx, Request{Resource: "other.org"}); err != nil {
+		t.Fatal(err)
+	}
+	mustToken(t, sibling(h), Request{Resource: "x.example.com"})
+	if got := srv.count(); got != 5 {
+		t.Errorf("requests = %d; want 5 (wild fetched again after an explicit Erase)", got)
+	}
+}
+
+func TestEraseEnvCredentials(t *testing.T) {
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	h.Getenv = mapEnv(map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
+	mustToken(t, h, Request{})
+	if err := sibling(h).Erase(context.Background(), Request{}); err != nil {
+		t.Fatal(err)
+	}
+	mustToken(t, sibling(h), Request{})
+	if got := srv.count(); got != 2 {
+		t.Errorf("requests = %d; want 2 (Erase dropped the environment's token)", got)
+	}
+}
+
+// One Helper value may serve concurrent calls (run with -race).
+func TestSharedHelperConcurrent(t *testing.T) {
+	srv := newTokenServer(t, nil)
+	setup := newTestHelper(t)
+	mustLogin(t, setup, loginParams(srv.URL, "id", testSecret))
+	h := sibling(setup)
+	h.Profile = "" // the default profile
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := h.Token(context.Background(), Request{}); err != nil {
+				t.Error(err)
+			}
+			if err := h.Erase(context.Background(), Request{Resource: "unrouted.example"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := srv.count(); got != 1 {
+		t.Errorf("requests = %d; want 1", got)
+	}
+}
+
+func TestKindCodes(t *testing.T) {
+	seen := map[string]bool{}
+	exits := map[int]bool{}
+	for k := KindOther; k == KindOther || k.Code() != KindOther.Code(); k++ {
+		if seen[k.Code()] || exits[k.ExitCode()] {
+			t.Errorf("kind %d: code %q or exit %d is not unique", k, k.Code(), k.ExitCode())
+		}
+		seen[k.Code()], exits[k.ExitCode()] = true, true
+	}
+	e := &Error{Kind: KindRejected, Msg: "no", Hint: "fix it", Err: os.ErrNotExist}
+	if got := e.Error(); got != "no\nfix it" {
+		t.Errorf("Error() = %q; want %q", got, "no\nfix it")
+	}
+	if !errors.Is(e, os.ErrNotExist) || KindOf(e) != KindRejected || KindOf(errors.New("x")) != KindOther {
+		t.Errorf("Unwrap or KindOf broken for %v", e)
+	}
+}
