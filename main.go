@@ -28,29 +28,36 @@ import (
 
 const name = "camunda-credential-helper"
 
-// cli is the command tree.
+// cli holds the global flags; the commands are added from the commands
+// table, so that a call builds only the command it runs (see newParser).
 type cli struct {
-	Profile string           `help:"Profile to use (overrides host routing when given on the command line)." env:"CAMUNDA_PROFILE" default:"default" placeholder:"NAME"`
+	Profile string           `help:"Profile to use (overrides host routing when given on the command line)." env:"CAMUNDA_PROFILE" default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default})." env:"CAMUNDA_CREDENTIAL_HELPER_CONFIG" placeholder:"FILE" type:"path"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
 	Version kong.VersionFlag `help:"Print the version and exit."`
+}
 
-	Login    loginCmd    `cmd:"" help:"Store a profile's client secret in the keychain, after checking it against the token endpoint."`
-	Token    tokenCmd    `cmd:"" help:"Print a valid access token."`
-	Logout   logoutCmd   `cmd:"" help:"Delete the profile's client secret and cached tokens."`
-	Profiles profilesCmd `cmd:"" help:"List profiles and whether each has a secret stored."`
-	Demo     demoCmd     `cmd:"" help:"Walk through login, token and logout against a token endpoint built into this process."`
-	Check    checkCmd    `cmd:"" help:"Call a Camunda API with the profile's token and show the answer."`
-	Exec     execCmd     `cmd:"" help:"Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN)."`
-	Doctor   doctorCmd   `cmd:"" help:"Check the keychain, config, token endpoint, clock and cache, and say how to fix problems."`
-	Setup    setupCmd    `cmd:"" help:"Print the configuration snippet that wires a tool to this helper."`
-
-	Git       gitCmd       `cmd:"" group:"Protocols" help:"git credential helper protocol (get|store|erase)."`
-	Docker    dockerCmd    `cmd:"" group:"Protocols" help:"docker credential helper protocol (get|store|erase|list|version)."`
-	Kubectl   kubectlCmd   `cmd:"" group:"Protocols" help:"kubectl exec credential plugin (ExecCredential)."`
-	Bazel     bazelCmd     `cmd:"" group:"Protocols" help:"Bazel credential helper protocol (get)."`
-	Terraform terraformCmd `cmd:"" group:"Protocols" help:"Terraform/OpenTofu credentials helper protocol (get|store|forget HOST)."`
-	Get       getCmd       `cmd:"" group:"Protocols" help:"JSON on stdin and stdout, for editor plugins and scripts."`
+// commands is the command tree, in help order.
+var commands = []struct {
+	name, group, help string
+	cmd               func() any
+}{
+	{"login", "", "Store a profile's client secret in the keychain, after checking it against the token endpoint.", func() any { return &loginCmd{} }},
+	{"token", "", "Print a valid access token.", func() any { return &tokenCmd{} }},
+	{"logout", "", "Delete the profile's client secret and cached tokens.", func() any { return &logoutCmd{} }},
+	{"profiles", "", "List profiles and whether each has a secret stored.", func() any { return &profilesCmd{} }},
+	{"check", "", "Call a Camunda API with the profile's token and show the answer.", func() any { return &checkCmd{} }},
+	{"exec", "", "Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN).", func() any { return &execCmd{} }},
+	{"doctor", "", "Check the keychain, config, token endpoint, clock and cache, and say how to fix problems.", func() any { return &doctorCmd{} }},
+	{"demo", "", "Walk through login, token and logout against a token endpoint built into this process.", func() any { return &demoCmd{} }},
+	{"setup", "", "Print the configuration snippet that wires a tool to this helper.", func() any { return &setupCmd{} }},
+	{"completion", "", "Print a shell completion script (bash, zsh or fish).", func() any { return &completionCmd{} }},
+	{"git", "Protocols", "git credential helper protocol (get|store|erase).", func() any { return &gitCmd{} }},
+	{"docker", "Protocols", "docker credential helper protocol (get|store|erase|list|version).", func() any { return &dockerCmd{} }},
+	{"kubectl", "Protocols", "kubectl exec credential plugin (ExecCredential).", func() any { return &kubectlCmd{} }},
+	{"bazel", "Protocols", "Bazel credential helper protocol (get).", func() any { return &bazelCmd{} }},
+	{"terraform", "Protocols", "Terraform/OpenTofu credentials helper protocol (get|store|forget HOST).", func() any { return &terraformCmd{} }},
+	{"get", "Protocols", "JSON on stdin and stdout, for editor plugins and scripts.", func() any { return &getCmd{} }},
 }
 
 // env is what commands need from the process; tests can replace it.
@@ -93,22 +100,16 @@ func run(ctx context.Context, args []string, e env) int {
 	if sub := shimCommand(args[0]); sub != "" {
 		argv = insertCommand(argv, sub)
 	}
+	protocol.Version = version()
 	var c cli
-	configDefault, _ := helper.DefaultConfigPath()
 	exit := -1
-	parser, err := kong.New(&c,
-		kong.Name(name),
-		kong.Description("Keeps an OAuth 2.0 client secret in the OS keychain and prints fresh access tokens for git, docker, kubectl, Bazel, Terraform and scripts."),
-		kong.Vars{"config_default": configDefault, "version": version(), "token_url": helper.DefaultTokenURL, "audience": helper.DefaultAudience, "apis": strings.Join(helper.PresetNames(), ",")},
-		kong.Writers(e.stdout, e.stderr),
-		kong.Exit(func(code int) { exit = code }),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.BindTo(ctx, (*context.Context)(nil)),
-	)
+	parser, err := newParser(&c, argv, e, func(code int) { exit = code })
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 		return 1
+	}
+	if done, code := completeIfAsked(parser, e); done {
+		return code
 	}
 	kctx, err := parser.Parse(argv)
 	if exit >= 0 { // --help or --version
@@ -122,6 +123,7 @@ func run(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return report(e.stderr, err)
 	}
+	kctx.BindTo(ctx, (*context.Context)(nil))
 	kctx.Bind(h, e)
 	kctx.BindTo(h, (*protocol.Registry)(nil))
 	kctx.BindTo(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr}, (*protocol.Stdio)(nil))
@@ -135,12 +137,75 @@ func run(ctx context.Context, args []string, e env) int {
 	return 0
 }
 
+// newParser builds the kong parser. Building kong's model costs about a
+// millisecond for the whole tree, which is most of a cached token call's own
+// time; so when argv names a command and asks for no help, the tree holds
+// just that command. Help, completion and errors get the whole tree.
+func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error) {
+	configDefault, _ := helper.DefaultConfigPath()
+	opts := []kong.Option{
+		kong.Name(name),
+		kong.Description("Keeps an OAuth 2.0 client secret in the OS keychain and prints fresh access tokens for git, docker, kubectl, Bazel, Terraform and scripts."),
+		kong.Vars{"config_default": configDefault, "version": version(), "token_url": helper.DefaultTokenURL,
+			"audience": helper.DefaultAudience, "apis": strings.Join(helper.PresetNames(), ",")},
+		kong.Writers(e.stdout, e.stderr),
+		kong.Exit(exit),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	}
+	only := commandWord(argv)
+	if _, completing := e.lookup("COMP_LINE"); completing || wantsHelp(argv) {
+		only = ""
+	}
+	found := false
+	for _, cmd := range commands {
+		if cmd.name == only {
+			found = true
+		}
+	}
+	for _, cmd := range commands {
+		if !found || cmd.name == only {
+			opts = append(opts, kong.DynamicCommand(cmd.name, cmd.help, cmd.group, cmd.cmd()))
+		}
+	}
+	return kong.New(c, opts...)
+}
+
+// commandWord returns the first argument that is not a global flag or its
+// value: the command, if argv is well formed.
+func commandWord(argv []string) string {
+	for i := 0; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case !strings.HasPrefix(a, "-"):
+			return a
+		case a == "--":
+			return ""
+		case isValueFlag(a):
+			i++
+		}
+	}
+	return ""
+}
+
+func wantsHelp(argv []string) bool {
+	for _, a := range argv {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "--help" || a == "--version" {
+			return true
+		}
+	}
+	return false
+}
+
 // insertCommand puts sub after the leading global flags, so that
 // `git-credential-camunda --profile x get` means `--profile x git get`.
 func insertCommand(argv []string, sub string) []string {
 	i := 0
 	for i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "--" {
-		if !strings.Contains(argv[i], "=") && isValueFlag(argv[i]) {
+		if isValueFlag(argv[i]) {
 			i++
 		}
 		i++
