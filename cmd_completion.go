@@ -66,4 +66,3 @@ func completeIfAsked(parser *kong.Kong, e env) (bool, int) {
 	}
 	return true, code
 }
-

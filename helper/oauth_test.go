@@ -162,7 +162,7 @@ func TestFetchFaults(t *testing.T) {
 			name: "503 then 200",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				if n == 1 {
-					http.Error(w, "busy", 503)
+					http.Error(w, "busy", http.StatusServiceUnavailable)
 					return
 				}
 				srv.issue(w, nil)
