@@ -182,6 +182,9 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &Error{Kind: KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
 	}
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == "camunda-credential-helper" {
+		_ = os.Chmod(dir, 0o700) // our own directory: tighten it; never someone else's
+	}
 	lock := flock.New(path + ".lock")
 	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
 	if !ok {

@@ -6,14 +6,20 @@ package helper
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
+
+// MaxLifetime caps how long a token is kept, whatever expires_in says, so
+// that a revoked client stops getting tokens within a day.
+const MaxLifetime = 24 * time.Hour
 
 // DefaultTimeout bounds one call, retries and waiting for other invocations
 // included.
@@ -154,8 +160,13 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	cc := h.cache()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
-		if KindOf(err) == KindRejected {
-			cc.rememberRejection(k, err.(*Error).Msg, h.now())
+		var e *Error
+		if errors.As(err, &e) {
+			// A server that echoes the request must not make us print the secret.
+			e.Msg = strings.ReplaceAll(e.Msg, c.Secret, "[redacted]")
+			if e.Kind == KindRejected {
+				cc.rememberRejection(k, e.Msg, h.now())
+			}
 		}
 		return nil, err
 	}
@@ -164,7 +175,7 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	now := h.now()
 	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Received: now}
 	if life := time.Until(tok.Expiry).Round(time.Second); !tok.Expiry.IsZero() && life > 0 {
-		e.Expiry = now.Add(life)
+		e.Expiry = now.Add(min(life, MaxLifetime))
 	} else {
 		e.Expiry = now.Add(DefaultLifetime)
 	}
