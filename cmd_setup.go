@@ -47,7 +47,13 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 			return err
 		}
 	}
-	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: e.exe, Profile: h.Profile, Hosts: hosts, ShimDir: shimDir})
+	// Name the profile in the snippet only when the user chose one: without
+	// it, git and the shims route by host, and kubectl uses the default.
+	profile := ""
+	if _, fromEnv := e.lookup("CAMUNDA_PROFILE"); h.Explicit || fromEnv {
+		profile = h.Profile
+	}
+	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: e.exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
 }
 
 // installShim links dir/<shim name> to exe, replacing an older link.

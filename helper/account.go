@@ -199,7 +199,18 @@ func (h *Helper) Store(ctx context.Context, host, clientID, secret string) error
 	if err != nil {
 		return err
 	}
-	_, err = h.login(ctx, name, LoginParams{ClientID: &clientID, Secret: secret, Hosts: hosts})
+	lp := LoginParams{ClientID: &clientID, Secret: secret, Hosts: hosts}
+	if hosts != nil {
+		// A new profile for this registry: take the endpoint settings of
+		// the selected profile, so Self-Managed users can docker login too.
+		if cfg, err := h.config(); err == nil {
+			if t, ok := cfg.Profiles[h.profileName()]; ok {
+				lp.TokenURL, lp.Audience, lp.Scope = &t.TokenURL, t.Audience, &t.Scope
+				lp.AuthMethod, lp.CAFile = &t.AuthMethod, &t.CAFile
+			}
+		}
+	}
+	_, err = h.login(ctx, name, lp)
 	return err
 }
 
@@ -244,8 +255,9 @@ func (h *Helper) Forget(ctx context.Context, host string) error {
 	return h.logout(ctx, name)
 }
 
-// Hosts maps every host pattern of every profile to the profile's username.
-func (h *Helper) Hosts(context.Context) (map[string]string, error) {
+// Hosts maps every host pattern of every profile that has a secret stored
+// to the profile's username.
+func (h *Helper) Hosts(ctx context.Context) (map[string]string, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return nil, err
@@ -253,6 +265,14 @@ func (h *Helper) Hosts(context.Context) (map[string]string, error) {
 	m := map[string]string{}
 	for _, name := range cfg.Names() {
 		p := cfg.Profiles[name]
+		if len(p.Hosts) == 0 {
+			continue
+		}
+		if _, err := h.Secrets.Get(ctx, name); errors.Is(err, keystore.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, keychainError(name, err)
+		}
 		for _, host := range p.Hosts {
 			m[host] = p.UsernameOrDefault()
 		}

@@ -18,7 +18,8 @@ import (
 //	get      stdin: the server URL, usually without a newline ("h", "h:5000",
 //	         "https://h/v2/", "h/repo"). Answers
 //	         {"ServerURL":"<as received>","Username":"...","Secret":"<token>"}.
-//	         A host no profile serves gets exactly
+//	         A host no profile serves (or whose profile has no secret, as
+//	         after docker logout) gets exactly
 //	         "credentials not found in native keychain", which docker treats
 //	         as "no credentials" rather than as an error.
 //	store    stdin: {"ServerURL","Username","Secret"} from docker login, with
@@ -95,7 +96,10 @@ func dockerGet(ctx context.Context, r Registry, s Stdio) int {
 		return dockerFail(s, dockerNoURL)
 	}
 	tok, err := token(ctx, r, helper.Request{Resource: serverURL})
-	if isNoRoute(err) {
+	if k := helper.KindOf(err); k == helper.KindNoRoute || k == helper.KindNotLoggedIn {
+		// After docker logout (erase) the profile remains without a
+		// secret: docker then goes on anonymously, as with any other
+		// registry it has no credentials for.
 		return dockerFail(s, dockerNotFound)
 	}
 	if err != nil {
