@@ -41,7 +41,9 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 		}
 	}
 	if err := checkTokenURL(rawURL); err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: strings.Replace(err.(*Error).Msg, "token URL", "API URL", 1)}
+		// The rules are the token URL's, but what would travel is the token.
+		msg := strings.Replace(err.(*Error).Msg, "token URL", "API URL", 1)
+		return nil, &Error{Kind: KindUsage, Msg: strings.Replace(msg, "the client secret", "the access token", 1)}
 	}
 	client := h.HTTPClient
 	if client == nil {

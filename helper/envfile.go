@@ -2,18 +2,31 @@ package helper
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 )
+
+// maxEnvFile bounds an env file: Console's are a few hundred bytes.
+const maxEnvFile = 1 << 20
 
 // ParseEnvFile reads the credentials file Camunda Console offers for
 // download: `export KEY='value'` lines, with or without `export` and
 // quotes, blank lines and # comments. Errors name the line number, never
 // its content (which may hold the secret).
 func ParseEnvFile(r io.Reader) (map[string]string, error) {
+	// Read it all first: a reader cut at the limit would silently take the
+	// start of a value (a secret) for the whole of it.
+	b, err := io.ReadAll(io.LimitReader(r, maxEnvFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read env file: %v", err)
+	}
+	if len(b) > maxEnvFile {
+		return nil, fmt.Errorf("env file larger than %d bytes", maxEnvFile)
+	}
 	vars := map[string]string{}
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 4096), 64<<10)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
@@ -128,12 +141,14 @@ func ImportEnv(lookup func(string) (string, bool)) (Imported, error) {
 		return "", "", false
 	}
 	for _, g := range credentialGroups {
-		id, idOK := lookup(g.id)
-		secret, secretOK := lookup(g.secret)
-		if !idOK && !secretOK {
+		// A variable set to an empty value counts as unset, as everywhere
+		// else (get above, and the environment credentials of source.go).
+		id, _ := lookup(g.id)
+		secret, _ := lookup(g.secret)
+		if strings.TrimSpace(id) == "" && strings.TrimSpace(secret) == "" {
 			continue
 		}
-		if id == "" || secret == "" {
+		if strings.TrimSpace(id) == "" || strings.TrimSpace(secret) == "" {
 			return im, fmt.Errorf("%s and %s must both be set", g.id, g.secret)
 		}
 		im.ClientID, im.Secret, im.API = strings.TrimSpace(id), secret, g.api
