@@ -35,28 +35,16 @@ func badExpect(proto, file string) []badOutcome {
 	switch proto {
 	case "git":
 		switch file {
-		case "args.missing-action":
-			return []badOutcome{parserError}
-		case "args.unknown-action":
+		case "args.missing-action", "args.unknown-action":
 			return []badOutcome{gitSilent} // gitcredentials(7): ignore unknown actions
 		}
 		return []badOutcome{gitSilent, gitError} // git ignores the status; never a token
 	case "docker":
-		if file == "args.missing-action" {
-			return []badOutcome{parserError}
-		}
-		return []badOutcome{{exit: 1, stdout: "line"}} // errors go to stdout
+		return []badOutcome{{exit: 1, stdout: "line"}} // errors (and usage) go to stdout
 	case "bazel":
 		return []badOutcome{{exit: 2, stderr: true}}
 	case "terraform":
-		switch {
-		case file == "args.missing-action":
-			return []badOutcome{parserError}
-		case strings.HasPrefix(file, "get."):
-			// a host that cannot be parsed is a host no profile serves
-			return []badOutcome{{exit: 0, stdout: "{}"}, {exit: 1, stderr: true}}
-		}
-		return []badOutcome{{exit: 1, stderr: true}}
+		return []badOutcome{{exit: 1, stderr: true}} // including a host that cannot be parsed
 	case "kubectl":
 		if args {
 			return []badOutcome{parserError}

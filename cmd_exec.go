@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -42,7 +44,13 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
 	if err := c.Start(); err != nil {
-		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: " + err.Error()}
+		// As shells do: 127 when the command is not found, 126 when it
+		// cannot be run.
+		fmt.Fprintf(e.stderr, "%s: exec: %v\n", name, err)
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return exitCode(127)
+		}
+		return exitCode(126)
 	}
 	done := make(chan struct{})
 	go func() {

@@ -8,7 +8,7 @@ import (
 )
 
 type gitCmd struct {
-	Action string   `arg:"" help:"get, store or erase (others are ignored)."`
+	Action string   `arg:"" optional:"" help:"get, store or erase (others are ignored)."`
 	Rest   []string `arg:"" optional:"" passthrough:"" hidden:""`
 }
 
@@ -17,7 +17,7 @@ func (cmd *gitCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio) 
 }
 
 type dockerCmd struct {
-	Action string `arg:"" help:"get, store, erase, list or version."`
+	Action string `arg:"" optional:"" help:"get, store, erase, list or version."`
 }
 
 func (cmd *dockerCmd) Run(ctx context.Context, r protocol.Registry, s protocol.Stdio) error {
@@ -40,7 +40,7 @@ func (cmd *bazelCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio
 }
 
 type terraformCmd struct {
-	Action string   `arg:"" help:"get, store or forget."`
+	Action string   `arg:"" optional:"" help:"get, store or forget."`
 	Args   []string `arg:"" optional:"" help:"The host."`
 }
 

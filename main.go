@@ -112,6 +112,7 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "Run \"%s --help\" for usage.\n", name)
 		return helper.KindUsage.ExitCode()
 	}
 	h, err := newHelper(&c, kctx, e)

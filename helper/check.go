@@ -20,10 +20,6 @@ type CheckResult struct {
 // profile's default check URL (see CheckTarget) when rawURL is empty. A
 // non-2xx answer is returned as a result, not an error.
 func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error) {
-	tok, err := h.Token(ctx, Request{})
-	if err != nil {
-		return nil, err
-	}
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	cfg, err := h.config()
@@ -44,6 +40,10 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 		// The rules are the token URL's, but what would travel is the token.
 		msg := strings.Replace(err.(*Error).Msg, "token URL", "API URL", 1)
 		return nil, &Error{Kind: KindUsage, Msg: strings.Replace(msg, "the client secret", "the access token", 1)}
+	}
+	tok, err := h.Token(ctx, Request{})
+	if err != nil {
+		return nil, err
 	}
 	client := h.HTTPClient
 	if client == nil {

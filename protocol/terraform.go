@@ -43,6 +43,10 @@ func Terraform(ctx context.Context, c Core, action string, args []string, s Stdi
 		printError(s.Err, fmt.Errorf("terraform: %s: missing host argument", action))
 		return 1
 	}
+	if _, _, err := helper.HostPort(args[0]); err != nil {
+		printError(s.Err, fmt.Errorf("terraform: %s: %v", action, err))
+		return 1
+	}
 	req := helper.Request{Resource: args[0]}
 	if action == "forget" {
 		if err := c.Erase(ctx, req); err != nil && !isNoRoute(err) {

@@ -1,0 +1,63 @@
+package helper
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestFetchDialFaults covers the faults below HTTP: a refused connection is
+// retried a few times and reported within seconds; a host that does not
+// exist is reported at once (retrying cannot help).
+func TestFetchDialFaults(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/oauth/token"
+	ln.Close() // nothing listens there any more
+
+	var dials atomic.Int32
+	noSuchHost := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return nil, &net.DNSError{Err: "no such host", Name: "login.example.invalid", IsNotFound: true}
+		},
+	}}
+
+	for _, tc := range []struct {
+		name      string
+		url       string
+		client    *http.Client
+		wantMsg   string
+		wantDials int32 // with the no-such-host client
+		maxTime   time.Duration
+	}{
+		{name: "connection refused", url: refused, wantMsg: "connection refused", maxTime: 5 * time.Second},
+		{name: "no such host", url: "https://login.example.invalid/oauth/token", client: noSuchHost, wantMsg: "no such host login.example.invalid", wantDials: 1, maxTime: time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dials.Store(0)
+			h := newTestHelper(t)
+			h.HTTPClient = tc.client
+			start := time.Now()
+			_, err := fetch(context.Background(), creds{ClientID: "cid", Secret: testSecret, TokenURL: tc.url, AuthMethod: AuthPost}, h.HTTPClient)
+			elapsed := time.Since(start)
+			e := wantKind(t, err, KindUnreachable)
+			if !strings.Contains(e.Msg, tc.wantMsg) {
+				t.Errorf("message = %q; want it to mention %q", e.Msg, tc.wantMsg)
+			}
+			wantNoLeak(t, "message", e.Error(), testSecret)
+			if elapsed > tc.maxTime {
+				t.Errorf("took %v; want at most %v", elapsed, tc.maxTime)
+			}
+			if tc.client != nil && dials.Load() != tc.wantDials {
+				t.Errorf("dial attempts = %d; want %d (no retry)", dials.Load(), tc.wantDials)
+			}
+		})
+	}
+}
