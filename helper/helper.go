@@ -163,7 +163,9 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 		var e *Error
 		if errors.As(err, &e) {
 			// A server that echoes the request must not make us print the secret.
-			e.Msg = strings.ReplaceAll(e.Msg, c.Secret, "[redacted]")
+			if c.Secret != "" {
+				e.Msg = strings.ReplaceAll(e.Msg, c.Secret, "[redacted]")
+			}
 			if e.Kind == KindRejected {
 				cc.rememberRejection(k, e.Msg, h.now())
 			}
