@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -59,5 +60,33 @@ func TestFetchDialFaults(t *testing.T) {
 				t.Errorf("dial attempts = %d; want %d (no retry)", dials.Load(), tc.wantDials)
 			}
 		})
+	}
+}
+
+// TestRejectionEchoingSecretIsRedacted: a server that echoes the request in
+// its error description must not make the helper print or store the secret.
+func TestRejectionEchoingSecretIsRedacted(t *testing.T) {
+	srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "bad secret "+testSecret) // as if echoing the form
+	})
+	h := newTestHelper(t)
+	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	for i := 0; i < 2; i++ { // the second answer comes from the rejection memory
+		_, err := h.Token(context.Background(), Request{})
+		e := wantKind(t, err, KindRejected)
+		if !strings.Contains(e.Msg, "[redacted]") {
+			t.Errorf("call %d: message = %q; want the echoed secret replaced by [redacted]", i+1, e.Msg)
+		}
+		wantNoLeak(t, "message", e.Error(), testSecret)
+	}
+	for _, f := range cacheFiles(t, h, ".rejected") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantNoLeak(t, f, string(b), testSecret)
+	}
+	if got := srv.count(); got != 1 {
+		t.Errorf("token requests = %d; want 1", got)
 	}
 }
