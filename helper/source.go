@@ -50,10 +50,23 @@ func route(cfg *Config, resource string) (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
+	aliases := []string{host}
+	if dockerHub[host] {
+		// docker names Docker Hub https://index.docker.io/v1/; users write docker.io.
+		aliases = []string{"docker.io", "index.docker.io", "registry-1.docker.io"}
+	}
+	match := func(pat string) bool {
+		for _, a := range aliases {
+			if MatchHost(pat, a, port) {
+				return true
+			}
+		}
+		return false
+	}
 	best, bestScore := "", -1
 	for _, name := range cfg.Names() {
 		for _, pat := range cfg.Profiles[name].Hosts {
-			if !MatchHost(pat, host, port) {
+			if !match(pat) {
 				continue
 			}
 			if s := patternScore(pat); s > bestScore {
@@ -63,6 +76,9 @@ func route(cfg *Config, resource string) (string, bool, error) {
 	}
 	return best, bestScore >= 0, nil
 }
+
+// dockerHub are the names of Docker Hub's registry.
+var dockerHub = map[string]bool{"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true}
 
 func patternScore(pat string) int {
 	s := len(pat)

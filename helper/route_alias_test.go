@@ -1,0 +1,28 @@
+package helper
+
+import "testing"
+
+// TestRouteDockerHubAliases: docker asks for Docker Hub as
+// https://index.docker.io/v1/, while users (and setup docker) say docker.io.
+func TestRouteDockerHubAliases(t *testing.T) {
+	cfg := &Config{Profiles: map[string]*Profile{
+		"hub":   {ClientID: "a", Hosts: []string{"docker.io"}},
+		"other": {ClientID: "b", Hosts: []string{"registry.example.com"}},
+	}}
+	for _, tc := range []struct {
+		resource, want string
+		ok             bool
+	}{
+		{"https://index.docker.io/v1/", "hub", true},
+		{"index.docker.io", "hub", true},
+		{"registry-1.docker.io/library/alpine", "hub", true},
+		{"docker.io/library/alpine", "hub", true},
+		{"registry.example.com", "other", true},
+		{"ghcr.io", "", false},
+	} {
+		got, ok, err := route(cfg, tc.resource)
+		if err != nil || got != tc.want || ok != tc.ok {
+			t.Errorf("route(%q) = %q, %v, %v; want %q, %v", tc.resource, got, ok, err, tc.want, tc.ok)
+		}
+	}
+}
