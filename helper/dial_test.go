@@ -15,12 +15,7 @@ import (
 // retried a few times and reported within seconds; a host that does not
 // exist is reported at once (retrying cannot help).
 func TestFetchDialFaults(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + ln.Addr().String() + "/oauth/token"
-	ln.Close() // nothing listens there any more
+	refused := "http://" + refusingAddr(t) + "/oauth/token"
 
 	var dials atomic.Int32
 	noSuchHost := &http.Client{Transport: &http.Transport{
