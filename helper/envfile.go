@@ -172,10 +172,17 @@ func ImportEnv(lookup func(string) (string, bool)) (Imported, error) {
 		im.Scope = v
 		im.From = append(im.From, n)
 	}
-	cluster, _, okC := get("CAMUNDA_CLUSTER_ID")
-	region, _, okR := get("CAMUNDA_CLUSTER_REGION")
-	if okC && okR && im.API == "zeebe" {
-		im.APIURL = "https://" + region + ".zeebe.camunda.io/" + cluster
+	if im.API == "zeebe" {
+		// The cluster's REST address: given by newer files, or built from
+		// the cluster ID and region of older ones.
+		cluster, _, okC := get("CAMUNDA_CLUSTER_ID")
+		region, _, okR := get("CAMUNDA_CLUSTER_REGION")
+		if v, n, ok := get("CAMUNDA_REST_ADDRESS", "ZEEBE_REST_ADDRESS"); ok {
+			im.APIURL = strings.TrimRight(v, "/")
+			im.From = append(im.From, n)
+		} else if okC && okR {
+			im.APIURL = "https://" + region + ".zeebe.camunda.io/" + cluster
+		}
 	}
 	return im, nil
 }

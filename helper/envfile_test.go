@@ -144,6 +144,20 @@ func TestImportEnv(t *testing.T) {
 				From: []string{"ZEEBE_CLIENT_ID", "ZEEBE_CLIENT_SECRET", "ZEEBE_TOKEN_AUDIENCE", "ZEEBE_AUTHORIZATION_SERVER_URL"}},
 		},
 		{
+			name: "newer cluster file with a REST address",
+			env: map[string]string{"CAMUNDA_CLIENT_ID": "id", "CAMUNDA_CLIENT_SECRET": "sec", "CAMUNDA_REST_ADDRESS": "https://bru-2.zeebe.camunda.io/abc/",
+				"CAMUNDA_CLUSTER_ID": "ignored", "CAMUNDA_CLUSTER_REGION": "ignored"},
+			want: Imported{ClientID: "id", Secret: "sec", Audience: "zeebe.camunda.io", HasAudience: true, API: "zeebe",
+				APIURL: "https://bru-2.zeebe.camunda.io/abc",
+				From:   []string{"CAMUNDA_CLIENT_ID", "CAMUNDA_CLIENT_SECRET", "CAMUNDA_REST_ADDRESS"}},
+		},
+		{
+			name: "ZEEBE_REST_ADDRESS",
+			env:  map[string]string{"ZEEBE_CLIENT_ID": "zid", "ZEEBE_CLIENT_SECRET": "zsec", "ZEEBE_REST_ADDRESS": "https://r.example/c"},
+			want: Imported{ClientID: "zid", Secret: "zsec", Audience: "zeebe.camunda.io", HasAudience: true, API: "zeebe",
+				APIURL: "https://r.example/c", From: []string{"ZEEBE_CLIENT_ID", "ZEEBE_CLIENT_SECRET", "ZEEBE_REST_ADDRESS"}},
+		},
+		{
 			name: "ZEEBE_* without an audience: zeebe.camunda.io",
 			env:  map[string]string{"ZEEBE_CLIENT_ID": "zid", "ZEEBE_CLIENT_SECRET": "zsec"},
 			want: Imported{ClientID: "zid", Secret: "zsec", Audience: "zeebe.camunda.io", HasAudience: true, API: "zeebe",
