@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -85,7 +86,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 		return err
 	}
 	_, err = h.Token(ctx, helper.Request{})
-	say("   $ %s --profile %s token\n   %s: %v\n", name, profile, name, err)
+	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(err.Error(), "\n", "\n     "))
 	say("Done. Next: %s login --client-id ID (with credentials from Camunda Console), then %s token.", name, name)
 	return nil
 }

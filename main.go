@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,11 +36,14 @@ type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
-// commands is the command tree, in help order.
-var commands = []struct {
+// command is one entry of the command tree.
+type command struct {
 	name, group, help string
-	cmd               func() any
-}{
+	cmd               func() any // a new command struct for kong
+}
+
+// commands is the command tree, in help order.
+var commands = []command{
 	{"login", "", "Store a profile's client secret in the keychain, after checking it against the token endpoint.", func() any { return &loginCmd{} }},
 	{"token", "", "Print a valid access token.", func() any { return &tokenCmd{} }},
 	{"logout", "", "Delete the profile's client secret and cached tokens.", func() any { return &logoutCmd{} }},
@@ -146,21 +150,15 @@ func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error)
 			"audience": helper.DefaultAudience, "apis": strings.Join(helper.PresetNames(), ",")},
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(exit),
-		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	}
 	only := commandWord(argv)
-	if _, completing := e.lookup("COMP_LINE"); completing || wantsHelp(argv) {
+	_, completing := e.lookup("COMP_LINE")
+	if completing || wantsHelp(argv) || !slices.ContainsFunc(commands, func(c command) bool { return c.name == only }) {
 		only = ""
 	}
-	found := false
 	for _, cmd := range commands {
-		if cmd.name == only {
-			found = true
-		}
-	}
-	for _, cmd := range commands {
-		if !found || cmd.name == only {
+		if only == "" || cmd.name == only {
 			opts = append(opts, kong.DynamicCommand(cmd.name, cmd.help, cmd.group, cmd.cmd()))
 		}
 	}
