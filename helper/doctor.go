@@ -3,8 +3,6 @@ package helper
 import (
 	"context"
 	"crypto/tls"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,9 +111,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	} else {
 		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().load(newCacheKey(c)); ok {
-			if f, ok := skewFinding(e, c.Audience); ok {
-				add(f)
-			}
+			out = append(out, claimFindings(e, c.Audience)...)
 		}
 	}
 	add(h.cacheFinding(c))
@@ -184,35 +181,37 @@ func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Findin
 	return f
 }
 
-// skewFinding compares the token's issue time (a JWT's iat claim) with the
-// local time at which it was received, and its audience with the one asked
-// for.
-func skewFinding(e *entry, audience string) (Finding, bool) {
-	parts := strings.Split(e.AccessToken, ".")
-	if len(parts) != 3 {
-		return Finding{}, false
+// claimFindings show a JWT token's audience, scope and lifetime, and
+// compare its issue time (iat) with the local time at which it was
+// received (clock skew) and its audience with the one asked for.
+func claimFindings(e *entry, audience string) []Finding {
+	c, ok := parseJWT(e.AccessToken)
+	if !ok {
+		return []Finding{{OK: true, Topic: "token claims", Detail: "the token is opaque (not a JWT): nothing to decode"}}
 	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return Finding{}, false
+	auds := c.audiences()
+	f := Finding{OK: true, Topic: "token claims", Detail: fmt.Sprintf("aud %v, scope %v", auds, c.scopes())}
+	if c.Exp > 0 {
+		f.Detail += ", exp " + time.Unix(int64(c.Exp), 0).UTC().Format(time.RFC3339)
 	}
-	var claims struct {
-		IAT float64 `json:"iat"`
-		Aud any     `json:"aud"`
+	if audience != "" && len(auds) > 0 && !slices.Contains(auds, audience) && !slices.Contains(auds, "https://"+audience) {
+		f.Warn = true
+		f.Detail += fmt.Sprintf("; the requested audience %q is not among them (some identity providers ignore the audience parameter)", audience)
 	}
-	if json.Unmarshal(b, &claims) != nil || claims.IAT == 0 {
-		return Finding{}, false
+	out := []Finding{f}
+	if c.Iat == 0 {
+		return out
 	}
-	skew := e.Received.Sub(time.Unix(int64(claims.IAT), 0)).Round(time.Second)
-	f := Finding{OK: true, Topic: "clock", Detail: fmt.Sprintf("local clock is %s ahead of the token issuer's (received vs iat)", skew)}
+	skew := e.Received.Sub(time.Unix(int64(c.Iat), 0)).Round(time.Second)
+	s := Finding{OK: true, Topic: "clock", Detail: fmt.Sprintf("local clock is %s ahead of the token issuer's (received vs iat)", skew)}
 	if skew < 0 {
-		f.Detail = fmt.Sprintf("local clock is %s behind the token issuer's (received vs iat)", -skew)
+		s.Detail = fmt.Sprintf("local clock is %s behind the token issuer's (received vs iat)", -skew)
 	}
 	if skew > 2*time.Minute || skew < -2*time.Minute {
-		f.OK = false
-		f.Fix = "Synchronise the system clock (e.g. timedatectl set-ntp true); a skewed clock makes tokens look expired or not yet valid."
+		s.OK = false
+		s.Fix = "Synchronise the system clock (e.g. timedatectl set-ntp true); a skewed clock makes tokens look expired or not yet valid."
 	}
-	return f, true
+	return append(out, s)
 }
 
 func (h *Helper) cacheFinding(c creds) Finding {

@@ -173,10 +173,15 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 		return nil, err
 	}
 	// x/oauth2 turns expires_in into an Expiry on the real clock: carry the
-	// lifetime (whole seconds on the wire) over to the helper's clock.
+	// lifetime (whole seconds on the wire) over to the helper's clock. A JWT
+	// whose exp comes sooner wins; without expires_in, its exp decides.
 	now := h.now()
 	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Received: now}
-	if life := time.Until(tok.Expiry).Round(time.Second); !tok.Expiry.IsZero() && life > 0 {
+	life, ok := time.Until(tok.Expiry).Round(time.Second), !tok.Expiry.IsZero()
+	if jl, jok := jwtLifetime(tok.AccessToken, time.Now()); jok && (!ok || jl < life) {
+		life, ok = jl.Round(time.Second), true
+	}
+	if ok && life > 0 {
 		e.Expiry = now.Add(min(life, MaxLifetime))
 	} else {
 		e.Expiry = now.Add(DefaultLifetime)
