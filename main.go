@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"golang.org/x/term"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -234,7 +235,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 	}
 	service, _ := e.lookup("CAMUNDA_CREDENTIAL_HELPER_SERVICE")
 	return &helper.Helper{
-		Secrets:    keystore.Keyring{Service: service},
+		Secrets:    keystore.Keyring{Service: service, Timeout: keychainTimeout(e)},
 		ConfigPath: cfgPath,
 		CacheDir:   cacheDir,
 		Profile:    c.Profile,
@@ -242,6 +243,16 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		Timeout:    c.Timeout,
 		Getenv:     e.lookup,
 	}, nil
+}
+
+// keychainTimeout bounds each keychain call: keystore.DefaultTimeout, or
+// two minutes when a person is at the terminal (stderr is one, as it is
+// under git and kubectl) and may have to answer the desktop's unlock prompt.
+func keychainTimeout(e env) time.Duration {
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return 2 * time.Minute
+	}
+	return keystore.DefaultTimeout
 }
 
 // profileOnCommandLine reports whether --profile was given as a flag (not
