@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"testing"
 
@@ -17,15 +18,8 @@ func TestKeychainTimeout(t *testing.T) {
 	}
 	defer r.Close()
 	defer w.Close()
-	for _, stderr := range []any{&bytes.Buffer{}, w} {
-		e := env{}
-		switch s := stderr.(type) {
-		case *bytes.Buffer:
-			e.stderr = s
-		case *os.File:
-			e.stderr = s
-		}
-		if got := keychainTimeout(e); got != keystore.DefaultTimeout {
+	for _, stderr := range []io.Writer{&bytes.Buffer{}, w} {
+		if got := keychainTimeout(env{stderr: stderr}); got != keystore.DefaultTimeout {
 			t.Errorf("keychainTimeout(stderr %T) = %v; want %v", stderr, got, keystore.DefaultTimeout)
 		}
 	}
