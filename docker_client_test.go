@@ -218,6 +218,15 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 	if err := client.Erase(helper, "other.example.com"); err != nil {
 		t.Errorf("erase other.example.com: %v", err)
 	}
+
+	// A profile on Camunda SaaS's default token URL reaches it through
+	// HTTPS_PROXY, trusting the CA in SSL_CERT_FILE: the proxy variables and
+	// the system roots are honoured.
+	run("s3cr3t\n", "--profile", "saas", "login", "--client-id", "cid", "--client-secret-stdin")
+	if n := proxy.connects(); n != 1 {
+		t.Errorf("%d connections to %s through the proxy; want 1 (login's verification)", n, saasTokenHost)
+	}
+	requests(4)
 }
 
 // saasTokenHost is the host of helper.DefaultTokenURL.
