@@ -37,7 +37,6 @@ type cache struct {
 // entry is a cached token.
 type entry struct {
 	AccessToken string    `json:"access_token"`
-	TokenType   string    `json:"token_type"`
 	Expiry      time.Time `json:"expiry"`   // the endpoint's expiry, from expires_in at receipt
 	Received    time.Time `json:"received"` // when the response arrived
 }

@@ -176,7 +176,7 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	// lifetime (whole seconds on the wire) over to the helper's clock. A JWT
 	// whose exp comes sooner wins; without expires_in, its exp decides.
 	now := h.now()
-	e := &entry{AccessToken: tok.AccessToken, TokenType: "Bearer", Received: now}
+	e := &entry{AccessToken: tok.AccessToken, Received: now}
 	life, ok := time.Until(tok.Expiry).Round(time.Second), !tok.Expiry.IsZero()
 	if jl, jok := jwtLifetime(tok.AccessToken, time.Now()); jok && (!ok || jl < life) {
 		life, ok = jl.Round(time.Second), true
