@@ -37,7 +37,7 @@ type cache struct {
 // entry is a cached token.
 type entry struct {
 	AccessToken string    `json:"access_token"`
-	Expiry      time.Time `json:"expiry"`   // the endpoint's expiry, from expires_in at receipt
+	Expiry      time.Time `json:"expiry"`   // from expires_in (or a sooner JWT exp) at receipt, capped
 	Received    time.Time `json:"received"` // when the response arrived
 }
 
