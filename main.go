@@ -127,7 +127,7 @@ func run(ctx context.Context, args []string, e env) int {
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	kctx.Bind(h, e)
 	kctx.BindTo(h, (*protocol.Registry)(nil))
-	kctx.BindTo(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr}, (*protocol.Stdio)(nil))
+	kctx.Bind(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr})
 	if err := kctx.Run(); err != nil {
 		var ec exitCode
 		if errors.As(err, &ec) {

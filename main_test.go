@@ -50,6 +50,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -63,14 +64,7 @@ func TestMain(m *testing.M) {
 // scripts/with-keyring: the binary under test uses the real OS keychain.
 func requireTestKeyring(t *testing.T) {
 	t.Helper()
-	if os.Getenv("CCH_TEST_KEYRING") == "private" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("CI requires the private Secret Service: run via scripts/test")
-	}
-	t.Skip("SKIPPED: the end-to-end scripts use a real keychain and run only inside a throwaway Secret Service. " +
-		"Run ./scripts/test, or: scripts/with-keyring go test -run TestScript .")
+	keyringtest.Require(t, "scripts/with-keyring go test .")
 }
 
 func TestScript(t *testing.T) {

@@ -31,6 +31,7 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -38,14 +39,7 @@ import (
 // inside scripts/with-keyring.
 func requirePrivateKeyring(t *testing.T) {
 	t.Helper()
-	if os.Getenv("CCH_TEST_KEYRING") == "private" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("CI requires the private Secret Service: run via scripts/test")
-	}
-	t.Skip("SKIPPED: this test needs a real keychain and runs only inside a throwaway Secret Service. " +
-		"Run ./scripts/test, or: scripts/with-keyring go test ./keystore/")
+	keyringtest.Require(t, "scripts/with-keyring go test ./keystore/")
 }
 
 func randomHex(t testing.TB, n int) string {
