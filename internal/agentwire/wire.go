@@ -1,0 +1,249 @@
+// Package agentwire is the token agent's side of the wire: where its socket
+// lives, how a client dials it (checking that the agent runs as the same
+// user), and the messages they exchange, one request and one reply per
+// connection, in the small framing of codec.go.
+//
+// It imports little on purpose: the fast client (cmd/camunda-token) links
+// nothing else, so that a cached token costs about one bare process start.
+package agentwire
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Environment variables that control the agent.
+const (
+	EnvAgent = "CAMUNDA_CREDENTIAL_HELPER_AGENT"      // "off" turns the agent off
+	EnvIdle  = "CAMUNDA_CREDENTIAL_HELPER_AGENT_IDLE" // idle time before the agent exits, e.g. "15m"
+)
+
+// DefaultIdle is how long an agent without requests lives.
+const DefaultIdle = 15 * time.Minute
+
+// MaxMessage bounds a request or a reply.
+const MaxMessage = 1 << 20
+
+// ProcessEnv are the variables whose values the agent's own process reads
+// (file locations, the session bus, proxies, CAs, the keychain service). A
+// caller whose values differ is not served: it takes the direct path, so
+// that the agent never answers with another environment's settings.
+var ProcessEnv = []string{
+	"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR", "TMPDIR",
+	"DBUS_SESSION_BUS_ADDRESS",
+	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+	"SSL_CERT_FILE", "SSL_CERT_DIR",
+	"CAMUNDA_CREDENTIAL_HELPER_SERVICE",
+}
+
+// CallEnv are the variables a forwarded command line may read.
+var CallEnv = []string{"CAMUNDA_PROFILE", "CAMUNDA_CREDENTIAL_HELPER_CONFIG", "KUBERNETES_EXEC_INFO"}
+
+// SecretEnv are the variables that carry credentials. A caller that has
+// either set is never served by the agent, so a secret from the environment
+// never crosses the socket nor outlives the caller.
+var SecretEnv = []string{"CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"}
+
+// Environment collects the values of names from lookup; unset names are
+// absent, so set-but-empty and unset stay distinct.
+func Environment(lookup func(string) (string, bool), names ...[]string) map[string]string {
+	m := map[string]string{}
+	for _, list := range names {
+		for _, n := range list {
+			if v, ok := lookup(n); ok {
+				m[n] = v
+			}
+		}
+	}
+	return m
+}
+
+// SameProcessEnv reports the first ProcessEnv variable whose value in env
+// differs from this process's, or "" when none does.
+func SameProcessEnv(env map[string]string) string {
+	for _, n := range ProcessEnv {
+		v, ok := env[n]
+		w, wok := os.LookupEnv(n)
+		if ok != wok || v != w {
+			return n
+		}
+	}
+	return ""
+}
+
+// Off reports whether the environment turns the agent off.
+func Off(lookup func(string) (string, bool)) bool {
+	v, _ := lookup(EnvAgent)
+	switch v {
+	case "off", "0", "false", "no":
+		return true
+	}
+	return false
+}
+
+// Dir is the agent's private directory: $XDG_RUNTIME_DIR/camunda-credential-helper,
+// or camunda-credential-helper-UID in the OS's temporary directory.
+func Dir(lookup func(string) (string, bool)) string {
+	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
+		return filepath.Join(d, "camunda-credential-helper")
+	}
+	return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(os.Getuid()))
+}
+
+// SocketPath is the agent's socket in dir.
+func SocketPath(dir string) string { return filepath.Join(dir, "agent.sock") }
+
+// LockPath is the file an agent holds locked for its lifetime in dir.
+func LockPath(dir string) string { return filepath.Join(dir, "agent.lock") }
+
+// CheckDir refuses a directory that is not a real directory owned by this
+// user and closed to everyone else.
+func CheckDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	if uid, ok := ownerUID(fi); ok && uid != os.Getuid() {
+		return fmt.Errorf("%s belongs to uid %d, not to this user (uid %d)", dir, uid, os.Getuid())
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s is open to other users (mode %04o, want 0700)", dir, fi.Mode().Perm())
+	}
+	return nil
+}
+
+// ErrUnsupported says that this OS has no agent.
+var ErrUnsupported = errors.New("the token agent is not supported on this operating system")
+
+// Conn is a connection to the agent.
+type Conn interface {
+	io.ReadWriteCloser
+	SetDeadline(time.Time) error
+	SyscallConn() (syscall.RawConn, error)
+}
+
+// Dial connects to the agent in dir, after checking the directory, and
+// refuses an agent that runs as another user. It does without package net,
+// which would double the fast client's start-up cost.
+func Dial(dir string) (Conn, error) {
+	if !Supported {
+		return nil, ErrUnsupported
+	}
+	if err := CheckDir(dir); err != nil {
+		return nil, err
+	}
+	f, err := dial(SocketPath(dir))
+	if err != nil {
+		return nil, err
+	}
+	rc, err := f.SyscallConn()
+	if err == nil {
+		var uid int
+		if uid, err = PeerUID(rc); err == nil && uid != os.Getuid() {
+			err = fmt.Errorf("the agent socket is served by uid %d, not by this user", uid)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Request is what a client asks.
+type Request struct {
+	Op  string            // OpToken, OpErase, OpRun, OpStatus or OpStop
+	Env map[string]string // the caller's ProcessEnv (and for OpRun its CallEnv)
+
+	// OpToken and OpErase: which token, as helper.Request and the global flags say.
+	Config       string
+	Profile      string
+	Explicit     bool // Profile came from the command line
+	Resource     string
+	ReqProfile   string // the request's own profile
+	MinTTL       time.Duration
+	ForceRefresh bool
+	Timeout      time.Duration
+	Interactive  bool // a person may answer a keychain prompt
+
+	// OpRun: a command line, run by the agent as the binary would run it
+	// in the caller's working directory.
+	Args  []string
+	Stdin []byte
+	Cwd   string
+}
+
+// Operations.
+const (
+	OpToken  = "token"
+	OpErase  = "erase"
+	OpRun    = "run"
+	OpStatus = "status"
+	OpStop   = "stop"
+)
+
+// Reply is the agent's answer.
+type Reply struct {
+	// Unserved says the agent did not handle the request (environment
+	// mismatch, agent turned off, another user, a command it does not run):
+	// the client takes the direct path. Its text says why.
+	Unserved string
+	// Err is the request's own failure, as the direct path would report it.
+	Err *Error
+
+	// OpToken
+	AccessToken string
+	Expiry      time.Time
+	Profile     string
+	Username    string
+
+	// OpRun
+	Stdout []byte
+	Stderr []byte
+	Exit   int
+
+	// OpStatus
+	Status *Status
+}
+
+// Error is a failure as helper.Error describes it.
+type Error struct {
+	Kind int
+	Msg  string
+	Hint string
+}
+
+// Status describes a running agent.
+type Status struct {
+	PID     int
+	Started time.Time
+	Idle    time.Duration // exits after this long without requests
+	Tokens  int           // tokens held in memory
+	Served  int64         // requests answered
+	Fetched int64
+}
+
+// Call sends req over c and reads the reply, within deadline (zero: none).
+func Call(c Conn, req *Request, deadline time.Time) (*Reply, error) {
+	defer c.Close()
+	if err := c.SetDeadline(deadline); err != nil {
+		return nil, err
+	}
+	if err := Write(c, req); err != nil {
+		return nil, err
+	}
+	var rep Reply
+	if err := Read(c, &rep); err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}
