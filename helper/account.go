@@ -75,8 +75,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 		Username: p.UsernameOrDefault()}
 	var tok Token
 	if !lp.NoVerify {
-		k := newCacheKey(c)
-		e, err := h.fetchEntry(ctx, c, k)
+		e, err := h.fetchEntry(ctx, c, h.tokens().key(c))
 		if err != nil {
 			return Token{}, err
 		}
@@ -85,7 +84,8 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 	if err := h.Secrets.Set(ctx, name, lp.Secret); err != nil {
 		return Token{}, keychainError(name, err)
 	}
-	h.cache().forgetRejection(newCacheKey(c)) // a new login is worth asking again, verified or not
+	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
+	h.agentErase(name)                            // the agent's tokens may come from the old secret
 	err = UpdateConfig(ctx, h.ConfigPath, func(cfg *Config) error {
 		cfg.Profiles[name] = &p
 		return nil
@@ -158,7 +158,8 @@ func (h *Helper) logout(ctx context.Context, name string) error {
 	if err := h.Secrets.Delete(ctx, name); err != nil {
 		return keychainError(name, err)
 	}
-	return h.cache().erase(name)
+	h.agentErase(name)
+	return h.tokens().erase(name)
 }
 
 // ProfileStatus describes a profile for listings.

@@ -26,6 +26,24 @@ import (
 // asking again sooner only makes the caller wait.
 const rejectionMemory = 30 * time.Second
 
+// tokenStore keeps tokens between calls: the encrypted file cache of every
+// process, or the agent's memory. The freshness rules, the lock that makes
+// concurrent callers wait for one fetch, and the rejection memory are the
+// same for both (see Helper.Token).
+type tokenStore interface {
+	// key identifies the token that c yields. c.Secret is set when
+	// keyedBySecret says the key needs it.
+	key(c creds) cacheKey
+	keyedBySecret() bool
+	load(k cacheKey) (*entry, bool)
+	lock(ctx context.Context, k cacheKey) (unlock func(), err error)
+	store(k cacheKey, e *entry) error
+	rejected(k cacheKey, now time.Time) (*rejection, bool)
+	rememberRejection(k cacheKey, msg string, now time.Time)
+	forgetRejection(k cacheKey)
+	erase(profile string) error
+}
+
 // cache keeps tokens on disk, one AES-GCM encrypted file per key, under a
 // key derived from the client secret: no plaintext token rests on disk, a
 // hit costs no keychain read beyond the secret's, and a rotated secret
@@ -33,6 +51,9 @@ const rejectionMemory = 30 * time.Second
 type cache struct {
 	dir string // "" disables caching
 }
+
+func (cache) key(c creds) cacheKey { return newCacheKey(c) }
+func (cache) keyedBySecret() bool  { return true }
 
 // entry is a cached token.
 type entry struct {
@@ -75,14 +96,19 @@ type cacheKey struct {
 
 func newCacheKey(c creds) cacheKey {
 	fp, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(keystoreSalt), "fingerprint", 32)
+	id := keyID(c, hex.EncodeToString(fp))
+	key, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(id), "cache entry v1", 32)
+	return cacheKey{prefix: profilePrefix(c.Profile), id: id, aead: key}
+}
+
+// keyID hashes the settings that decide which token c yields, and extra.
+func keyID(c creds, extra string) string {
 	h := sha256.New()
-	for _, s := range []string{normalizeURL(c.TokenURL), c.ClientID, c.Audience, c.Scope, c.AuthMethod, hex.EncodeToString(fp)} {
+	for _, s := range []string{normalizeURL(c.TokenURL), c.ClientID, c.Audience, c.Scope, c.AuthMethod, extra} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	id := hex.EncodeToString(h.Sum(nil))[:40]
-	key, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(id), "cache entry v1", 32)
-	return cacheKey{prefix: profilePrefix(c.Profile), id: id, aead: key}
+	return hex.EncodeToString(h.Sum(nil))[:40]
 }
 
 const keystoreSalt = "camunda-credential-helper"

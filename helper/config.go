@@ -78,7 +78,25 @@ func (p *Profile) UsernameOrDefault() string {
 
 // Config is the config file: named profiles.
 type Config struct {
+	Agent    AgentSettings       `toml:"agent,omitzero"`
 	Profiles map[string]*Profile `toml:"profiles"`
+}
+
+// AgentSettings is the config file's [agent] table.
+type AgentSettings struct {
+	Enabled *bool  `toml:"enabled,omitempty"` // nil: on (where the OS has an agent)
+	Idle    string `toml:"idle,omitempty"`    // how long an agent without requests lives, e.g. "30m"
+}
+
+// On reports whether the agent may be used.
+func (a AgentSettings) On() bool { return a.Enabled == nil || *a.Enabled }
+
+// IdleOrDefault returns the idle time, or def when unset.
+func (a AgentSettings) IdleOrDefault(def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(a.Idle); err == nil && d > 0 {
+		return d
+	}
+	return def
 }
 
 // Names returns the profile names, sorted.
@@ -122,6 +140,9 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	}
 	if c.Profiles == nil {
 		c.Profiles = map[string]*Profile{}
+	}
+	if d, err := time.ParseDuration(c.Agent.Idle); c.Agent.Idle != "" && (err != nil || d <= 0) {
+		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: agent.idle %q: want a positive duration such as \"15m\"", path, c.Agent.Idle)}
 	}
 	for name, p := range c.Profiles {
 		if p == nil {

@@ -79,6 +79,9 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 
 	// Profile and secret.
 	c, err := h.resolve(ctx, Request{})
+	if err == nil {
+		err = h.readSecret(ctx, &c)
+	}
 	if err != nil {
 		var e *Error
 		errors.As(err, &e)
@@ -98,8 +101,9 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	// Token endpoint: proxy, reachability and TLS.
 	add(h.probeEndpoint(ctx, c, self))
 
-	// Token, clock skew and cache.
-	tok, err := h.Token(ctx, Request{})
+	// Token, clock skew and cache: the direct path, keychain and endpoint
+	// included, whatever the agent holds.
+	tok, err := h.directToken(ctx, Request{})
 	if err != nil {
 		var e *Error
 		errors.As(err, &e)

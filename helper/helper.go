@@ -39,9 +39,14 @@ type Helper struct {
 	Now func() time.Time
 	// HTTPClient overrides the client built for each profile (tests).
 	HTTPClient *http.Client
+	// Agent, when set, is asked first for tokens and told about logins,
+	// logouts and erasures (see agentclient.go).
+	Agent *AgentClient
 
 	mu  sync.Mutex
 	cfg *Config // loaded on first use; nil after a change
+
+	mem *memStore // the agent's memory, when this Helper serves inside the agent
 }
 
 // DefaultCacheDir is <os.UserCacheDir()>/camunda-credential-helper.
@@ -103,6 +108,15 @@ func (h *Helper) configChanged() {
 
 func (h *Helper) cache() cache { return cache{dir: h.CacheDir} }
 
+// tokens is where this Helper keeps tokens: the agent's memory inside the
+// agent, the encrypted file cache everywhere else.
+func (h *Helper) tokens() tokenStore {
+	if h.mem != nil {
+		return h.mem
+	}
+	return h.cache()
+}
+
 func (h *Helper) profileName() string {
 	if h.Profile == "" {
 		return DefaultProfile
@@ -113,15 +127,31 @@ func (h *Helper) profileName() string {
 // Token returns a token for req: from the cache while it has more than the
 // refresh margin and req.MinTTL left, otherwise from the token endpoint,
 // with one request for any number of concurrent callers.
+//
+// With an agent, the agent is asked first; the rest of this function is
+// then the same steps on the agent's side, over its memory.
 func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
+	if tok, err, ok := h.agentToken(ctx, req); ok {
+		return tok, err
+	}
+	return h.directToken(ctx, req)
+}
+
+// directToken is Token without the agent.
+func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	c, err := h.resolve(ctx, req)
 	if err != nil {
 		return Token{}, err
 	}
-	k := newCacheKey(c)
-	cc := h.cache()
+	cc := h.tokens()
+	if cc.keyedBySecret() {
+		if err := h.readSecret(ctx, &c); err != nil {
+			return Token{}, err
+		}
+	}
+	k := cc.key(c)
 	if !req.ForceRefresh {
 		if e, ok := cc.load(k); ok && e.usable(h.now(), req.MinTTL) {
 			return token(c, e), nil
@@ -140,8 +170,15 @@ func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
 			return token(c, e), nil
 		}
 		if r, ok := cc.rejected(k, h.now()); ok {
-			return Token{}, &Error{Kind: KindRejected, Msg: r.Msg,
-				Hint: "The token endpoint rejected these credentials moments ago, so it was not asked again. Fix the credentials (login), or retry with --force-refresh."}
+			return Token{}, rejectedAgain(r)
+		}
+	}
+	if err := h.readSecret(ctx, &c); err != nil {
+		return Token{}, err
+	}
+	if h.mem != nil {
+		if tok, err, ok := h.adopt(c, k, req); ok {
+			return tok, err
 		}
 	}
 	e, err := h.fetchEntry(ctx, c, k)
@@ -155,9 +192,31 @@ func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
 	return token(c, e), nil
 }
 
+// adopt lets the agent, on a miss, take up what the direct path of an
+// earlier call left in the encrypted file cache (login's verified token, a
+// remembered rejection), so that starting the agent costs no extra token
+// request. The agent only reads that cache; it never writes a token there.
+func (h *Helper) adopt(c creds, k cacheKey, req Request) (Token, error, bool) {
+	disk := h.cache()
+	dk := disk.key(c)
+	if req.ForceRefresh {
+		disk.forgetRejection(dk)
+		return Token{}, nil, false
+	}
+	if e, ok := disk.load(dk); ok && e.usable(h.now(), req.MinTTL) {
+		_ = h.mem.store(k, e)
+		return token(c, e), nil, true
+	}
+	if r, ok := disk.rejected(dk, h.now()); ok {
+		h.mem.rememberRejection(k, r.Msg, h.now())
+		return Token{}, rejectedAgain(r), true
+	}
+	return Token{}, nil, false
+}
+
 // fetchEntry fetches a token, caches it, and remembers a rejection.
 func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, error) {
-	cc := h.cache()
+	cc := h.tokens()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
 		var e *Error
@@ -191,6 +250,11 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	return e, nil
 }
 
+func rejectedAgain(r *rejection) error {
+	return &Error{Kind: KindRejected, Msg: r.Msg,
+		Hint: "The token endpoint rejected these credentials moments ago, so it was not asked again. Fix the credentials (login), or retry with --force-refresh."}
+}
+
 func token(c creds, e *entry) Token {
 	return Token{AccessToken: e.AccessToken, TokenType: "Bearer", Expiry: e.refreshAt(), Profile: c.Profile, Username: c.Username}
 }
@@ -212,5 +276,6 @@ func (h *Helper) Erase(ctx context.Context, req Request) error {
 	if _, ok := cfg.Profiles[name]; !ok && h.getenv(EnvClientID) != "" {
 		name = ""
 	}
-	return h.cache().erase(name)
+	h.agentErase(name)
+	return h.tokens().erase(name)
 }

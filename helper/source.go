@@ -94,8 +94,9 @@ func patternScore(pat string) int {
 	return s
 }
 
-// resolve gathers the credentials for a request from the environment, the
-// config file and the keychain (one keychain read at most).
+// resolve gathers the credentials for a request from the environment and
+// the config file. The secret of a stored profile is left for readSecret,
+// so that a cache that needs no secret for its key saves the keychain read.
 func (h *Helper) resolve(ctx context.Context, req Request) (creds, error) {
 	cfg, err := h.config()
 	if err != nil {
@@ -140,11 +141,21 @@ func (h *Helper) resolve(ctx context.Context, req Request) (creds, error) {
 		return creds{}, &Error{Kind: KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
 			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, EnvClientID, EnvClientSecret)}
 	}
-	c.Secret, err = h.Secrets.Get(ctx, name)
-	if err != nil {
-		return creds{}, keychainError(name, err)
-	}
 	return c, nil
+}
+
+// readSecret reads c's client secret from the keychain, unless it is
+// already there (from the environment, or read before).
+func (h *Helper) readSecret(ctx context.Context, c *creds) error {
+	if c.Secret != "" {
+		return nil
+	}
+	s, err := h.Secrets.Get(ctx, c.Profile)
+	if err != nil {
+		return keychainError(c.Profile, err)
+	}
+	c.Secret = s
+	return nil
 }
 
 // keychainError classifies a keystore error for the user.

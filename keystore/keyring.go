@@ -13,6 +13,10 @@ import (
 // its own, and a Secret Service waiting on an unlock prompt never answers.
 const DefaultTimeout = 5 * time.Second
 
+// InteractiveTimeout bounds a keychain call when a person is at the
+// terminal and may have to answer the desktop's unlock prompt.
+const InteractiveTimeout = 2 * time.Minute
+
 // Keyring is the OS keychain through go-keyring. Its zero value uses Service
 // and DefaultTimeout.
 type Keyring struct {

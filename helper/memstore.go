@@ -1,0 +1,117 @@
+package helper
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memStore is the agent's token store: tokens live in its memory only and
+// are never written anywhere. Its keys leave the secret out, so that a hit
+// needs no keychain read; a changed secret reaches it through login, which
+// erases the profile's tokens.
+type memStore struct {
+	mu         sync.Mutex
+	entries    map[string]*entry // by cacheKey.prefix + "-" + cacheKey.id
+	rejections map[string]rejection
+	locks      map[string]chan struct{} // one fetch at a time per key
+}
+
+func newMemStore() *memStore {
+	return &memStore{entries: map[string]*entry{}, rejections: map[string]rejection{}, locks: map[string]chan struct{}{}}
+}
+
+func (*memStore) key(c creds) cacheKey {
+	return cacheKey{prefix: profilePrefix(c.Profile), id: keyID(c, "memory")}
+}
+
+func (*memStore) keyedBySecret() bool { return false }
+
+func (k cacheKey) name() string { return k.prefix + "-" + k.id }
+
+func (m *memStore) load(k cacheKey) (*entry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[k.name()]
+	return e, ok
+}
+
+// lock waits for the key's fetch lock until ctx ends.
+func (m *memStore) lock(ctx context.Context, k cacheKey) (func(), error) {
+	m.mu.Lock()
+	ch := m.locks[k.name()]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		m.locks[k.name()] = ch
+	}
+	m.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, &Error{Kind: KindUnreachable, Msg: "timed out waiting for another request fetching the same token (see --timeout)", Err: ctx.Err()}
+	}
+}
+
+// store keeps e and drops the entries that have expired.
+func (m *memStore) store(k cacheKey, e *entry) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	for n, old := range m.entries {
+		if !now.Before(old.Expiry) {
+			delete(m.entries, n)
+		}
+	}
+	m.entries[k.name()] = e
+	return nil
+}
+
+func (m *memStore) rejected(k cacheKey, now time.Time) (*rejection, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.rejections[k.name()]
+	if !ok || !now.Before(r.Until) || r.Until.Sub(now) > rejectionMemory {
+		delete(m.rejections, k.name())
+		return nil, false
+	}
+	return &r, true
+}
+
+func (m *memStore) rememberRejection(k cacheKey, msg string, now time.Time) {
+	m.mu.Lock()
+	m.rejections[k.name()] = rejection{Until: now.Add(rejectionMemory), Msg: msg}
+	m.mu.Unlock()
+}
+
+func (m *memStore) forgetRejection(k cacheKey) {
+	m.mu.Lock()
+	delete(m.rejections, k.name())
+	m.mu.Unlock()
+}
+
+// erase drops every token and remembered rejection of a profile.
+func (m *memStore) erase(profile string) error {
+	prefix := profilePrefix(profile) + "-"
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for n := range m.entries {
+		if strings.HasPrefix(n, prefix) {
+			delete(m.entries, n)
+		}
+	}
+	for n := range m.rejections {
+		if strings.HasPrefix(n, prefix) {
+			delete(m.rejections, n)
+		}
+	}
+	return nil
+}
+
+// size is the number of tokens held.
+func (m *memStore) size() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries)
+}
