@@ -16,12 +16,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
@@ -30,9 +32,12 @@ const name = "camunda-credential-helper"
 
 // cli holds the global flags; the commands are added from the commands
 // table, so that a call builds only the command it runs (see newParser).
+// Their variables are read in newHelper through env.lookup rather than by
+// kong from the process, so that the agent can run a client's command line
+// with the client's variables and working directory.
 type cli struct {
-	Profile string           `help:"Profile to use (overrides host routing when given on the command line)." env:"CAMUNDA_PROFILE" default:"default" placeholder:"NAME" predictor:"profile"`
-	Config  string           `help:"Config file (default: ${config_default})." env:"CAMUNDA_CREDENTIAL_HELPER_CONFIG" placeholder:"FILE" type:"path"`
+	Profile string           `help:"Profile to use (overrides host routing when given on the command line) ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
+	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
@@ -55,6 +60,7 @@ var commands = []command{
 	{"demo", "", "Walk through login, token and logout against a token endpoint built into this process.", func() any { return &demoCmd{} }},
 	{"setup", "", "Print the configuration snippet that wires a tool to this helper.", func() any { return &setupCmd{} }},
 	{"completion", "", "Print a shell completion script (bash, zsh or fish).", func() any { return &completionCmd{} }},
+	{"agent", "", "Run, inspect or stop the token agent that keeps tokens in memory (started on first need).", func() any { return &agentCmd{} }},
 	{"git", "Protocols", "git credential helper protocol (get|store|erase).", func() any { return &gitCmd{} }},
 	{"docker", "Protocols", "docker credential helper protocol (get|store|erase|list|version).", func() any { return &dockerCmd{} }},
 	{"kubectl", "Protocols", "kubectl exec credential plugin (ExecCredential).", func() any { return &kubectlCmd{} }},
@@ -69,38 +75,28 @@ type env struct {
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
 	exe            string // absolute path of this binary
+	cwd            string // working directory
+	interactive    bool   // a person may answer a keychain prompt (besides a terminal on stderr)
+	// attach, inside the agent, wires the command's Helper to the agent's
+	// memory (see agentRun).
+	attach func(*helper.Helper) error
 }
 
 func main() {
 	exe, _ := os.Executable()
-	os.Exit(run(context.Background(), os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, exe: exe}))
-}
-
-// shims maps the names the binary may be invoked under to the subcommand
-// each stands for.
-var shims = map[string]string{
-	"git-credential-camunda":        "git",
-	"docker-credential-camunda":     "docker",
-	"bazel-credential-camunda":      "bazel",
-	"terraform-credentials-camunda": "terraform",
+	cwd, _ := os.Getwd()
+	os.Exit(run(context.Background(), os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, exe: exe, cwd: cwd}))
 }
 
 // shimCommand returns the subcommand for the name argv0 was invoked as
-// ("" for the binary's own name). Terraform may append _vX.Y.Z, Windows .exe.
-func shimCommand(argv0 string) string {
-	base := strings.TrimSuffix(filepath.Base(argv0), ".exe")
-	if i := strings.Index(base, "_v"); i > 0 {
-		base = base[:i]
-	}
-	return shims[base]
-}
+// ("" for the binary's own name).
+func shimCommand(argv0 string) string { return agentwire.ShimCommand(argv0) }
+
+var setVersion sync.Once
 
 func run(ctx context.Context, args []string, e env) int {
-	argv := args[1:]
-	if sub := shimCommand(args[0]); sub != "" {
-		argv = insertCommand(argv, sub)
-	}
-	protocol.Version = version()
+	argv := agentwire.CommandLine(args)
+	setVersion.Do(func() { protocol.Version = version() })
 	var c cli
 	exit := -1
 	parser, err := newParser(&c, argv, e, func(code int) { exit = code })
@@ -153,9 +149,12 @@ func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error)
 		kong.Exit(exit),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	}
-	only := commandWord(argv)
+	only := ""
+	if i := agentwire.CommandWord(argv); i >= 0 {
+		only = argv[i]
+	}
 	_, completing := e.lookup("COMP_LINE")
-	if completing || wantsHelp(argv) || !slices.ContainsFunc(commands, func(c command) bool { return c.name == only }) {
+	if completing || agentwire.WantsHelp(argv) || !slices.ContainsFunc(commands, func(c command) bool { return c.name == only }) {
 		only = ""
 	}
 	for _, cmd := range commands {
@@ -166,63 +165,20 @@ func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error)
 	return kong.New(c, opts...)
 }
 
-// commandWord returns the first argument that is not a global flag or its
-// value: the command, if argv is well formed.
-func commandWord(argv []string) string {
-	for i := 0; i < len(argv); i++ {
-		a := argv[i]
-		switch {
-		case !strings.HasPrefix(a, "-"):
-			return a
-		case a == "--":
-			return ""
-		case isValueFlag(a):
-			i++
-		}
-	}
-	return ""
-}
-
-func wantsHelp(argv []string) bool {
-	for _, a := range argv {
-		if a == "--" {
-			return false
-		}
-		if a == "-h" || a == "--help" || a == "--version" {
-			return true
-		}
-	}
-	return false
-}
-
-// insertCommand puts sub after the leading global flags, so that
-// `git-credential-camunda --profile x get` means `--profile x git get`.
-func insertCommand(argv []string, sub string) []string {
-	i := 0
-	for i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "--" {
-		if isValueFlag(argv[i]) {
-			i++
-		}
-		i++
-	}
-	i = min(i, len(argv))
-	out := append([]string{}, argv[:i]...)
-	out = append(out, sub)
-	return append(out, argv[i:]...)
-}
-
-func isValueFlag(f string) bool {
-	switch f {
-	case "--profile", "--config", "--timeout":
-		return true
-	}
-	return false
-}
-
 // newHelper builds the token core from the global flags.
 func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
+	explicit := profileOnCommandLine(kctx)
+	profile := c.Profile
+	if v, ok := e.lookup("CAMUNDA_PROFILE"); ok && !explicit {
+		profile = v
+	}
 	cfgPath := c.Config
 	if cfgPath == "" {
+		cfgPath, _ = e.lookup("CAMUNDA_CREDENTIAL_HELPER_CONFIG")
+	}
+	if cfgPath != "" {
+		cfgPath = absPath(cfgPath, e)
+	} else {
 		p, err := helper.DefaultConfigPath()
 		if err != nil {
 			return nil, &helper.Error{Kind: helper.KindUsage, Msg: "cannot find the config directory: " + err.Error() + " (pass --config)"}
@@ -234,25 +190,56 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		cacheDir = "" // no cache rather than no tokens
 	}
 	service, _ := e.lookup("CAMUNDA_CREDENTIAL_HELPER_SERVICE")
-	return &helper.Helper{
+	h := &helper.Helper{
 		Secrets:    keystore.Keyring{Service: service, Timeout: keychainTimeout(e)},
 		ConfigPath: cfgPath,
 		CacheDir:   cacheDir,
-		Profile:    c.Profile,
-		Explicit:   profileOnCommandLine(kctx),
+		Profile:    profile,
+		Explicit:   explicit,
 		Timeout:    c.Timeout,
 		Getenv:     e.lookup,
-	}, nil
+	}
+	switch {
+	case e.attach != nil:
+		if err := e.attach(h); err != nil {
+			return nil, err
+		}
+	case agentwire.Supported && !agentwire.Off(e.lookup):
+		h.Agent = &helper.AgentClient{Dir: agentwire.Dir(e.lookup), Exe: e.exe,
+			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e)}
+	}
+	return h, nil
+}
+
+// absPath makes p absolute against the caller's working directory, with a
+// leading ~ for the caller's home.
+func absPath(p string, e env) string {
+	if home, ok := e.lookup("HOME"); ok && (p == "~" || strings.HasPrefix(p, "~/")) {
+		p = filepath.Join(home, p[1:])
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(e.cwd, p)
+	}
+	return filepath.Clean(p)
 }
 
 // keychainTimeout bounds each keychain call: keystore.DefaultTimeout, or
-// two minutes when a person is at the terminal (stderr is one, as it is
-// under git and kubectl) and may have to answer the desktop's unlock prompt.
+// keystore.InteractiveTimeout when a person may answer the desktop's
+// unlock prompt.
 func keychainTimeout(e env) time.Duration {
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return 2 * time.Minute
+	if interactive(e) {
+		return keystore.InteractiveTimeout
 	}
 	return keystore.DefaultTimeout
+}
+
+// interactive reports whether a person is at the terminal: stderr is one,
+// as it is under git and kubectl.
+func interactive(e env) bool {
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return true
+	}
+	return e.interactive
 }
 
 // profileOnCommandLine reports whether --profile was given as a flag (not
