@@ -54,6 +54,8 @@ type sandbox struct {
 	root                     string
 	home, config, cache, tmp string
 	service                  string
+	runtime                  string   // XDG_RUNTIME_DIR: the sandbox's own token agent
+	env                      []string // added to every run
 }
 
 func newSandbox(t *testing.T, exe string) *sandbox {
@@ -65,6 +67,7 @@ func newSandbox(t *testing.T, exe string) *sandbox {
 		home: filepath.Join(root, "home"), config: filepath.Join(root, "config"),
 		cache: filepath.Join(root, "cache"), tmp: filepath.Join(root, "tmp"),
 		service: "cch-test-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + hex.EncodeToString(b),
+		runtime: agentRuntimeDir(t, t.Cleanup),
 	}
 	for _, d := range []string{s.home, s.config, s.cache, s.tmp} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -76,7 +79,7 @@ func newSandbox(t *testing.T, exe string) *sandbox {
 }
 
 // dirs are the directories the binary may write to.
-func (s *sandbox) dirs() []string { return []string{s.home, s.config, s.cache, s.tmp} }
+func (s *sandbox) dirs() []string { return []string{s.home, s.config, s.cache, s.tmp, s.runtime} }
 
 // configPath is the default config file inside the sandbox.
 func (s *sandbox) configPath() string {
@@ -93,11 +96,11 @@ func (s *sandbox) environ(extra []string) []string {
 		"LANG=C",
 		"CAMUNDA_CREDENTIAL_HELPER_SERVICE=" + s.service,
 	}
-	for _, key := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"} {
-		if v, ok := os.LookupEnv(key); ok {
-			env = append(env, key+"="+v)
-		}
+	if v, ok := os.LookupEnv("DBUS_SESSION_BUS_ADDRESS"); ok {
+		env = append(env, "DBUS_SESSION_BUS_ADDRESS="+v)
 	}
+	env = append(env, "XDG_RUNTIME_DIR="+s.runtime)
+	env = append(env, s.env...)
 	return append(env, extra...)
 }
 

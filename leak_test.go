@@ -52,7 +52,18 @@ type leakStep struct {
 func TestNoLeaks(t *testing.T) {
 	requireBinaryTests(t)
 	t.Parallel()
-	s := newSandbox(t, buildBinary(t))
+	exe := buildBinary(t)
+	t.Run("direct", func(t *testing.T) { testNoLeaks(t, exe, false) })
+	t.Run("agent", func(t *testing.T) { testNoLeaks(t, exe, true) }) // not in parallel: the /proc sampler would see the other's control process
+}
+
+// testNoLeaks runs the steps with the token agent off (tokens in the
+// encrypted file cache) or on (tokens in the agent's memory).
+func testNoLeaks(t *testing.T, exe string, agent bool) {
+	s := newSandbox(t, exe)
+	if !agent {
+		s.env = []string{"CAMUNDA_CREDENTIAL_HELPER_AGENT=off"}
+	}
 	ts := newTokenServer(t)
 	ts.Set("secret", leakCanary)
 	api := newAPIServer(t, ts.issuedToken, "")
@@ -62,7 +73,12 @@ func TestNoLeaks(t *testing.T) {
 	envCreds := []string{"CAMUNDA_CONSOLE_CLIENT_ID=cid", "CAMUNDA_CONSOLE_CLIENT_SECRET=" + leakCanary, "CAMUNDA_OAUTH_URL=" + ts.URL}
 	login := []string{"login", "--client-id", "cid", "--oauth-url", ts.URL, "--client-secret-stdin"}
 	hosts := []string{"--host", "git.example", "--host", "reg.example", "--host", "tf.example", "--host", "bazel.example"}
-	dropCache := func() { os.RemoveAll(filepath.Join(s.cache, name)) }
+	dropCache := func() {
+		os.RemoveAll(filepath.Join(s.cache, name))
+		if agent {
+			s.run("", nil, "agent", "stop")
+		}
+	}
 	gitReq := "protocol=https\nhost=git.example\npath=org/repo.git\n\n"
 	v1 := `{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}`
 
@@ -209,8 +225,11 @@ func TestNoLeaks(t *testing.T) {
 
 	// Nothing on disk holds the secret or a token in plaintext, with tokens
 	// in the cache and after logging out.
-	if entries, _ := filepath.Glob(filepath.Join(s.cache, name, "*.tok")); len(entries) == 0 {
+	if entries, _ := filepath.Glob(filepath.Join(s.cache, name, "*.tok")); len(entries) == 0 && !agent {
 		t.Errorf("no cached token files in %s: the scan would prove nothing", s.cache)
+	}
+	if r := s.run("", nil, "agent", "status"); agent != (r.code == 0) {
+		t.Errorf("agent status: exit %d (agent on: %v)\n%s", r.code, agent, r.stdout)
 	}
 	scanForLeaks(t, s)
 	runSteps(logout)

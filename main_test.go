@@ -10,6 +10,7 @@ package main
 // Each script gets:
 //
 //	HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME   fresh dirs under $WORK
+//	XDG_RUNTIME_DIR                         a fresh short dir: the script's own token agent
 //	CAMUNDA_CREDENTIAL_HELPER_SERVICE       a keychain service name of its own
 //	TOKEN_URL                               the fake token endpoint (client cid, secret s3cr3t)
 //	CAPTURE_URL                             the target of "tokenserver redirect"
@@ -107,11 +108,13 @@ func setupScript(e *testscript.Env) error {
 	}
 	// The private Secret Service of scripts/with-keyring; nothing else of the
 	// caller's environment reaches the scripts.
-	for _, key := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "CCH_TEST_KEYRING"} {
+	for _, key := range []string{"DBUS_SESSION_BUS_ADDRESS", "CCH_TEST_KEYRING"} {
 		if v, ok := os.LookupEnv(key); ok {
 			e.Setenv(key, v)
 		}
 	}
+	// A runtime directory, and so a token agent, of the script's own.
+	e.Setenv("XDG_RUNTIME_DIR", agentRuntimeDir(t, e.Defer))
 
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
