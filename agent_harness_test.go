@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -24,4 +27,29 @@ func agentRuntimeDir(t testing.TB, cleanup func(func())) string {
 		os.RemoveAll(dir)
 	})
 	return dir
+}
+
+// envRawDial makes the test binary (see TestMain) connect straight to the
+// agent socket it names, as a foreign process would, ask for a token and
+// print the agent's answer.
+const envRawDial = "CCH_TEST_RAW_DIAL"
+
+// rawDial is that foreign process.
+func rawDial(path string) {
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		fmt.Println("dial:", err)
+		return
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	req := &agentwire.Request{Op: agentwire.OpToken, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
+	// The agent may refuse before reading: its answer is still there to read.
+	_ = agentwire.Write(c, req)
+	var rep agentwire.Reply
+	if err := agentwire.Read(c, &rep); err != nil {
+		fmt.Println("read:", err)
+		return
+	}
+	fmt.Printf("unserved=%q token=%q\n", rep.Unserved, rep.AccessToken)
 }

@@ -51,6 +51,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -58,7 +59,14 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"camunda-credential-helper": main})
+	if path := os.Getenv(envRawDial); path != "" {
+		rawDial(path) // agent_uid_test.go: this binary as a foreign process
+		os.Exit(0)
+	}
+	testscript.Main(m, map[string]func(){
+		"camunda-credential-helper":      main,
+		"camunda-credential-helper-fast": fastclient.Main,
+	})
 }
 
 // requireTestKeyring skips (or, under CI, fails) unless the test runs inside

@@ -166,8 +166,6 @@ func (a *Agent) serveConn(ctx context.Context, c *net.UnixConn) {
 	defer c.Close()
 	a.inflight.Add(1)
 	defer a.inflight.Add(-1)
-	defer a.touch()
-	a.touch()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 	if uid, err := peerUID(c); err != nil || uid != os.Getuid() {
 		_ = agentwire.Write(c, &agentwire.Reply{Unserved: fmt.Sprintf("refused: this agent serves uid %d only", os.Getuid())})
@@ -188,17 +186,24 @@ func (a *Agent) serveConn(ctx context.Context, c *net.UnixConn) {
 		cancel()
 	}()
 	rep := a.handle(ctx, &r)
-	a.served.Add(1)
+	if r.Op == agentwire.OpToken || r.Op == agentwire.OpRun {
+		// Only token requests keep the agent alive: status checks do not.
+		a.served.Add(1)
+		a.touch()
+	}
 	_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	_ = agentwire.Write(c, rep)
 }
 
-func peerUID(c *net.UnixConn) (int, error) {
+func peerUID(c *net.UnixConn) (uid int, err error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return -1, err
 	}
-	return agentwire.PeerUID(rc)
+	if cerr := rc.Control(func(fd uintptr) { uid, err = agentwire.PeerUID(int(fd)) }); cerr != nil {
+		return -1, cerr
+	}
+	return uid, err
 }
 
 func (a *Agent) handle(ctx context.Context, r *agentwire.Request) *agentwire.Reply {

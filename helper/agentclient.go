@@ -106,12 +106,44 @@ func notListening(err error) bool {
 }
 
 // start runs "Exe agent run" in its own session, waits until it says that
-// it listens (or that another agent already does), and dials it.
+// it listens, and dials it. When another agent holds the lock ("busy"), it
+// dials that one; if none comes to listen soon (the holder was exiting), it
+// starts another.
 func (a *AgentClient) start(deadline time.Time) (agentwire.Conn, error) {
 	deadline = minTime(deadline, time.Now().Add(agentStartTimeout))
+	for {
+		msg, err := a.spawn(deadline)
+		if err != nil {
+			return nil, err
+		}
+		switch msg {
+		case "ready":
+			return agentwire.Dial(a.Dir)
+		case "busy":
+			for retry := minTime(deadline, time.Now().Add(250*time.Millisecond)); ; {
+				c, err := agentwire.Dial(a.Dir)
+				if err == nil || !notListening(err) {
+					return c, err
+				}
+				if time.Now().After(retry) {
+					break
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+		default:
+			return nil, errors.New("the agent did not start: " + msg)
+		}
+		if time.Now().After(deadline) {
+			return nil, errors.New("timed out starting the agent")
+		}
+	}
+}
+
+// spawn starts an agent and returns what it says on its ready pipe.
+func (a *AgentClient) spawn(deadline time.Time) (string, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer pr.Close()
 	cmd := exec.Command(a.Exe, "agent", "run", "--ready-fd=3")
@@ -120,25 +152,12 @@ func (a *AgentClient) start(deadline time.Time) (agentwire.Conn, error) {
 	err = cmd.Start()
 	pw.Close()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	go cmd.Wait() //nolint:errcheck // reap the agent if it exits while we run
 	_ = pr.SetReadDeadline(deadline)
 	msg, _ := io.ReadAll(io.LimitReader(pr, 64))
-	switch strings.TrimSpace(string(msg)) {
-	case "ready":
-		return agentwire.Dial(a.Dir)
-	case "busy":
-		// Another agent holds the lock: it is starting or running.
-		for {
-			c, err := agentwire.Dial(a.Dir)
-			if err == nil || !notListening(err) || time.Now().After(deadline) {
-				return c, err
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}
-	return nil, errors.New("the agent did not start: " + strings.TrimSpace(string(msg)))
+	return strings.TrimSpace(string(msg)), nil
 }
 
 func minTime(a, b time.Time) time.Time {

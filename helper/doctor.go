@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -119,7 +120,39 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 		}
 	}
 	add(h.cacheFinding(c))
+	add(h.agentFinding())
 	return out
+}
+
+// agentFinding says whether the token agent is on and how it is.
+func (h *Helper) agentFinding() Finding {
+	f := Finding{OK: true, Topic: "agent"}
+	const direct = ": tokens come from the encrypted file cache"
+	switch {
+	case !agentwire.Supported:
+		f.Detail = "not available on " + runtime.GOOS + direct
+	case agentwire.Off(h.lookupEnv):
+		f.Detail = "off (" + agentwire.EnvAgent + "=off)" + direct
+	case !h.agentAllowed():
+		f.Detail = "off ([agent] enabled = false in " + h.ConfigPath + ")" + direct
+	case h.Agent == nil:
+		f.Detail = "not used here" + direct
+	default:
+		sock := agentwire.SocketPath(h.Agent.Dir)
+		st, err := AgentStatus(h.Agent.Dir)
+		switch {
+		case err == nil:
+			f.Detail = fmt.Sprintf("running (pid %d, up %s, %d token(s) in memory, exits after %s idle); socket %s",
+				st.PID, time.Since(st.Started).Round(time.Second), st.Tokens, st.Idle, sock)
+		case notListening(err):
+			f.Detail = "not running; the next call that needs a token starts it (socket " + sock + ")"
+		default:
+			f.OK = false
+			f.Detail = err.Error()
+			f.Fix = "Make " + h.Agent.Dir + " a directory of yours with mode 0700 (or remove it), or turn the agent off: " + agentwire.EnvAgent + "=off"
+		}
+	}
+	return f
 }
 
 func mask(s string) string {

@@ -1,23 +1,15 @@
 package agentwire
 
-import (
-	"syscall"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // Supported reports whether this OS has the agent.
 const Supported = true
 
-// PeerUID returns the uid of the process at the other end of c (SO_PEERCRED).
-func PeerUID(raw syscall.RawConn) (int, error) {
-	var cred *unix.Ucred
-	var serr error
-	if err := raw.Control(func(fd uintptr) { cred, serr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED) }); err != nil {
+// PeerUID returns the uid of the process at the other end of socket fd (SO_PEERCRED).
+func PeerUID(fd int) (int, error) {
+	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil {
 		return -1, err
-	}
-	if serr != nil {
-		return -1, serr
 	}
 	return int(cred.Uid), nil
 }

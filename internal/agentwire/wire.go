@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -128,7 +127,6 @@ var ErrUnsupported = errors.New("the token agent is not supported on this operat
 type Conn interface {
 	io.ReadWriteCloser
 	SetDeadline(time.Time) error
-	SyscallConn() (syscall.RawConn, error)
 }
 
 // Dial connects to the agent in dir, after checking the directory, and
@@ -141,22 +139,19 @@ func Dial(dir string) (Conn, error) {
 	if err := CheckDir(dir); err != nil {
 		return nil, err
 	}
-	f, err := dial(SocketPath(dir))
+	c, err := dial(SocketPath(dir))
 	if err != nil {
 		return nil, err
 	}
-	rc, err := f.SyscallConn()
-	if err == nil {
-		var uid int
-		if uid, err = PeerUID(rc); err == nil && uid != os.Getuid() {
-			err = fmt.Errorf("the agent socket is served by uid %d, not by this user", uid)
-		}
+	uid, err := PeerUID(c.fd)
+	if err == nil && uid != os.Getuid() {
+		err = fmt.Errorf("the agent socket is served by uid %d, not by this user", uid)
 	}
 	if err != nil {
-		f.Close()
+		c.Close()
 		return nil, err
 	}
-	return f, nil
+	return c, nil
 }
 
 // Request is what a client asks.
@@ -228,7 +223,7 @@ type Status struct {
 	Started time.Time
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
-	Served  int64         // requests answered
+	Served  int64         // token and run requests answered
 	Fetched int64
 }
 
