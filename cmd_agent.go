@@ -28,7 +28,7 @@ func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error 
 	if !agentwire.Supported {
 		return &helper.Error{Kind: helper.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
-	a := &helper.Agent{Dir: agentwire.Dir(e.lookup), Idle: cmd.idle(h, e), Run: agentRun(e.exe)}
+	a := &helper.Agent{Dir: agentwire.Dir(e.lookup), Idle: cmd.idle(h, e), Version: version(), Run: agentRun(e.exe)}
 	if cmd.ReadyFD > 0 {
 		a.Ready = os.NewFile(uintptr(cmd.ReadyFD), "ready")
 	}
@@ -82,8 +82,8 @@ func (cmd *agentStatusCmd) Run(e env) error {
 		fmt.Fprintf(e.stdout, "not running (%s): %v\n", agentwire.SocketPath(dir), err)
 		return exitCode(3)
 	}
-	fmt.Fprintf(e.stdout, "running: pid %d, up %s, %d token(s) in memory, %d request(s) served, exits after %s idle\nsocket: %s\n",
-		st.PID, time.Since(st.Started).Round(time.Second), st.Tokens, st.Served, st.Idle, agentwire.SocketPath(dir))
+	fmt.Fprintf(e.stdout, "running: pid %d, version %s, up %s, %d token(s) in memory, %d request(s) served, exits after %s idle\nsocket: %s\n",
+		st.PID, st.Version, time.Since(st.Started).Round(time.Second), st.Tokens, st.Served, st.Idle, agentwire.SocketPath(dir))
 	return nil
 }
 

@@ -206,7 +206,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		}
 	case agentwire.Supported && !agentwire.Off(e.lookup):
 		h.Agent = &helper.AgentClient{Dir: agentwire.Dir(e.lookup), Exe: e.exe,
-			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e)}
+			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e), Version: version()}
 	}
 	return h, nil
 }

@@ -65,7 +65,7 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, map[string]func(){
 		"camunda-credential-helper":      main,
-		"camunda-credential-helper-fast": fastclient.Main,
+		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
 	})
 }
 

@@ -23,9 +23,12 @@ import (
 // reads a client secret only to fetch a token, never writes a token
 // anywhere, and exits when idle, told to, or when its socket is removed.
 type Agent struct {
-	Dir   string        // private directory of socket and lock (agentwire.Dir)
-	Idle  time.Duration // exit after this long without requests
-	Ready io.Writer     // told "ready" once listening, or "busy" when another agent holds the lock
+	Dir  string        // private directory of socket and lock (agentwire.Dir)
+	Idle time.Duration // exit after this long without requests
+	// Version is this build's. A client of another build retires the agent
+	// (after an upgrade, the next call starts one of the new build).
+	Version string
+	Ready   io.Writer // told "ready" once listening, or "busy" when another agent holds the lock
 	// Run runs a forwarded command line (agentwire.OpRun) in this process.
 	// The command's Helper must be passed to attach, which wires it to the
 	// agent's memory; when attach fails, Run returns its error.
@@ -185,7 +188,7 @@ func (a *Agent) serveConn(ctx context.Context, c *net.UnixConn) {
 		_, _ = c.Read(b[:]) // returns at the client's EOF, or when c closes
 		cancel()
 	}()
-	rep := a.handle(ctx, &r)
+	rep := a.safeHandle(ctx, &r)
 	if r.Op == agentwire.OpToken || r.Op == agentwire.OpRun {
 		// Only token requests keep the agent alive: status checks do not.
 		a.served.Add(1)
@@ -206,6 +209,17 @@ func peerUID(c *net.UnixConn) (uid int, err error) {
 	return uid, err
 }
 
+// safeHandle is handle, where a panic answers Unserved (the client takes the
+// direct path) instead of ending the agent and every request in flight.
+func (a *Agent) safeHandle(ctx context.Context, r *agentwire.Request) (rep *agentwire.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			rep = &agentwire.Reply{Unserved: fmt.Sprintf("internal error: %v", p)}
+		}
+	}()
+	return a.handle(ctx, r)
+}
+
 func (a *Agent) handle(ctx context.Context, r *agentwire.Request) *agentwire.Reply {
 	switch r.Op {
 	case agentwire.OpStatus:
@@ -224,6 +238,10 @@ func (a *Agent) handle(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	case agentwire.OpToken, agentwire.OpRun:
 	default:
 		return &agentwire.Reply{Unserved: fmt.Sprintf("unknown operation %q", r.Op)}
+	}
+	if r.Version != "" && a.Version != "" && r.Version != a.Version {
+		a.shutdown()
+		return &agentwire.Reply{Unserved: "the agent is version " + a.Version + ", the caller " + r.Version + ": it exits"}
 	}
 	if n := agentwire.SameProcessEnv(r.Env); n != "" {
 		return &agentwire.Reply{Unserved: n + " differs from the agent's; run: camunda-credential-helper agent stop"}
@@ -332,7 +350,7 @@ func (a *Agent) status() *agentwire.Status {
 		n += st.mem.size()
 	}
 	a.mu.Unlock()
-	return &agentwire.Status{PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load()}
+	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load()}
 }
 
 // wireError carries err's kind, message and hint to the client.

@@ -22,6 +22,7 @@ type AgentClient struct {
 	Exe         string            // the binary that runs "agent run"; "" never starts one
 	Env         map[string]string // the caller's agentwire.ProcessEnv
 	Interactive bool              // a person may answer a keychain prompt
+	Version     string            // this build's (agentwire.BuildVersion): an agent of another retires
 }
 
 // agentStartTimeout bounds starting an agent until its socket listens.
@@ -49,7 +50,7 @@ func (h *Helper) agentToken(ctx context.Context, req Request) (tok Token, err er
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	r := &agentwire.Request{Op: agentwire.OpToken, Env: a.Env, Config: h.ConfigPath, Profile: h.Profile, Explicit: h.Explicit,
+	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.Version, Env: a.Env, Config: h.ConfigPath, Profile: h.Profile, Explicit: h.Explicit,
 		ReqProfile: req.Profile, Resource: req.Resource, MinTTL: req.MinTTL, ForceRefresh: req.ForceRefresh,
 		Timeout: timeout, Interactive: a.Interactive}
 	rep, cerr := a.call(ctx, r, timeout, func() bool { return h.agentAllowed() })

@@ -5,4 +5,8 @@ package main
 
 import "github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 
-func main() { fastclient.Main() }
+// Version is set at release build time with
+// -ldflags "-X main.Version=v1.2.3", as for camunda-credential-helper.
+var Version = ""
+
+func main() { fastclient.Main(Version) }

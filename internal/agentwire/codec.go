@@ -94,6 +94,7 @@ func toTime(v []byte) (time.Time, error) {
 func (r *Request) encode() []byte {
 	var e encoder
 	e.str("op", r.Op)
+	e.str("version", r.Version)
 	for n, v := range r.Env {
 		e.field("env", n+"="+v)
 	}
@@ -120,6 +121,8 @@ func (r *Request) decode(b []byte) error {
 		switch name {
 		case "op":
 			r.Op = string(v)
+		case "version":
+			r.Version = string(v)
 		case "env":
 			k, val, ok := bytes.Cut(v, []byte{'='})
 			if !ok {
@@ -177,6 +180,7 @@ func (r *Reply) encode() []byte {
 	e.bytes("stderr", r.Stderr)
 	e.int("exit", int64(r.Exit))
 	if s := r.Status; s != nil {
+		e.str("status_version", s.Version)
 		e.int("status_pid", int64(s.PID))
 		e.time("status_started", s.Started)
 		e.int("status_idle", int64(s.Idle))
@@ -219,6 +223,8 @@ func (r *Reply) decode(b []byte) error {
 		case "exit":
 			n, err = toInt(v)
 			r.Exit = int(n)
+		case "status_version":
+			st.Version = string(v)
 		case "status_pid":
 			n, err = toInt(v)
 			st.PID = int(n)

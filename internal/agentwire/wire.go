@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 )
@@ -48,6 +49,19 @@ var CallEnv = []string{"CAMUNDA_PROFILE", "CAMUNDA_CREDENTIAL_HELPER_CONFIG", "K
 // either set is never served by the agent, so a secret from the environment
 // never crosses the socket nor outlives the caller.
 var SecretEnv = []string{"CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"}
+
+// BuildVersion is the version of this build: override when the release build
+// set one (-ldflags "-X main.Version=..."), else the module version from the
+// build info, else "devel".
+func BuildVersion(override string) string {
+	if override != "" {
+		return override
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
 
 // Environment collects the values of names from lookup; unset names are
 // absent, so set-but-empty and unset stay distinct.
@@ -156,8 +170,9 @@ func Dial(dir string) (Conn, error) {
 
 // Request is what a client asks.
 type Request struct {
-	Op  string            // OpToken, OpErase, OpRun, OpStatus or OpStop
-	Env map[string]string // the caller's ProcessEnv (and for OpRun its CallEnv)
+	Op      string            // OpToken, OpErase, OpRun, OpStatus or OpStop
+	Env     map[string]string // the caller's ProcessEnv (and for OpRun its CallEnv)
+	Version string            // the caller's build (see BuildVersion); another than the agent's retires the agent
 
 	// OpToken and OpErase: which token, as helper.Request and the global flags say.
 	Config       string
@@ -219,6 +234,7 @@ type Error struct {
 
 // Status describes a running agent.
 type Status struct {
+	Version string // the agent's build
 	PID     int
 	Started time.Time
 	Idle    time.Duration // exits after this long without requests

@@ -33,8 +33,10 @@ const full = "camunda-credential-helper"
 // full binary.
 const maxStdin = agentwire.MaxMessage / 4
 
-// Main runs the fast client with os.Args and exits.
-func Main() {
+// Main runs the fast client with os.Args and exits. version is the release
+// build's -X main.Version ("" for the build info's), which the agent
+// compares with its own.
+func Main(version string) {
 	args := os.Args
 	var stdin []byte
 	if ok, reads := agentwire.Forwardable(agentwire.CommandLine(args)); ok && served() {
@@ -44,7 +46,7 @@ func Main() {
 				os.Exit(fallback(args, stdin))
 			}
 		}
-		if code, ok := forward(args, stdin); ok {
+		if code, ok := forward(args, stdin, agentwire.BuildVersion(version)); ok {
 			os.Exit(code)
 		}
 	}
@@ -65,7 +67,7 @@ func served() bool {
 }
 
 // forward has the agent run the command line; ok is false when it could not.
-func forward(args []string, stdin []byte) (code int, ok bool) {
+func forward(args []string, stdin []byte, version string) (code int, ok bool) {
 	c, err := agentwire.Dial(agentwire.Dir(os.LookupEnv))
 	if err != nil {
 		return 0, false
@@ -74,7 +76,7 @@ func forward(args []string, stdin []byte) (code int, ok bool) {
 	if err != nil {
 		return 0, false
 	}
-	r := &agentwire.Request{Op: agentwire.OpRun, Args: args, Stdin: stdin, Cwd: cwd,
+	r := &agentwire.Request{Op: agentwire.OpRun, Version: version, Args: args, Stdin: stdin, Cwd: cwd,
 		Env:         agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv, agentwire.CallEnv),
 		Interactive: term.IsTerminal(int(os.Stderr.Fd()))}
 	// The agent bounds the call by its --timeout; this only guards against
