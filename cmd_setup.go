@@ -10,12 +10,13 @@ import (
 	"sort"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 type setupCmd struct {
 	Tool    string `arg:"" enum:"git,docker,kubectl,bazel,terraform" help:"git, docker, kubectl, bazel or terraform."`
-	Install string `help:"Create the tool's shim (a symlink to this binary) in DIR." placeholder:"DIR" type:"path"`
+	Install string `help:"Create the tool's shim in DIR (a symlink to camunda-credential-helper-fast when it is installed next to this binary, else to this binary)." placeholder:"DIR" type:"path"`
 }
 
 // shimFor is the name each tool runs the helper under.
@@ -38,12 +39,13 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	}
 	hosts := append([]string(nil), p.Hosts...)
 	sort.Strings(hosts)
+	exe := preferFast(e.exe)
 	shimDir := cmd.Install
 	if shimDir == "" {
-		shimDir = filepath.Dir(e.exe)
+		shimDir = filepath.Dir(exe)
 	}
 	if cmd.Install != "" {
-		if err := installShim(e.exe, cmd.Install, cmd.Tool); err != nil {
+		if err := installShim(exe, cmd.Install, cmd.Tool); err != nil {
 			return err
 		}
 	}
@@ -53,7 +55,21 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	if _, fromEnv := e.lookup("CAMUNDA_PROFILE"); h.Explicit || fromEnv {
 		profile = h.Profile
 	}
-	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: e.exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+}
+
+// preferFast returns camunda-credential-helper-fast when it is installed
+// next to exe and the OS has the agent: the tools then get cached tokens
+// from the agent in about the time of a bare process start.
+func preferFast(exe string) string {
+	if !agentwire.Supported {
+		return exe
+	}
+	fast := filepath.Join(filepath.Dir(exe), name+"-fast"+filepath.Ext(exe))
+	if fi, err := os.Stat(fast); err == nil && fi.Mode().IsRegular() {
+		return fast
+	}
+	return exe
 }
 
 // installShim links dir/<shim name> to exe, replacing an older link.

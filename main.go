@@ -97,26 +97,26 @@ var setVersion sync.Once
 func run(ctx context.Context, args []string, e env) int {
 	argv := agentwire.CommandLine(args)
 	setVersion.Do(func() { protocol.Version = version() })
-	var c cli
-	exit := -1
-	parser, err := newParser(&c, argv, e, func(code int) { exit = code })
+	p, err := parserFor(argv, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 		return 1
 	}
+	defer p.release()
+	c, parser := &p.c, p.k
 	if done, code := completeIfAsked(parser, e); done {
 		return code
 	}
 	kctx, err := parser.Parse(argv)
-	if exit >= 0 { // --help or --version
-		return exit
+	if p.exit >= 0 { // --help or --version
+		return p.exit
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 		fmt.Fprintf(e.stderr, "Run \"%s --help\" for usage.\n", name)
 		return helper.KindUsage.ExitCode()
 	}
-	h, err := newHelper(&c, kctx, e)
+	h, err := newHelper(c, kctx, e)
 	if err != nil {
 		return report(e.stderr, err)
 	}
@@ -134,11 +134,64 @@ func run(ctx context.Context, args []string, e env) int {
 	return 0
 }
 
+// parser is a kong parser and the flags it fills.
+type parser struct {
+	c       cli
+	k       *kong.Kong
+	exit    int    // set by --help and --version
+	release func() // done with it
+}
+
+// agentParsers keeps, inside the agent, a pool of built parsers per
+// command: there building kong's model would be half of a hit's cost. Each
+// parse resets every value to its default, and one parser serves one call at
+// a time.
+var agentParsers sync.Map // command name -> *sync.Pool of *parser
+
+// parserFor returns a parser for argv that writes to e's streams: a fresh
+// one, or inside the agent one from its pool.
+func parserFor(argv []string, e env) (*parser, error) {
+	only := onlyCommand(argv, e)
+	if e.attach == nil || only == "" {
+		p := &parser{exit: -1, release: func() {}}
+		k, err := newParser(&p.c, only, e, func(code int) { p.exit = code })
+		p.k = k
+		return p, err
+	}
+	pool, _ := agentParsers.LoadOrStore(only, &sync.Pool{})
+	p, _ := pool.(*sync.Pool).Get().(*parser)
+	if p == nil {
+		p = &parser{}
+		k, err := newParser(&p.c, only, e, func(code int) { p.exit = code })
+		if err != nil {
+			return nil, err
+		}
+		p.k = k
+	}
+	p.exit, p.k.Stdout, p.k.Stderr = -1, e.stdout, e.stderr
+	p.release = func() { pool.(*sync.Pool).Put(p) }
+	return p, nil
+}
+
+// onlyCommand is the command argv names, or "" when the parser needs the
+// whole tree (help, completion, an unknown command).
+func onlyCommand(argv []string, e env) string {
+	only := ""
+	if i := agentwire.CommandWord(argv); i >= 0 {
+		only = argv[i]
+	}
+	_, completing := e.lookup("COMP_LINE")
+	if completing || agentwire.WantsHelp(argv) || !slices.ContainsFunc(commands, func(c command) bool { return c.name == only }) {
+		return ""
+	}
+	return only
+}
+
 // newParser builds the kong parser. Building kong's model costs about a
 // millisecond for the whole tree, which is most of a cached token call's own
 // time; so when argv names a command and asks for no help, the tree holds
 // just that command. Help, completion and errors get the whole tree.
-func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error) {
+func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
 	configDefault, _ := helper.DefaultConfigPath()
 	opts := []kong.Option{
 		kong.Name(name),
@@ -148,14 +201,6 @@ func newParser(c *cli, argv []string, e env, exit func(int)) (*kong.Kong, error)
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(exit),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-	}
-	only := ""
-	if i := agentwire.CommandWord(argv); i >= 0 {
-		only = argv[i]
-	}
-	_, completing := e.lookup("COMP_LINE")
-	if completing || agentwire.WantsHelp(argv) || !slices.ContainsFunc(commands, func(c command) bool { return c.name == only }) {
-		only = ""
 	}
 	for _, cmd := range commands {
 		if only == "" || cmd.name == only {

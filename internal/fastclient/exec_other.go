@@ -2,10 +2,13 @@
 
 package fastclient
 
-import "os/exec"
+import "os"
+
+// exeSuffix ends executable names.
+const exeSuffix = ".exe"
 
 // execFull does nothing where exec(2) is not available: the caller runs the
 // full binary as a child.
 func execFull(string, []string) {}
 
-func exitStatus(ee *exec.ExitError) int { return ee.ExitCode() }
+func exitStatus(ps *os.ProcessState) int { return ps.ExitCode() }

@@ -4,9 +4,11 @@ package fastclient
 
 import (
 	"os"
-	"os/exec"
 	"syscall"
 )
+
+// exeSuffix ends executable names.
+const exeSuffix = ""
 
 // execFull replaces this process with the full binary; it returns only if
 // that fails, and the caller then runs it as a child.
@@ -15,9 +17,9 @@ func execFull(path string, args []string) {
 }
 
 // exitStatus is the child's exit status, or 128+N when signal N killed it.
-func exitStatus(ee *exec.ExitError) int {
-	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+func exitStatus(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return 128 + int(ws.Signal())
 	}
-	return ee.ExitCode()
+	return ps.ExitCode()
 }

@@ -13,11 +13,9 @@ package fastclient
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -104,17 +102,30 @@ func fallback(args []string, stdin []byte) int {
 	if stdin == nil {
 		execFull(path, args) // returns only where exec(2) is not available
 	}
-	cmd := &exec.Cmd{Path: path, Args: args, Stdin: io.MultiReader(bytes.NewReader(stdin), os.Stdin), Stdout: os.Stdout, Stderr: os.Stderr}
-	err = cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &ee):
-		return exitStatus(ee)
+	// A child, fed what was read of stdin and then the rest. (os/exec
+	// would cost every call its start-up.)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", full, err)
+		return 1
 	}
-	fmt.Fprintf(os.Stderr, "%s: %v\n", full, err)
-	return 1
+	proc, err := os.StartProcess(path, args, &os.ProcAttr{Files: []*os.File{pr, os.Stdout, os.Stderr}})
+	pr.Close()
+	if err != nil {
+		pw.Close()
+		fmt.Fprintf(os.Stderr, "%s: %v\n", full, err)
+		return 1
+	}
+	go func() {
+		_, _ = io.Copy(pw, io.MultiReader(bytes.NewReader(stdin), os.Stdin))
+		pw.Close()
+	}()
+	ps, err := proc.Wait()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", full, err)
+		return 1
+	}
+	return exitStatus(ps)
 }
 
 // fullPath finds camunda-credential-helper next to this binary (symlinks
@@ -129,9 +140,11 @@ func fullPath() (string, error) {
 			}
 		}
 	}
-	p, err := exec.LookPath(full)
-	if err != nil {
-		return "", fmt.Errorf("cannot find %s next to %s or on PATH", full, self)
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		p := filepath.Join(dir, full+exeSuffix)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && (exeSuffix != "" || fi.Mode()&0o111 != 0) && filepath.IsAbs(p) {
+			return p, nil
+		}
 	}
-	return p, nil
+	return "", fmt.Errorf("cannot find %s next to %s or on PATH", full, self)
 }

@@ -68,3 +68,52 @@ func TestAgentRetiresOnUpgrade(t *testing.T) {
 		t.Errorf("agent status: %q", r.stdout)
 	}
 }
+
+// TestFastClientShim: with camunda-credential-helper-fast installed next to
+// the full binary, setup points the tools (and the shims it installs) at
+// it; a git shim then answers through the full binary when no agent runs
+// (starting one), and through the agent afterwards.
+func TestFastClientShim(t *testing.T) {
+	requireBinaryTests(t)
+	t.Parallel()
+	bin := t.TempDir()
+	for pkg, out := range map[string]string{".": name, "./cmd/camunda-credential-helper-fast": name + "-fast"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	fast := filepath.Join(bin, name+"-fast")
+	s := newSandbox(t, filepath.Join(bin, name))
+	ts := newTokenServer(t)
+	if r := s.run("s3cr3t\n", nil, "login", "--client-id", "cid", "--oauth-url", ts.URL, "--client-secret-stdin", "--no-verify", "--host", "git.example"); r.code != 0 {
+		t.Fatalf("login: %d %s", r.code, r.stderr)
+	}
+	if r := s.run("", nil, "setup", "git"); r.code != 0 || !strings.Contains(r.stdout, fast) {
+		t.Errorf("setup git: exit %d, %q; want the fast client's path %s", r.code, r.stdout, fast)
+	}
+	shims := t.TempDir()
+	if r := s.run("", nil, "setup", "git", "--install", shims); r.code != 0 {
+		t.Fatalf("setup git --install: %d %s", r.code, r.stderr)
+	}
+	shim := filepath.Join(shims, "git-credential-camunda")
+	if target, err := os.Readlink(shim); err != nil || target != fast {
+		t.Fatalf("shim %s -> %q (%v); want %s", shim, target, err, fast)
+	}
+	dir := agentwire.Dir(func(k string) (string, bool) { return s.runtime, k == "XDG_RUNTIME_DIR" })
+	for i, wantServed := range []int64{1, 2} {
+		s.exe = shim
+		r := s.run("protocol=https\nhost=git.example\n\n", nil, "get")
+		if r.code != 0 || !strings.Contains(r.stdout, "password=tok-1\n") || r.stderr != "" {
+			t.Fatalf("shim get #%d: exit %d, stdout %q, stderr %q", i+1, r.code, r.stdout, r.stderr)
+		}
+		st, err := helper.AgentStatus(dir)
+		if err != nil || st.Served != wantServed {
+			t.Fatalf("after shim get #%d: agent %+v, %v; want %d served", i+1, st, err, wantServed)
+		}
+	}
+	if n := len(ts.Requests()); n != 1 {
+		t.Errorf("%d token requests; want 1", n)
+	}
+}
