@@ -29,6 +29,8 @@ type Agent struct {
 	// (after an upgrade, the next call starts one of the new build).
 	Version string
 	Ready   io.Writer // told "ready" once listening, or "busy" when another agent holds the lock
+	// Secrets, when set, replaces the keychain of token requests (tests).
+	Secrets keystore.Store
 	// Run runs a forwarded command line (agentwire.OpRun) in this process.
 	// The command's Helper must be passed to attach, which wires it to the
 	// agent's memory; when attach fails, Run returns its error.
@@ -262,6 +264,9 @@ func (a *Agent) token(ctx context.Context, r *agentwire.Request) *agentwire.Repl
 	h := &Helper{
 		Secrets:    keystore.Keyring{Service: os.Getenv("CAMUNDA_CREDENTIAL_HELPER_SERVICE"), Timeout: keychainTimeout(r.Interactive)},
 		ConfigPath: r.Config, CacheDir: cacheDir, Profile: r.Profile, Explicit: r.Explicit, Timeout: r.Timeout,
+	}
+	if a.Secrets != nil {
+		h.Secrets = a.Secrets
 	}
 	if err := a.attach(h); err != nil {
 		return &agentwire.Reply{Unserved: err.Error()}
