@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -64,13 +67,39 @@ func agentRun(exe string) func(context.Context, *agentwire.Request, func(*helper
 		var attachErr error
 		e := env{stdin: bytes.NewReader(r.Stdin), stdout: &stdout, stderr: &stderr, exe: exe, cwd: r.Cwd, interactive: r.Interactive,
 			lookup: func(k string) (string, bool) { v, ok := r.Env[k]; return v, ok },
-			attach: func(h *helper.Helper) error { attachErr = attach(h); return attachErr }}
+			attach: func(h *helper.Helper, kctx *kong.Context) error {
+				if !printsToken(kctx) {
+					attachErr = errors.New("not a command the agent runs")
+				} else {
+					attachErr = attach(h)
+				}
+				return attachErr
+			}}
 		code := run(ctx, r.Args, e)
 		if attachErr != nil {
 			return nil, nil, 0, attachErr
 		}
 		return stdout.Bytes(), stderr.Bytes(), code, nil
 	}
+}
+
+// printsToken reports whether the command kong parsed only prints a token
+// (what agentwire.Forwardable let through): the agent runs nothing else,
+// whatever the client sent.
+func printsToken(kctx *kong.Context) bool {
+	switch c := kctx.Selected().Target.Addr().Interface().(type) {
+	case *tokenCmd, *kubectlCmd, *getCmd:
+		return true
+	case *gitCmd:
+		return c.Action == "get"
+	case *dockerCmd:
+		return c.Action == "get"
+	case *bazelCmd:
+		return c.Action == "get"
+	case *terraformCmd:
+		return c.Action == "get"
+	}
+	return false
 }
 
 type agentStatusCmd struct{}

@@ -77,9 +77,9 @@ type env struct {
 	exe            string // absolute path of this binary
 	cwd            string // working directory
 	interactive    bool   // a person may answer a keychain prompt (besides a terminal on stderr)
-	// attach, inside the agent, wires the command's Helper to the agent's
-	// memory (see agentRun).
-	attach func(*helper.Helper) error
+	// attach, inside the agent, checks the parsed command and wires its
+	// Helper to the agent's memory (see agentRun).
+	attach func(*helper.Helper, *kong.Context) error
 }
 
 func main() {
@@ -246,7 +246,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 	}
 	switch {
 	case e.attach != nil:
-		if err := e.attach(h); err != nil {
+		if err := e.attach(h, kctx); err != nil {
 			return nil, err
 		}
 	case agentwire.Supported && !agentwire.Off(e.lookup):

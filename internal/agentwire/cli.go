@@ -99,7 +99,12 @@ func Forwardable(argv []string) (ok, stdin bool) {
 		return false, false
 	}
 	action := ""
-	for _, a := range argv[i+1:] {
+	for j := i + 1; j < len(argv); j++ {
+		a := argv[j]
+		if IsValueFlag(a) { // global flags may follow the command: skip their values
+			j++
+			continue
+		}
 		if !strings.HasPrefix(a, "-") {
 			action = a
 			break

@@ -52,7 +52,7 @@ func (e *encoder) bool(name string, v bool) {
 
 func (e *encoder) time(name string, t time.Time) {
 	if !t.IsZero() {
-		e.int(name, t.UnixNano())
+		e.field(name, strconv.FormatInt(t.UnixNano(), 10)) // also the epoch, whose UnixNano is 0
 	}
 }
 

@@ -240,7 +240,6 @@ type Status struct {
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
 	Served  int64         // token and run requests answered
-	Fetched int64
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).
