@@ -312,7 +312,15 @@ func (a *Agent) attach(h *Helper) error {
 		return nil // h reads the file itself and reports the error as the direct path would
 	}
 	if !cfg.Agent.On() {
-		a.shutdown()
+		// Off for this config file: forget its tokens, and exit unless
+		// another config file's callers still use the agent.
+		a.mu.Lock()
+		delete(a.states, h.ConfigPath)
+		last := len(a.states) == 0
+		a.mu.Unlock()
+		if last {
+			a.shutdown()
+		}
 		return errAgentOff
 	}
 	h.mu.Lock()
