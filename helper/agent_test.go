@@ -77,6 +77,9 @@ func TestAgentHitCost(t *testing.T) {
 	if got := agentStore.gets.Load(); got != 1 {
 		t.Errorf("agent keychain reads on a miss = %d; want 1", got)
 	}
+	if got := store.gets.Load(); got != 0 {
+		t.Errorf("client keychain reads on a miss = %d; want 0 (the agent reads)", got)
+	}
 	// A hit.
 	c, store, net := client()
 	tok := mustToken(t, c, Request{})
