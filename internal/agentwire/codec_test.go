@@ -413,7 +413,7 @@ func TestWriteLimits(t *testing.T) {
 	}
 	t.Run("exactly MaxMessage", func(t *testing.T) {
 		req := Request{Stdin: stdinFor(MaxMessage)}
-		if n := len(req.encode()); n != MaxMessage {
+		if n := len(req.encode()) - header; n != MaxMessage {
 			t.Fatalf("test set-up: body is %d bytes; want %d", n, MaxMessage)
 		}
 		var got Request
@@ -435,7 +435,7 @@ func TestWriteLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Write(&buf, tt.m); err == nil {
-				t.Fatalf("Write() of a %d-byte body = nil; want an error", len(tt.m.encode()))
+				t.Fatalf("Write() of a %d-byte body = nil; want an error", len(tt.m.encode())-header)
 			}
 			if buf.Len() != 0 {
 				t.Errorf("Write() refused the message but wrote %d bytes", buf.Len())

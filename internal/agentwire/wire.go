@@ -66,7 +66,11 @@ func BuildVersion(override string) string {
 // Environment collects the values of names from lookup; unset names are
 // absent, so set-but-empty and unset stay distinct.
 func Environment(lookup func(string) (string, bool), names ...[]string) map[string]string {
-	m := map[string]string{}
+	n := 0
+	for _, list := range names {
+		n += len(list)
+	}
+	m := make(map[string]string, n)
 	for _, list := range names {
 		for _, n := range list {
 			if v, ok := lookup(n); ok {
