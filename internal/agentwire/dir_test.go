@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -397,5 +398,21 @@ func TestCallServerHangsUp(t *testing.T) {
 	}
 	if _, err := Call(c, &Request{Op: OpStatus}, time.Now().Add(5*time.Second)); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("Call() = %v; want io.ErrUnexpectedEOF", err)
+	}
+}
+
+// A socket path longer than sun_path allows is refused before any
+// connect (and so a client never starts an agent that could not bind it).
+func TestDialSocketPathTooLong(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), strings.Repeat("d", maxSocketPath))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Dial(dir)
+	if err == nil || !strings.Contains(err.Error(), "longer than a Unix socket allows") {
+		t.Fatalf("Dial(long dir) = %v; want the path-length error", err)
+	}
+	if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("the error %v reads as 'no agent listening', which would make clients start one", err)
 	}
 }

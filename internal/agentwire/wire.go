@@ -116,6 +116,10 @@ func Dir(lookup func(string) (string, bool)) string {
 // SocketPath is the agent's socket in dir.
 func SocketPath(dir string) string { return filepath.Join(dir, "agent.sock") }
 
+// maxSocketPath is the longest socket path every OS binds (sun_path is 104
+// bytes on macOS, 108 on Linux, both with a NUL).
+const maxSocketPath = 103
+
 // LockPath is the file an agent holds locked for its lifetime in dir.
 func LockPath(dir string) string { return filepath.Join(dir, "agent.lock") }
 
@@ -153,6 +157,9 @@ type Conn interface {
 func Dial(dir string) (Conn, error) {
 	if !Supported {
 		return nil, ErrUnsupported
+	}
+	if len(SocketPath(dir)) > maxSocketPath {
+		return nil, fmt.Errorf("the agent socket path %s is longer than a Unix socket allows (%d bytes); set XDG_RUNTIME_DIR to a shorter directory", SocketPath(dir), maxSocketPath)
 	}
 	if err := CheckDir(dir); err != nil {
 		return nil, err
