@@ -35,6 +35,9 @@ func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error 
 	if cmd.ReadyFD > 0 {
 		a.Ready = os.NewFile(uintptr(cmd.ReadyFD), "ready")
 	}
+	// A long-lived process must not pin the directory it was started from;
+	// every path a client sends is absolute.
+	_ = os.Chdir("/")
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
 	if err := a.Serve(ctx); err != nil {

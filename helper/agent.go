@@ -64,7 +64,12 @@ var errAgentOff = errors.New("the config file turns the agent off ([agent] enabl
 
 // Serve runs the agent until ctx ends, it is idle for a.Idle, told to stop,
 // or its socket is removed.
-func (a *Agent) Serve(ctx context.Context) error {
+func (a *Agent) Serve(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			a.tell("failed: " + err.Error()) // the starting client says why (once told, a no-op)
+		}
+	}()
 	if !agentwire.Supported {
 		return agentwire.ErrUnsupported
 	}
@@ -113,7 +118,15 @@ func (a *Agent) Serve(ctx context.Context) error {
 	}()
 	for {
 		c, err := ln.AcceptUnix()
-		if err != nil {
+		if errors.Is(err, net.ErrClosed) {
+			break
+		}
+		if err != nil { // out of file descriptors, say: wait, unless stopping
+			select {
+			case <-a.stop:
+			case <-time.After(10 * time.Millisecond):
+				continue
+			}
 			break
 		}
 		wg.Add(1)

@@ -97,8 +97,15 @@ func (a *AgentClient) call(ctx context.Context, r *agentwire.Request, timeout ti
 			return nil, err
 		}
 	}
-	return agentwire.Call(c, r, deadline)
+	// The agent bounds the request by the same timeout and reports its own
+	// failure (say, a token endpoint that did not answer): give its answer
+	// time to arrive before taking the direct path.
+	return agentwire.Call(c, r, deadline.Add(agentGrace))
 }
+
+// agentGrace is how much longer than the call's timeout a client waits for
+// the agent's answer.
+const agentGrace = time.Second
 
 // notListening reports whether a dial failed because no agent runs: no
 // directory or socket yet, or a socket left by an agent that died.
