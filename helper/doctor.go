@@ -79,7 +79,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	}
 
 	// Profile and secret.
-	c, err := h.resolve(ctx, Request{})
+	c, err := h.resolve(Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}

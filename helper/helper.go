@@ -141,7 +141,7 @@ func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
 func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
-	c, err := h.resolve(ctx, req)
+	c, err := h.resolve(req)
 	if err != nil {
 		return Token{}, err
 	}

@@ -97,7 +97,7 @@ func patternScore(pat string) int {
 // resolve gathers the credentials for a request from the environment and
 // the config file. The secret of a stored profile is left for readSecret,
 // so that a cache that needs no secret for its key saves the keychain read.
-func (h *Helper) resolve(ctx context.Context, req Request) (creds, error) {
+func (h *Helper) resolve(req Request) (creds, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return creds{}, err
