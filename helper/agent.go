@@ -204,8 +204,9 @@ func (a *Agent) serveConn(ctx context.Context, c *net.UnixConn) {
 		cancel()
 	}()
 	rep := a.safeHandle(ctx, &r)
-	if r.Op == agentwire.OpToken || r.Op == agentwire.OpRun {
-		// Only token requests keep the agent alive: status checks do not.
+	if (r.Op == agentwire.OpToken || r.Op == agentwire.OpRun) && rep.Unserved == "" {
+		// Only token requests it served keep the agent alive: status
+		// checks and callers it sends to the direct path do not.
 		a.served.Add(1)
 		a.touch()
 	}

@@ -82,12 +82,11 @@ func Environment(lookup func(string) (string, bool), names ...[]string) map[stri
 }
 
 // SameProcessEnv reports the first ProcessEnv variable whose value in env
-// differs from this process's, or "" when none does.
+// differs from this process's, or "" when none does. An empty value counts
+// as unset, as it does for every reader of these variables.
 func SameProcessEnv(env map[string]string) string {
 	for _, n := range ProcessEnv {
-		v, ok := env[n]
-		w, wok := os.LookupEnv(n)
-		if ok != wok || v != w {
+		if env[n] != os.Getenv(n) {
 			return n
 		}
 	}
@@ -250,7 +249,7 @@ type Status struct {
 	Started time.Time
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
-	Served  int64         // token and run requests answered
+	Served  int64         // token and run requests served (not those sent to the direct path)
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).
