@@ -279,9 +279,6 @@ func (a *Agent) token(ctx context.Context, r *agentwire.Request) *agentwire.Repl
 		Secrets:    keystore.Keyring{Service: os.Getenv("CAMUNDA_CREDENTIAL_HELPER_SERVICE"), Timeout: keychainTimeout(r.Interactive)},
 		ConfigPath: r.Config, CacheDir: cacheDir, Profile: r.Profile, Explicit: r.Explicit, Timeout: r.Timeout,
 	}
-	if a.Secrets != nil {
-		h.Secrets = a.Secrets
-	}
 	if err := a.attach(h); err != nil {
 		return &agentwire.Reply{Unserved: err.Error()}
 	}
@@ -320,6 +317,9 @@ func (a *Agent) attach(h *Helper) error {
 	}
 	a.mu.Unlock()
 	h.Agent, h.mem = nil, st.mem
+	if a.Secrets != nil {
+		h.Secrets = a.Secrets
+	}
 	h.Getenv = func(string) (string, bool) { return "", false }
 	cfg, err := st.config()
 	if err != nil {
