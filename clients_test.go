@@ -75,6 +75,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
 func init() {
@@ -83,7 +85,7 @@ func init() {
 	// under the name camunda-credential-helper. testscript.Main runs the
 	// tests for any name it does not know, so run the shims here, before
 	// TestMain: main() dispatches on os.Args[0] exactly as the real binary.
-	if shimCommand(os.Args[0]) != "" {
+	if agentwire.ShimCommand(os.Args[0]) != "" {
 		main()
 	}
 	scriptCmds["needtool"] = cmdNeedTool

@@ -88,10 +88,6 @@ func main() {
 	os.Exit(run(context.Background(), os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, exe: exe, cwd: cwd}))
 }
 
-// shimCommand returns the subcommand for the name argv0 was invoked as
-// ("" for the binary's own name).
-func shimCommand(argv0 string) string { return agentwire.ShimCommand(argv0) }
-
 var setVersion sync.Once
 
 func run(ctx context.Context, args []string, e env) int {
@@ -189,8 +185,8 @@ func onlyCommand(argv []string, e env) string {
 
 // newParser builds the kong parser. Building kong's model costs about a
 // millisecond for the whole tree, which is most of a cached token call's own
-// time; so when argv names a command and asks for no help, the tree holds
-// just that command. Help, completion and errors get the whole tree.
+// time; so the tree holds just the command only names (see onlyCommand), or
+// all of them when only is "": help, completion and errors.
 func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
 	configDefault, _ := helper.DefaultConfigPath()
 	opts := []kong.Option{
