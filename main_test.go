@@ -13,6 +13,7 @@ package main
 //	XDG_RUNTIME_DIR                         a fresh short dir: the script's own token agent
 //	CAMUNDA_CREDENTIAL_HELPER_SERVICE       a keychain service name of its own
 //	TOKEN_URL                               the fake token endpoint (client cid, secret s3cr3t)
+//	TLS_TOKEN_URL                           the same over https; its CA's certificate is $WORK/tls-ca.pem
 //	CAPTURE_URL                             the target of "tokenserver redirect"
 //
 // and these commands besides testscript's own (all take "!" to negate unless
@@ -136,6 +137,10 @@ func setupScript(e *testscript.Env) error {
 	e.Values[scriptStateKey{}] = st
 	e.Setenv("CAMUNDA_CREDENTIAL_HELPER_SERVICE", st.service)
 	e.Setenv("TOKEN_URL", st.server.URL)
+	e.Setenv("TLS_TOKEN_URL", st.server.TLSURL)
+	if err := os.WriteFile(filepath.Join(e.WorkDir, "tls-ca.pem"), st.server.CAPEM, 0o600); err != nil {
+		return err
+	}
 	e.Setenv("CAPTURE_URL", st.server.CaptureURL)
 	e.Defer(func() { clearService(t, st.service) })
 	return nil

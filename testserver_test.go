@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -81,9 +82,11 @@ type capturedRequest struct {
 
 type tokenServer struct {
 	URL        string // the token endpoint, http://127.0.0.1:PORT/oauth/token
+	TLSURL     string // the same endpoint over https, with a certificate of its own CA
+	CAPEM      []byte // that CA's certificate, PEM-encoded
 	CaptureURL string // the redirect target
 
-	srv, capture *httptest.Server
+	srv, tls, capture *httptest.Server
 	stop         chan struct{} // closed at cleanup: releases "hang"
 
 	mu           sync.Mutex
@@ -112,13 +115,18 @@ func newTokenServer(t testing.TB) *tokenServer {
 		stop:      make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveToken))
+	s.tls = httptest.NewTLSServer(http.HandlerFunc(s.serveToken))
 	s.capture = httptest.NewServer(http.HandlerFunc(s.serveCapture))
 	s.URL = s.srv.URL + tokenPath
+	s.TLSURL = s.tls.URL + tokenPath
+	s.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.tls.Certificate().Raw})
 	s.CaptureURL = s.capture.URL + "/captured"
 	t.Cleanup(func() {
 		close(s.stop)
 		s.srv.CloseClientConnections()
 		s.srv.Close()
+		s.tls.CloseClientConnections()
+		s.tls.Close()
 		s.capture.Close()
 	})
 	return s
