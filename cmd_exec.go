@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,9 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	}
 	c := exec.Command(args[0], args[1:]...)
 	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
-	c.Env = append(withoutVar(os.Environ(), cmd.EnvVar), cmd.EnvVar+"="+tok.AccessToken)
+	// The command gets the token, never a client secret: the variables that
+	// may hold one (ours among them) are left out.
+	c.Env = append(withoutVars(os.Environ(), append(helper.SecretVars(), cmd.EnvVar)), cmd.EnvVar+"="+tok.AccessToken)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
@@ -72,10 +75,12 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	return err
 }
 
-func withoutVar(environ []string, name string) []string {
+// withoutVars returns environ without the variables names.
+func withoutVars(environ []string, names []string) []string {
 	out := environ[:0:0]
 	for _, kv := range environ {
-		if !strings.HasPrefix(kv, name+"=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
 			out = append(out, kv)
 		}
 	}

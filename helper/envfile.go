@@ -128,6 +128,16 @@ var credentialGroups = []struct {
 	{"ZEEBE_CLIENT_ID", "ZEEBE_CLIENT_SECRET", "ZEEBE_TOKEN_AUDIENCE", "zeebe"},
 }
 
+// SecretVars are the variables that may carry a client secret, in each of
+// Camunda's generations of names: exec never hands them to its command.
+func SecretVars() []string {
+	names := make([]string, len(credentialGroups))
+	for i, g := range credentialGroups {
+		names[i] = g.secret
+	}
+	return names
+}
+
 // ImportEnv finds credentials in variables, as Camunda Console's download
 // and Camunda's SDKs name them.
 func ImportEnv(lookup func(string) (string, bool)) (Imported, error) {
