@@ -87,7 +87,7 @@ type tokenServer struct {
 	CaptureURL string // the redirect target
 
 	srv, tls, capture *httptest.Server
-	stop         chan struct{} // closed at cleanup: releases "hang"
+	stop              chan struct{} // closed at cleanup: releases "hang"
 
 	mu           sync.Mutex
 	clients      map[string]string // client ID → secret
