@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,18 +45,28 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	if shimDir == "" {
 		shimDir = filepath.Dir(exe)
 	}
-	if cmd.Install != "" {
-		if err := installShim(exe, cmd.Install, cmd.Tool); err != nil {
-			return err
-		}
-	}
 	// Name the profile in the snippet only when the user chose one: without
 	// it, git and the shims route by host, and kubectl uses the default.
 	profile := ""
 	if _, fromEnv := e.lookup("CAMUNDA_PROFILE"); h.Explicit || fromEnv {
 		profile = h.Profile
 	}
-	return protocol.Setup(e.stdout, cmd.Tool, protocol.SetupParams{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+	var snippet bytes.Buffer
+	err = protocol.Setup(&snippet, cmd.Tool, protocol.SetupParams{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+	if errors.Is(err, protocol.ErrNoHosts) {
+		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error(),
+			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, h.Profile)}
+	}
+	if err != nil {
+		return err
+	}
+	if cmd.Install != "" {
+		if err := installShim(exe, cmd.Install, cmd.Tool); err != nil {
+			return err
+		}
+	}
+	_, err = e.stdout.Write(snippet.Bytes())
+	return err
 }
 
 // preferFast returns camunda-credential-helper-fast when it is installed

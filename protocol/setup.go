@@ -59,9 +59,14 @@ func need(tool, what, v string) error {
 	return nil
 }
 
+// ErrNoHosts is returned (wrapped) by Setup for a tool that finds the
+// helper by host (git, docker, Bazel) when the profile lists none: a snippet
+// for every host would hand the token to any server the tool contacts.
+var ErrNoHosts = errors.New("the profile lists no host patterns")
+
 func needHosts(tool string, hosts []string) error {
 	if len(hosts) == 0 {
-		return fmt.Errorf("setup %s: at least one host pattern is required", tool)
+		return fmt.Errorf("setup %s: %w, so %s would not know which servers may have its token", tool, ErrNoHosts, tool)
 	}
 	return nil
 }
