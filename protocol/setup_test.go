@@ -68,8 +68,8 @@ func TestSetupErrors(t *testing.T) {
 	}{
 		{"vault", ok, "unknown tool"},
 		{"git", SetupParams{Hosts: ok.Hosts}, "executable path is required"},
-		{"git", SetupParams{Exe: "/bin/x"}, "host pattern is required"},
-		{"docker", SetupParams{}, "host pattern is required"},
+		{"git", SetupParams{Exe: "/bin/x"}, "lists no host patterns"},
+		{"docker", SetupParams{}, "lists no host patterns"},
 		{"kubectl", SetupParams{}, "executable path is required"},
 		{"bazel", SetupParams{Hosts: ok.Hosts}, "shim directory is required"},
 		{"terraform", SetupParams{}, "shim directory is required"},
