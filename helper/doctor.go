@@ -78,6 +78,8 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 		add(Finding{OK: true, Topic: "config", Detail: fmt.Sprintf("%s: %d profile(s): %s", h.ConfigPath, len(cfg.Profiles), strings.Join(cfg.Names(), ", "))})
 	}
 
+	out = append(out, gitFindings(ctx, cfg)...)
+
 	// Profile and secret.
 	c, err := h.resolve(Request{})
 	if err == nil {

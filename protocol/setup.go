@@ -80,8 +80,9 @@ func setupGit(w io.Writer, p SetupParams) error {
 		cmd += " --profile " + shellQuote(p.Profile)
 	}
 	cmd += " git"
-	fmt.Fprintf(w, "# Use the helper for these hosts only. The empty value first clears helpers\n")
-	fmt.Fprintf(w, "# configured for all hosts (such as a store that would cache the token).\n")
+	fmt.Fprintf(w, "# Use the helper for these hosts only. The empty value clears the helpers\n")
+	fmt.Fprintf(w, "# configured before these lines (such as a store that would keep the token);\n")
+	fmt.Fprintf(w, "# one configured after them still gets it: doctor names those.\n")
 	fmt.Fprintf(w, "# credential.<url>.useHttpPath is not needed: tokens are per host.\n")
 	for _, h := range p.Hosts {
 		key := shellQuote("credential.https://" + h + ".helper")
