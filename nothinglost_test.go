@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -122,7 +123,12 @@ func TestNothingLost(t *testing.T) {
 		}
 	}
 	for _, name := range loggedIn {
-		if secret, err := keyring.Get(ctx, name); err != nil || secret != testClientSecret {
+		stored, err := keyring.Get(ctx, name)
+		var env struct{ Secret string }
+		if err == nil {
+			err = json.Unmarshal([]byte(stored), &env)
+		}
+		if err != nil || env.Secret != testClientSecret {
 			t.Errorf("the secret of %s is missing (%v)", name, err)
 		}
 	}

@@ -81,7 +81,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, lp.Secret); err != nil {
+	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
 		return Token{}, keychainError(name, err)
 	}
 	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
