@@ -23,7 +23,7 @@ type loginCmd struct {
 	Scope             *string  `help:"Scope(s) to request, space-separated (e.g. Entra's api://ID/.default)."`
 	AuthMethod        *string  `help:"Client authentication: post (form body) or basic (HTTP Basic)." enum:"post,basic" placeholder:"post|basic"`
 	Host              []string `help:"Host pattern this profile serves for git/docker/Bazel/Terraform (exact, *.suffix, optional :port); repeatable." placeholder:"PATTERN"`
-	CAFile            *string  `help:"PEM bundle of extra CAs for the token endpoint." placeholder:"PEM" type:"existingfile"`
+	CAFile            *string  `help:"PEM bundle of extra CAs for the token endpoint." placeholder:"PEM"`
 	Username          *string  `help:"Username for protocols that need one (default: the client ID)."`
 	API               *string  `help:"Camunda API preset: sets the SaaS audience and check's default URL (${apis})." enum:"${apis}," placeholder:"API"`
 	APIURL            *string  `name:"api-url" help:"Base URL of that API (Self-Managed, or a cluster's REST address)." placeholder:"URL"`

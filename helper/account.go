@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -105,6 +106,13 @@ func apply(p *Profile, lp LoginParams) {
 	set(&p.Scope, lp.Scope)
 	set(&p.AuthMethod, lp.AuthMethod)
 	set(&p.CAFile, lp.CAFile)
+	if lp.CAFile != nil && p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
+		// Given relative, it is the caller's; in the config file it would
+		// mean one next to the config.
+		if abs, err := filepath.Abs(p.CAFile); err == nil {
+			p.CAFile = abs
+		}
+	}
 	set(&p.Username, lp.Username)
 	set(&p.APIURL, lp.APIURL)
 	set(&p.API, lp.API)

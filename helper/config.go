@@ -165,6 +165,12 @@ func parseConfig(path string, b []byte) (*Config, error) {
 		if err := validateProfile(p); err != nil {
 			return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
 		}
+		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
+			// git and the others run us in whatever directory they are
+			// in: a relative CA file can only mean one next to the config.
+			// (The next update of the file writes it out absolute.)
+			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
+		}
 	}
 	return &c, nil
 }
