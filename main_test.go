@@ -42,7 +42,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
@@ -53,7 +52,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -246,70 +244,6 @@ func cmdCaptured(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if (len(captured) == want) == neg {
 		ts.Fatalf("the redirect target received %d requests; want %s%d", len(captured), map[bool]string{true: "not "}[neg], want)
-	}
-}
-
-func cmdKeychain(ts *testscript.TestScript, neg bool, args []string) {
-	const usage = "usage: keychain has|absent PROFILE | keychain get|set PROFILE VALUE | keychain bound PROFILE URL ID"
-	want := map[string]int{"has": 2, "absent": 2, "get": 3, "set": 3, "bound": 4}
-	if len(args) < 1 || want[args[0]] != len(args) {
-		ts.Fatalf(usage)
-	}
-	op, profile := args[0], args[1]
-	k := keystore.Keyring{Service: state(ts).service}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if op == "set" {
-		if neg {
-			ts.Fatalf("unsupported: ! keychain set")
-		}
-		ts.Check(k.Set(ctx, profile, args[2]))
-		return
-	}
-	stored, err := k.Get(ctx, profile)
-	found := err == nil
-	if err != nil && !errors.Is(err, keystore.ErrNotFound) {
-		ts.Fatalf("keychain: %v", err)
-	}
-	where := "under service " + k.Service + " for profile " + profile
-	// The envelope login writes (helper/storedsecret.go), spelled out here
-	// so that a change of the stored format shows up as a failing test.
-	var env struct {
-		V        int    `json:"v"`
-		TokenURL string `json:"token_url"`
-		ClientID string `json:"client_id"`
-		Secret   string `json:"secret"`
-	}
-	if found && (op == "get" || op == "bound") && (json.Unmarshal([]byte(stored), &env) != nil || env.V != 1) {
-		if neg {
-			return
-		}
-		ts.Fatalf("the value stored %s is not a version 1 envelope", where)
-	}
-	switch op {
-	case "has", "absent":
-		want := (op == "has") != neg
-		if found != want {
-			ts.Fatalf("a secret is %s %s", map[bool]string{true: "stored", false: "not stored"}[found], where)
-		}
-	case "get":
-		match := found && env.Secret == args[2]
-		if match == neg {
-			if !found {
-				ts.Fatalf("no secret is stored %s", where)
-			}
-			ts.Fatalf("the secret stored %s %s the expected value", where, map[bool]string{true: "equals", false: "differs from"}[match])
-		}
-	case "bound":
-		match := found && env.TokenURL == args[2] && env.ClientID == args[3]
-		if match == neg {
-			if !found {
-				ts.Fatalf("no secret is stored %s", where)
-			}
-			ts.Fatalf("the secret stored %s is bound to %s (client %s)", where, env.TokenURL, env.ClientID)
-		}
-	default:
-		ts.Fatalf(usage)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -123,12 +122,7 @@ func TestNothingLost(t *testing.T) {
 		}
 	}
 	for _, name := range loggedIn {
-		stored, err := keyring.Get(ctx, name)
-		var env struct{ Secret string }
-		if err == nil {
-			err = json.Unmarshal([]byte(stored), &env)
-		}
-		if err != nil || env.Secret != testClientSecret {
+		if env, err := readStoredSecret(ctx, s.service, name); err != nil || env.Secret != testClientSecret {
 			t.Errorf("the secret of %s is missing (%v)", name, err)
 		}
 	}
