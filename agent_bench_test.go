@@ -37,7 +37,7 @@ func BenchmarkAgentRunHit(b *testing.B) {
 	os.MkdirAll(filepath.Dir(cfgPath), 0o700)
 	os.WriteFile(cfgPath, []byte("[profiles.default]\nclient_id = \"cid\"\ntoken_url = \""+srv.URL+"\"\n"), 0o600)
 	secrets := &keystore.Memory{}
-	secrets.Set(context.Background(), "default", "s3cr3t")
+	secrets.Set(context.Background(), "default", `{"v":1,"token_url":"`+srv.URL+`","client_id":"cid","secret":"s3cr3t"}`)
 
 	dir, err := os.MkdirTemp("", "cchb")
 	if err != nil {

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
 // badOutcome is one acceptable result of a bad input.
@@ -132,8 +130,7 @@ func TestBadInput(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	secret, err := keystore.Keyring{Service: s.service}.Get(ctx, "default")
-	if err != nil || secret != testClientSecret {
+	if env, err := readStoredSecret(ctx, s.service, "default"); err != nil || env.Secret != testClientSecret {
 		t.Errorf("the stored secret changed (err %v)", err)
 	}
 	if after, err := os.ReadFile(s.configPath()); err != nil || !bytes.Equal(after, configBefore) {

@@ -77,11 +77,11 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		secret, err := keystore.Keyring{Service: service}.Get(ctx, profile)
+		env, err := readStoredSecret(ctx, service, profile)
 		if err != nil && !errors.Is(err, keystore.ErrNotFound) {
 			t.Fatalf("keychain: %v", err)
 		}
-		return secret, err == nil
+		return env.Secret, err == nil
 	}
 	requests := func(want int) {
 		t.Helper()

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -213,18 +212,9 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 	if v, ok := e.lookup("CAMUNDA_PROFILE"); ok && !explicit {
 		profile = v
 	}
-	cfgPath := c.Config
-	if cfgPath == "" {
-		cfgPath, _ = e.lookup("CAMUNDA_CREDENTIAL_HELPER_CONFIG")
-	}
-	if cfgPath != "" {
-		cfgPath = absPath(cfgPath, e)
-	} else {
-		p, err := helper.DefaultConfigPath()
-		if err != nil {
-			return nil, &helper.Error{Kind: helper.KindUsage, Msg: "cannot find the config directory: " + err.Error() + " (pass --config)"}
-		}
-		cfgPath = p
+	cfgPath, err := configPath(c, e)
+	if err != nil {
+		return nil, err
 	}
 	cacheDir, err := helper.DefaultCacheDir()
 	if err != nil {
@@ -250,18 +240,6 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e), Version: version()}
 	}
 	return h, nil
-}
-
-// absPath makes p absolute against the caller's working directory, with a
-// leading ~ for the caller's home.
-func absPath(p string, e env) string {
-	if home, ok := e.lookup("HOME"); ok && (p == "~" || strings.HasPrefix(p, "~/")) {
-		p = filepath.Join(home, p[1:])
-	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(e.cwd, p)
-	}
-	return filepath.Clean(p)
 }
 
 // keychainTimeout bounds each keychain call: keystore.DefaultTimeout, or

@@ -28,7 +28,12 @@ package main
 //	captured secret               some request to the redirect target carried a client secret
 //	keychain has PROFILE          a secret is stored for PROFILE under the script's service
 //	keychain absent PROFILE       none is stored
-//	keychain get PROFILE VALUE    the stored secret equals VALUE (never printed)
+//	keychain get PROFILE VALUE    the stored entry is a login's envelope whose secret equals
+//	                              VALUE (never printed)
+//	keychain bound PROFILE URL ID the stored envelope binds the secret to token URL URL and
+//	                              client ID ID
+//	keychain set PROFILE VALUE    store VALUE as is, as an earlier version or another
+//	                              program would; no "!"
 //	nocanary PATH...              $CANARY (and its URL-encoded form) appears in no named
 //	                              file, in no file or file name under a named dir, and not
 //	                              in stdout/stderr when those names are given
@@ -48,7 +53,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -245,39 +249,6 @@ func cmdCaptured(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if (len(captured) == want) == neg {
 		ts.Fatalf("the redirect target received %d requests; want %s%d", len(captured), map[bool]string{true: "not "}[neg], want)
-	}
-}
-
-func cmdKeychain(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) < 2 || (args[0] == "get") != (len(args) == 3) || len(args) > 3 {
-		ts.Fatalf("usage: keychain has|absent PROFILE | keychain get PROFILE VALUE")
-	}
-	op, profile := args[0], args[1]
-	k := keystore.Keyring{Service: state(ts).service}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	secret, err := k.Get(ctx, profile)
-	found := err == nil
-	if err != nil && !errors.Is(err, keystore.ErrNotFound) {
-		ts.Fatalf("keychain: %v", err)
-	}
-	where := "under service " + k.Service + " for profile " + profile
-	switch op {
-	case "has", "absent":
-		want := (op == "has") != neg
-		if found != want {
-			ts.Fatalf("a secret is %s %s", map[bool]string{true: "stored", false: "not stored"}[found], where)
-		}
-	case "get":
-		match := found && secret == args[2]
-		if match == neg {
-			if !found {
-				ts.Fatalf("no secret is stored %s", where)
-			}
-			ts.Fatalf("the secret stored %s %s the expected value", where, map[bool]string{true: "equals", false: "differs from"}[match])
-		}
-	default:
-		ts.Fatalf("usage: keychain has|absent PROFILE | keychain get PROFILE VALUE")
 	}
 }
 

@@ -122,7 +122,7 @@ func TestNothingLost(t *testing.T) {
 		}
 	}
 	for _, name := range loggedIn {
-		if secret, err := keyring.Get(ctx, name); err != nil || secret != testClientSecret {
+		if env, err := readStoredSecret(ctx, s.service, name); err != nil || env.Secret != testClientSecret {
 			t.Errorf("the secret of %s is missing (%v)", name, err)
 		}
 	}

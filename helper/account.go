@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -81,7 +82,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, lp.Secret); err != nil {
+	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
 		return Token{}, keychainError(name, err)
 	}
 	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
@@ -105,6 +106,13 @@ func apply(p *Profile, lp LoginParams) {
 	set(&p.Scope, lp.Scope)
 	set(&p.AuthMethod, lp.AuthMethod)
 	set(&p.CAFile, lp.CAFile)
+	if lp.CAFile != nil && p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
+		// Given relative, it is the caller's; in the config file it would
+		// mean one next to the config.
+		if abs, err := filepath.Abs(p.CAFile); err == nil {
+			p.CAFile = abs
+		}
+	}
 	set(&p.Username, lp.Username)
 	set(&p.APIURL, lp.APIURL)
 	set(&p.API, lp.API)

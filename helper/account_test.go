@@ -190,8 +190,8 @@ func TestLogin(t *testing.T) {
 	if tok.AccessToken != srv.issued()[0] || tok.Profile != "work" || tok.Username != "id" {
 		t.Errorf("Login token = %+v; want %q for profile work, username id", tok, srv.issued()[0])
 	}
-	if got, err := h.Secrets.Get(ctx, "work"); got != testSecret {
-		t.Errorf("keychain secret = %q, %v; want %q", got, err, testSecret)
+	if got, want := storedSecretOf(t, h, "work"), (storedSecret{V: 1, TokenURL: srv.URL + "/oauth/token", ClientID: "id", Secret: testSecret}); got != want {
+		t.Errorf("keychain holds %+v; want %+v", got, want)
 	}
 	cfg, err := LoadConfig(h.ConfigPath)
 	if err != nil {
@@ -259,8 +259,8 @@ func TestLoginNoVerify(t *testing.T) {
 	if got := srv.count(); got != 0 {
 		t.Errorf("requests = %d; want 0", got)
 	}
-	if got, _ := h.Secrets.Get(context.Background(), DefaultProfile); got != testSecret {
-		t.Errorf("keychain secret = %q; want %q", got, testSecret)
+	if got := storedSecretOf(t, h, DefaultProfile); got.Secret != testSecret {
+		t.Errorf("keychain secret = %q; want %q", got.Secret, testSecret)
 	}
 	mustToken(t, h, Request{})
 	if got := srv.count(); got != 1 {

@@ -344,7 +344,8 @@ func (a *Agent) attach(h *Helper) error {
 }
 
 // config returns the config file's contents, reading it again when its
-// identity, size or modification time changed.
+// identity, size, modification time or mode changed (a mode others may
+// write through gets the file refused, as on the direct path).
 func (st *agentState) config() (*Config, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -367,7 +368,7 @@ func sameFileInfo(a, b os.FileInfo) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
 }
 
 func (a *Agent) status() *agentwire.Status {

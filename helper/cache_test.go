@@ -249,7 +249,7 @@ func TestCacheSecretRotatedInKeychain(t *testing.T) {
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 	old := mustToken(t, h, Request{})
-	h.Secrets.Set(context.Background(), DefaultProfile, "new-secret")
+	setStoredSecret(t, h, DefaultProfile, srv.URL, "id", "new-secret")
 	tok := mustToken(t, sibling(h), Request{})
 	if tok.AccessToken == old.AccessToken || srv.count() != 2 {
 		t.Errorf("after rotation: token %q (old %q), requests %d; want a new token from a second request", tok.AccessToken, old.AccessToken, srv.count())

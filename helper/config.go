@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -119,12 +120,24 @@ func DefaultConfigPath() (string, error) {
 }
 
 // LoadConfig reads the config file at path. A missing file is an empty
-// config.
+// config; one that others could have changed is refused (checkConfigPerms).
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{Profiles: map[string]*Profile{}}, nil
 	}
+	if err != nil {
+		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+	}
+	if err := checkConfigPerms(path, fi); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(f)
 	if err != nil {
 		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
 	}
@@ -151,6 +164,12 @@ func parseConfig(path string, b []byte) (*Config, error) {
 		}
 		if err := validateProfile(p); err != nil {
 			return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
+		}
+		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
+			// git and the others run us in whatever directory they are
+			// in: a relative CA file can only mean one next to the config.
+			// (The next update of the file writes it out absolute.)
+			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
 		}
 	}
 	return &c, nil
@@ -205,6 +224,9 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 	}
 	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == "camunda-credential-helper" {
 		_ = os.Chmod(dir, 0o700) // our own directory: tighten it; never someone else's
+	}
+	if err := checkConfigDir(dir); err != nil {
+		return err // a file written there would be refused on reading
 	}
 	lock := flock.New(path + ".lock")
 	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)

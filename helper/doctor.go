@@ -65,15 +65,19 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	}
 
 	// Config file.
+	// The loader refuses a file others could change (checkConfigPerms), and
+	// its message names the fix.
 	cfg, err := h.config()
-	switch fi, serr := os.Stat(h.ConfigPath); {
+	switch _, serr := os.Stat(h.ConfigPath); {
 	case err != nil:
-		add(Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath})
+		f := Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath}
+		if e := (*Error)(nil); errors.As(err, &e) && e.Hint != "" {
+			f.Detail, f.Fix = e.Msg, e.Hint
+		}
+		add(f)
 		return out
 	case serr != nil:
 		add(Finding{OK: true, Warn: true, Topic: "config", Detail: h.ConfigPath + " does not exist yet (no profiles)"})
-	case fi.Mode().Perm()&0o077 != 0:
-		add(Finding{Topic: "config", Detail: fmt.Sprintf("%s is readable by others (mode %v)", h.ConfigPath, fi.Mode().Perm()), Fix: "chmod 600 " + h.ConfigPath})
 	default:
 		add(Finding{OK: true, Topic: "config", Detail: fmt.Sprintf("%s: %d profile(s): %s", h.ConfigPath, len(cfg.Profiles), strings.Join(cfg.Names(), ", "))})
 	}
@@ -264,7 +268,7 @@ func (h *Helper) cacheFinding(c creds) Finding {
 		f.Detail = h.CacheDir + " does not exist yet"
 		return f
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	if looseBits(fi, 0o077) != 0 {
 		f.OK, f.Fix = false, "chmod 700 "+h.CacheDir
 	}
 	des, _ := os.ReadDir(h.CacheDir)

@@ -525,7 +525,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), Request{})
-		h.Secrets.Set(context.Background(), DefaultProfile, "rotated-"+testSecret)
+		setStoredSecret(t, h, DefaultProfile, srv.URL, "cid", "rotated-"+testSecret)
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, Request{})
 		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {

@@ -519,7 +519,7 @@ func TestFetchPlainHTTPRefused(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				h.Secrets.Set(context.Background(), DefaultProfile, testSecret)
+				setStoredSecret(t, h, DefaultProfile, tt.tokenURL, "id", testSecret)
 			}
 			_, err := h.Token(context.Background(), Request{})
 			e := wantKind(t, err, KindUsage)

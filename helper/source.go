@@ -145,14 +145,20 @@ func (h *Helper) resolve(req Request) (creds, error) {
 }
 
 // readSecret reads c's client secret from the keychain, unless it is
-// already there (from the environment, or read before).
+// already there (from the environment, or read before). A secret stored for
+// another token URL or client ID is refused here, before any cache lookup
+// or request: this one keychain read serves both the check and the cache key.
 func (h *Helper) readSecret(ctx context.Context, c *creds) error {
 	if c.Secret != "" {
 		return nil
 	}
-	s, err := h.Secrets.Get(ctx, c.Profile)
+	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
 		return keychainError(c.Profile, err)
+	}
+	s, err := openSecret(*c, v)
+	if err != nil {
+		return err
 	}
 	c.Secret = s
 	return nil

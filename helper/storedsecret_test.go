@@ -1,0 +1,161 @@
+package helper
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// storedSecretOf decodes what the keychain holds for profile.
+func storedSecretOf(t *testing.T, h *Helper, profile string) storedSecret {
+	t.Helper()
+	v, err := h.Secrets.Get(context.Background(), profile)
+	if err != nil {
+		t.Fatalf("keychain get %s = %v", profile, err)
+	}
+	var s storedSecret
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		t.Fatalf("keychain value for %s is not an envelope: %v", profile, err)
+	}
+	return s
+}
+
+// setStoredSecret writes the keychain behind login's back, as another
+// program (or an earlier version) could.
+func setStoredSecret(t *testing.T, h *Helper, profile, tokenURL, clientID, secret string) {
+	t.Helper()
+	v := encodeSecret(creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret})
+	if err := h.Secrets.Set(context.Background(), profile, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenSecret(t *testing.T) {
+	c := creds{Profile: "p", TokenURL: "https://idp.example.com/oauth/token", ClientID: "cid"}
+	ok := encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"})
+	for _, tt := range []struct {
+		name, stored, wantSecret, wantMsg string
+	}{
+		{name: "bound to this profile", stored: ok, wantSecret: "s3cr3t"},
+		{name: "equivalent URL", stored: encodeSecret(creds{TokenURL: "HTTPS://IDP.example.com:443/oauth/token/", ClientID: "cid", Secret: "s3cr3t"}), wantSecret: "s3cr3t"},
+		{name: "another token URL", stored: encodeSecret(creds{TokenURL: "https://evil.example.net/t", ClientID: "cid", Secret: "s3cr3t"}),
+			wantMsg: `the secret stored for profile "p" was verified against https://evil.example.net/t (client cid), but the profile now points to https://idp.example.com/oauth/token (client cid)`},
+		{name: "another client", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "other", Secret: "s3cr3t"}), wantMsg: "(client other)"},
+		{name: "legacy plain secret", stored: "s3cr3t", wantMsg: "earlier version"},
+		{name: "plain secret that looks like JSON", stored: `{"secret":"s3cr3t"}`, wantMsg: "earlier version"},
+		{name: "unknown version", stored: `{"v":2,"secret":"s3cr3t"}`, wantMsg: "format version 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := openSecret(c, tt.stored)
+			if tt.wantMsg == "" {
+				if err != nil || got != tt.wantSecret {
+					t.Fatalf("openSecret = %q, %v; want %q", got, err, tt.wantSecret)
+				}
+				return
+			}
+			e := wantKind(t, err, KindNotLoggedIn)
+			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || !strings.Contains(e.Hint, "log in again: camunda-credential-helper --profile p login") {
+				t.Errorf("openSecret = %q, %v; want no secret and %q with a log in hint", got, err, tt.wantMsg)
+			}
+			wantNoLeak(t, "error", err.Error(), "s3cr3t")
+		})
+	}
+}
+
+// Editing the profile's token URL or client ID in the config file must not
+// send the stored secret anywhere, not even serve the token cached for the
+// old endpoint; logging in again binds the secret to the new settings.
+func TestStoredSecretBoundToProfile(t *testing.T) {
+	for _, via := range []string{"file cache", "agent"} {
+		for _, field := range []string{"token_url", "client_id"} {
+			t.Run(via+"/"+field, func(t *testing.T) {
+				old, evil := newTokenServer(t, nil), newTokenServer(t, nil)
+				h := newTestHelper(t)
+				mustLogin(t, h, loginParams(old.URL, "cid", testSecret))
+				if s := storedSecretOf(t, h, DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.URL, ClientID: "cid", Secret: testSecret}) {
+					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.URL)
+				}
+				mk := func() (*Helper, *countingStore) {
+					if via == "agent" {
+						return agentHelper(h)
+					}
+					s := &countingStore{Store: h.Secrets}
+					sib := sibling(h)
+					sib.Secrets = s
+					return sib, s
+				}
+				a, _ := mk()
+				mustToken(t, a, Request{}) // cached now
+				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
+					if field == "token_url" {
+						c.Profiles[DefaultProfile].TokenURL = evil.URL
+					} else {
+						c.Profiles[DefaultProfile].ClientID = "other"
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, store := mk()
+				if via == "agent" {
+					b.mem = a.mem // the same agent, which read the config again
+				}
+				_, err = b.Token(context.Background(), Request{})
+				e := wantKind(t, err, KindNotLoggedIn)
+				if !strings.Contains(e.Msg, "was verified against "+old.URL+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
+					t.Errorf("error = %v; want the old binding named and log in again", err)
+				}
+				if old.count() != 1 || evil.count() != 0 {
+					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.count(), evil.count())
+				}
+				if n := store.gets.Load(); n != 1 {
+					t.Errorf("keychain reads = %d; want 1", n)
+				}
+
+				// A new login binds the secret to the new settings.
+				lp := LoginParams{Secret: testSecret, NoVerify: true}
+				if _, err := h.Login(context.Background(), lp); err != nil {
+					t.Fatal(err)
+				}
+				c, _ := mk()
+				mustToken(t, c, Request{})
+				if old.count()+evil.count() != 2 {
+					t.Errorf("requests after login: old %d, new %d; want one more", old.count(), evil.count())
+				}
+			})
+		}
+	}
+}
+
+// A plain secret, as versions before the binding stored it, is refused:
+// nothing is sent until the user logs in again.
+func TestLegacySecretRefused(t *testing.T) {
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	if err := h.Secrets.Set(context.Background(), DefaultProfile, testSecret); err != nil {
+		t.Fatal(err)
+	}
+	net := &noNetwork{}
+	h.HTTPClient = &http.Client{Transport: net}
+	_, err := h.Token(context.Background(), Request{})
+	e := wantKind(t, err, KindNotLoggedIn)
+	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
+		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
+	}
+	if net.calls.Load() != 0 || srv.count() != 0 {
+		t.Errorf("requests = %d; want 0", net.calls.Load()+int32(srv.count()))
+	}
+	// Listings only look for presence.
+	ps, err := h.Profiles(context.Background())
+	if err != nil || len(ps) != 1 || !ps[0].HasSecret {
+		t.Errorf("Profiles = %+v, %v; want default with a secret", ps, err)
+	}
+	// Credentials from the environment do not touch the keychain entry.
+	h.Getenv = mapEnv(map[string]string{EnvClientID: "cid", EnvClientSecret: testSecret})
+	h.HTTPClient = nil
+	mustToken(t, h, Request{})
+}
