@@ -76,9 +76,10 @@ func (e *entry) refreshAt() time.Time { return e.Expiry.Add(-e.margin()) }
 
 // usable reports whether the token may be served at now with at least minTTL
 // left before refreshAt. A token received "in the future" (the clock went
-// back) is never served.
+// back) is never served, nor one that an older build cached without
+// checking its characters (see printableToken).
 func (e *entry) usable(now time.Time, minTTL time.Duration) bool {
-	if e.AccessToken == "" || now.Before(e.Received) {
+	if !printableToken(e.AccessToken) || now.Before(e.Received) {
 		return false
 	}
 	left := e.refreshAt().Sub(now)
