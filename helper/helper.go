@@ -6,11 +6,9 @@ package helper
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -219,15 +217,9 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	cc := h.tokens()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			// A server that echoes the request must not make us print the secret.
-			if c.Secret != "" {
-				e.Msg = strings.ReplaceAll(e.Msg, c.Secret, "[redacted]")
-			}
-			if e.Kind == KindRejected {
-				cc.rememberRejection(k, e.Msg, h.now())
-			}
+		// fetch took the secret out of what the server said (creds.scrub).
+		if KindOf(err) == KindRejected {
+			cc.rememberRejection(k, rejectionReason(err), h.now())
 		}
 		return nil, err
 	}

@@ -135,7 +135,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, err)
+		e, wait := classify(ctx, c.TokenURL, c.scrub(err))
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}
@@ -185,7 +185,8 @@ func printableToken(tok string) bool {
 
 // classify turns a token request error into a user-facing *Error and says
 // whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
-// wait that long (Retry-After).
+// wait that long (Retry-After). A token request's err has been through
+// creds.scrub.
 func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Duration) {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
