@@ -249,6 +249,11 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		h.Agent = &helper.AgentClient{Dir: agentwire.Dir(e.lookup), Exe: e.exe,
 			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e), Version: version()}
 	}
+	if e.attach == nil && agentwire.Supported {
+		// Logins, logouts and erasures reach a running agent also when
+		// this call's tokens do not come from it.
+		h.AgentDir = agentwire.Dir(e.lookup)
+	}
 	return h, nil
 }
 

@@ -40,6 +40,11 @@ type Helper struct {
 	// Agent, when set, is asked first for tokens and told about logins,
 	// logouts and erasures (see agentclient.go).
 	Agent *AgentClient
+	// AgentDir, when set, is the agent's directory (agentwire.Dir): a
+	// running agent there is told about logins, logouts and erasures also
+	// when Agent is nil (the agent turned off for this call): it must not
+	// go on serving a token the call withdrew.
+	AgentDir string
 
 	mu  sync.Mutex
 	cfg *Config // loaded on first use; nil after a change
@@ -268,6 +273,9 @@ func (h *Helper) Erase(ctx context.Context, req Request) error {
 	if _, ok := cfg.Profiles[name]; !ok && h.getenv(EnvClientID) != "" {
 		name = ""
 	}
+	// The file cache first: the agent, on its next miss, takes up what it
+	// still holds (see adopt).
+	err = h.tokens().erase(name)
 	h.agentErase(name)
-	return h.tokens().erase(name)
+	return err
 }
