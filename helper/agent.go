@@ -377,7 +377,7 @@ func (a *Agent) status() *agentwire.Status {
 		n += st.mem.size()
 	}
 	a.mu.Unlock()
-	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load()}
+	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(), Memory: memoryGuard()}
 }
 
 // wireError carries err's kind, message and hint to the client.
