@@ -3,9 +3,8 @@
 package helper
 
 // GuardMemory keeps the agent's memory, which holds tokens, out of core
-// files. (macOS already denies other processes of the user task_for_pid on
-// a hardened binary; there is no dumpable flag to clear.) Call it once, at
-// the start of "agent run".
+// files (macOS has no dumpable flag to clear). Call it once, at the start
+// of "agent run".
 func GuardMemory() error { return noCoreFiles() }
 
 // memoryGuard is what the kernel says of the guard, for agent status.
