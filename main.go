@@ -239,6 +239,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		Explicit:   explicit,
 		Timeout:    c.Timeout,
 		Getenv:     e.lookup,
+		AgentDir:   agentwire.Dir(e.lookup), // told of logins, logouts and erasures, whatever path tokens take
 	}
 	switch {
 	case e.attach != nil:
@@ -248,11 +249,6 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 	case agentwire.Supported && !agentwire.Off(e.lookup):
 		h.Agent = &helper.AgentClient{Dir: agentwire.Dir(e.lookup), Exe: e.exe,
 			Env: agentwire.Environment(e.lookup, agentwire.ProcessEnv), Interactive: interactive(e), Version: version()}
-	}
-	if e.attach == nil && agentwire.Supported {
-		// Logins, logouts and erasures reach a running agent also when
-		// this call's tokens do not come from it.
-		h.AgentDir = agentwire.Dir(e.lookup)
 	}
 	return h, nil
 }

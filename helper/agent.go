@@ -316,7 +316,7 @@ func (a *Agent) attach(h *Helper) error {
 		a.states[h.ConfigPath] = st
 	}
 	a.mu.Unlock()
-	h.Agent, h.mem = nil, st.mem
+	h.Agent, h.AgentDir, h.mem = nil, "", st.mem
 	if a.Secrets != nil {
 		h.Secrets = a.Secrets
 	}
