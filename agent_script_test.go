@@ -12,6 +12,8 @@ package main
 //	agent gone [DURATION]     wait (default 10s) until no agent answers and its process
 //	                          ($AGENT_PID when none answers) is gone
 //	agent private             its directory is 0700 and its socket 0600, both this user's
+//	agent guarded             its memory is guarded: no core files, and on Linux not
+//	                          dumpable (see agentGuarded)
 
 import (
 	"bytes"
@@ -105,6 +107,9 @@ func cmdAgent(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("%s: mode %v, uid %d; want %v, uid %d", path, fi.Mode(), fi.Sys().(*syscall.Stat_t).Uid, want, os.Getuid())
 			}
 		}
+	case "guarded":
+		ts.Check(err)
+		agentGuarded(ts, neg, st)
 	default:
 		ts.Fatalf("unknown: agent %s", args[0])
 	}

@@ -38,6 +38,11 @@ func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error 
 	// A long-lived process must not pin the directory it was started from;
 	// every path a client sends is absolute.
 	_ = os.Chdir("/")
+	if err := helper.GuardMemory(); err != nil {
+		// An agent that cannot guard the tokens it holds does not run:
+		// the calls then take the direct path.
+		return &helper.Error{Kind: helper.KindOther, Msg: "agent: guarding its memory: " + err.Error()}
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
 	if err := a.Serve(ctx); err != nil {
@@ -116,6 +121,9 @@ func (cmd *agentStatusCmd) Run(e env) error {
 	}
 	fmt.Fprintf(e.stdout, "running: pid %d, version %s, up %s, %d token(s) in memory, %d request(s) served, exits after %s idle\nsocket: %s\n",
 		st.PID, st.Version, time.Since(st.Started).Round(time.Second), st.Tokens, st.Served, st.Idle, agentwire.SocketPath(dir))
+	if st.Memory != "" {
+		fmt.Fprintf(e.stdout, "memory: %s\n", st.Memory)
+	}
 	return nil
 }
 

@@ -229,6 +229,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		Explicit:   explicit,
 		Timeout:    c.Timeout,
 		Getenv:     e.lookup,
+		AgentDir:   agentwire.Dir(e.lookup), // told of logins, logouts and erasures, whatever path tokens take
 	}
 	switch {
 	case e.attach != nil:

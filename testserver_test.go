@@ -48,6 +48,7 @@ const tokenServerModes = `tokenserver modes:
   ok [EXPIRES_IN]        normal answers again (token type Bearer; expires_in 3600 or EXPIRES_IN)
   expires-in N|none      expires_in to send, or none to leave it out
   tokentype VALUE        token_type to send (e.g. mac, bearer)
+  issue VALUE            access_token to send instead of tok-N, with Go escapes (\r, \n, \t, \x00) decoded
   status CODE [BODY]     answer every request with CODE and BODY (default: a JSON error)
   html                   answer with an HTML 500 page, as a proxy or load balancer would
   badjson                200 with a truncated JSON body
@@ -97,6 +98,7 @@ type tokenServer struct {
 	redirectTo   string
 	expiresIn    int // < 0: leave it out
 	tokenType    string
+	issueAs      string // access_token to send instead of tok-N, when not ""
 	delay        time.Duration
 	retryAfter   string // pending 429 when not ""
 	issued       int
@@ -151,7 +153,7 @@ func (s *tokenServer) Set(args ...string) error {
 		if err := nargs(0, 1); err != nil {
 			return err
 		}
-		s.mode, s.tokenType, s.expiresIn, s.retryAfter = "ok", "Bearer", 3600, ""
+		s.mode, s.tokenType, s.expiresIn, s.retryAfter, s.issueAs = "ok", "Bearer", 3600, "", ""
 		if len(args) == 1 {
 			n, err := strconv.Atoi(args[0])
 			if err != nil {
@@ -177,6 +179,15 @@ func (s *tokenServer) Set(args ...string) error {
 			return err
 		}
 		s.tokenType = args[0]
+	case "issue":
+		if err := nargs(1, 1); err != nil {
+			return err
+		}
+		v, err := strconv.Unquote(`"` + strings.ReplaceAll(args[0], `"`, `\"`) + `"`)
+		if err != nil || v == "" {
+			return fmt.Errorf("issue: bad token %q: %v", args[0], err)
+		}
+		s.issueAs = v
 	case "status":
 		if err := nargs(1, 2); err != nil {
 			return err
@@ -407,9 +418,12 @@ func (s *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.issued++
-	n, expiresIn, tokenType := s.issued, s.expiresIn, s.tokenType
+	n, expiresIn, tokenType, issueAs := s.issued, s.expiresIn, s.tokenType, s.issueAs
 	s.mu.Unlock()
 	tok := map[string]any{"access_token": "tok-" + strconv.Itoa(n), "token_type": tokenType}
+	if issueAs != "" {
+		tok["access_token"] = issueAs
+	}
 	if expiresIn >= 0 {
 		tok["expires_in"] = expiresIn
 	}

@@ -316,7 +316,7 @@ func (a *Agent) attach(h *Helper) error {
 		a.states[h.ConfigPath] = st
 	}
 	a.mu.Unlock()
-	h.Agent, h.mem = nil, st.mem
+	h.Agent, h.AgentDir, h.mem = nil, "", st.mem
 	if a.Secrets != nil {
 		h.Secrets = a.Secrets
 	}
@@ -378,7 +378,7 @@ func (a *Agent) status() *agentwire.Status {
 		n += st.mem.size()
 	}
 	a.mu.Unlock()
-	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load()}
+	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(), Memory: memoryGuard()}
 }
 
 // wireError carries err's kind, message and hint to the client.

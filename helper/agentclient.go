@@ -71,11 +71,15 @@ func (h *Helper) agentAllowed() bool {
 }
 
 // agentErase tells a running agent to drop a profile's tokens (login,
-// logout, erase). It never starts one.
+// logout, erase), whether or not this call asks it for tokens. It never
+// starts one.
 func (h *Helper) agentErase(profile string) {
 	a := h.Agent
 	if a == nil {
-		return
+		if h.AgentDir == "" {
+			return
+		}
+		a = &AgentClient{Dir: h.AgentDir}
 	}
 	r := &agentwire.Request{Op: agentwire.OpErase, Env: a.Env, Config: h.ConfigPath, ReqProfile: profile}
 	_, _ = a.call(context.Background(), r, 2*time.Second, nil)

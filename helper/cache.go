@@ -21,11 +21,6 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// rejectionMemory is how long a rejection by the token endpoint is
-// remembered per cache key: Camunda SaaS stalls repeated 401s for 30 s, so
-// asking again sooner only makes the caller wait.
-const rejectionMemory = 30 * time.Second
-
 // tokenStore keeps tokens between calls: the encrypted file cache of every
 // process, or the agent's memory. The freshness rules, the lock that makes
 // concurrent callers wait for one fetch, and the rejection memory are the
@@ -76,9 +71,10 @@ func (e *entry) refreshAt() time.Time { return e.Expiry.Add(-e.margin()) }
 
 // usable reports whether the token may be served at now with at least minTTL
 // left before refreshAt. A token received "in the future" (the clock went
-// back) is never served.
+// back) is never served, nor one that an older build cached without
+// checking its characters (see printableToken).
 func (e *entry) usable(now time.Time, minTTL time.Duration) bool {
-	if e.AccessToken == "" || now.Before(e.Received) {
+	if !printableToken(e.AccessToken) || now.Before(e.Received) {
 		return false
 	}
 	left := e.refreshAt().Sub(now)
@@ -271,42 +267,6 @@ func (c cache) lock(ctx context.Context, k cacheKey) (func(), error) {
 		return nil, &Error{Kind: KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
 	}
 	return func() { l.Unlock() }, nil
-}
-
-// rejection is a remembered refusal by the token endpoint.
-type rejection struct {
-	Until time.Time `json:"until"`
-	Msg   string    `json:"message"` // the endpoint's reason, never a secret
-}
-
-func (c cache) rejected(k cacheKey, now time.Time) (*rejection, bool) {
-	if c.dir == "" {
-		return nil, false
-	}
-	b, err := readSmall(c.path(k, ".rejected"))
-	if err != nil {
-		return nil, false
-	}
-	var r rejection
-	if json.Unmarshal(b, &r) != nil || !now.Before(r.Until) || r.Until.Sub(now) > rejectionMemory {
-		c.forgetRejection(k)
-		return nil, false
-	}
-	return &r, true
-}
-
-func (c cache) rememberRejection(k cacheKey, msg string, now time.Time) {
-	if c.dir == "" || c.mkdir() != nil {
-		return
-	}
-	b, _ := json.Marshal(rejection{Until: now.Add(rejectionMemory), Msg: msg})
-	_ = writeFileAtomic(c.path(k, ".rejected"), b)
-}
-
-func (c cache) forgetRejection(k cacheKey) {
-	if c.dir != "" {
-		os.Remove(c.path(k, ".rejected"))
-	}
 }
 
 // erase drops every cached token and remembered rejection of a profile.

@@ -476,7 +476,7 @@ func TestRejectionMemory(t *testing.T) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 	}
 	// setup logs in, has the first Token call rejected and returns the
-	// rejection's message.
+	// message remembered: the status and error code, not the server's text.
 	setup := func(t *testing.T) (*Helper, *tokenServer, *fakeClock, string) {
 		t.Helper()
 		srv := newTokenServer(t, reject)
@@ -495,7 +495,7 @@ func TestRejectionMemory(t *testing.T) {
 		if got := srv.count(); got != 1 {
 			t.Fatalf("requests = %d; want 1", got)
 		}
-		return h, srv, clock, e.Msg
+		return h, srv, clock, rememberedRejection
 	}
 	wantRequests := func(t *testing.T, srv *tokenServer, want int) {
 		t.Helper()

@@ -6,11 +6,9 @@ package helper
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +40,11 @@ type Helper struct {
 	// Agent, when set, is asked first for tokens and told about logins,
 	// logouts and erasures (see agentclient.go).
 	Agent *AgentClient
+	// AgentDir, when set, is the agent's directory (agentwire.Dir): a
+	// running agent there is told about logins, logouts and erasures also
+	// when Agent is nil (the agent turned off for this call): it must not
+	// go on serving a token the call withdrew.
+	AgentDir string
 
 	mu  sync.Mutex
 	cfg *Config // loaded on first use; nil after a change
@@ -219,15 +222,9 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	cc := h.tokens()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			// A server that echoes the request must not make us print the secret.
-			if c.Secret != "" {
-				e.Msg = strings.ReplaceAll(e.Msg, c.Secret, "[redacted]")
-			}
-			if e.Kind == KindRejected {
-				cc.rememberRejection(k, e.Msg, h.now())
-			}
+		// fetch took the secret out of what the server said (creds.scrub).
+		if KindOf(err) == KindRejected {
+			cc.rememberRejection(k, rejectionReason(err), h.now())
 		}
 		return nil, err
 	}
@@ -276,6 +273,9 @@ func (h *Helper) Erase(ctx context.Context, req Request) error {
 	if _, ok := cfg.Profiles[name]; !ok && h.getenv(EnvClientID) != "" {
 		name = ""
 	}
+	// The file cache first: the agent, on its next miss, takes up what it
+	// still holds (see adopt).
+	err = h.tokens().erase(name)
 	h.agentErase(name)
-	return h.tokens().erase(name)
+	return err
 }

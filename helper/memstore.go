@@ -71,9 +71,9 @@ func (m *memStore) store(k cacheKey, e *entry) error {
 func (m *memStore) rejected(k cacheKey, now time.Time) (*rejection, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.sweepRejections(now)
 	r, ok := m.rejections[k.name()]
-	if !ok || !now.Before(r.Until) || r.Until.Sub(now) > rejectionMemory {
-		delete(m.rejections, k.name())
+	if !ok {
 		return nil, false
 	}
 	return &r, true
@@ -81,8 +81,19 @@ func (m *memStore) rejected(k cacheKey, now time.Time) (*rejection, bool) {
 
 func (m *memStore) rememberRejection(k cacheKey, msg string, now time.Time) {
 	m.mu.Lock()
+	m.sweepRejections(now)
 	m.rejections[k.name()] = rejection{Until: now.Add(rejectionMemory), Msg: msg}
 	m.mu.Unlock()
+}
+
+// sweepRejections drops the rejections that no longer hold, of any key;
+// m.mu is held.
+func (m *memStore) sweepRejections(now time.Time) {
+	for n, r := range m.rejections {
+		if !r.holds(now) {
+			delete(m.rejections, n)
+		}
+	}
 }
 
 func (m *memStore) forgetRejection(k cacheKey) {

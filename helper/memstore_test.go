@@ -553,7 +553,10 @@ func TestAgentAdoptsRejection(t *testing.T) {
 			t.Fatalf("token requests = %d; want 1", srv.count())
 		}
 		srv.setRespond(nil) // a fixed server must still not be asked
-		return h, srv, e.Msg
+		if !strings.Contains(e.Msg, "Client authentication failed") {
+			t.Fatalf("first answer = %q; want the server's description", e.Msg)
+		}
+		return h, srv, rememberedRejection
 	}
 	t.Run("remembered", func(t *testing.T) {
 		h, srv, msg := setup(t)

@@ -135,7 +135,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, err)
+		e, wait := classify(ctx, c.TokenURL, c.scrub(err))
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}
@@ -161,12 +161,32 @@ func checkToken(tok *oauth2.Token) error {
 	if t := tok.TokenType; t != "" && !strings.EqualFold(t, "bearer") {
 		return errorf(KindUnreachable, "token endpoint issued a token of type %q; only Bearer tokens are supported", t)
 	}
+	if !printableToken(tok.AccessToken) {
+		// The message must not quote it: it is a credential, and its line
+		// breaks are the problem.
+		return errorf(KindUnreachable, "token endpoint issued an access token with spaces, control or non-ASCII characters; refusing it")
+	}
 	return nil
+}
+
+// printableToken reports whether tok is visible ASCII, as RFC 6750's
+// b64token is. Every output carries the token inside a line-based format
+// (git's key=value lines, an HTTP header, a shell variable): a line break
+// in it would let the token endpoint add lines of its own, such as another
+// username for git.
+func printableToken(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return tok != ""
 }
 
 // classify turns a token request error into a user-facing *Error and says
 // whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
-// wait that long (Retry-After).
+// wait that long (Retry-After). A token request's err has been through
+// creds.scrub.
 func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Duration) {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {

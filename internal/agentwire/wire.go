@@ -250,6 +250,7 @@ type Status struct {
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
 	Served  int64         // token and run requests served (not those sent to the direct path)
+	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).

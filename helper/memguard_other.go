@@ -1,0 +1,8 @@
+//go:build !linux && !darwin
+
+package helper
+
+// GuardMemory does nothing where there is no agent.
+func GuardMemory() error { return nil }
+
+func memoryGuard() string { return "" }

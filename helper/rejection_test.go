@@ -1,0 +1,101 @@
+package helper
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The rejection memory keeps the status and the error code of a refusal,
+// not the server's free text: not in the file (which is not encrypted),
+// not in the agent's memory, and not in the answers it gives.
+func TestRejectionMemoryKeepsNoServerText(t *testing.T) {
+	const text = "FREE-TEXT from the server"
+	for _, agent := range []bool{false, true} {
+		t.Run(map[bool]string{false: "file cache", true: "agent memory"}[agent], func(t *testing.T) {
+			srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				oauthError(w, http.StatusUnauthorized, "invalid_client", text)
+			})
+			h := newTestHelper(t)
+			mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+			c := h
+			if agent {
+				c, _ = agentHelper(h)
+			}
+			_, err := c.Token(context.Background(), Request{})
+			if e := wantKind(t, err, KindRejected); !strings.Contains(e.Msg, text) {
+				t.Errorf("first answer = %q; want the server's text, shown once", e.Msg)
+			}
+			_, err = c.Token(context.Background(), Request{})
+			if e := wantKind(t, err, KindRejected); e.Msg != rememberedRejection {
+				t.Errorf("remembered answer = %q; want %q", e.Msg, rememberedRejection)
+			}
+			if srv.count() != 1 {
+				t.Errorf("token requests = %d; want 1", srv.count())
+			}
+			if agent {
+				for n, r := range c.mem.rejections {
+					if r.Msg != rememberedRejection {
+						t.Errorf("memory %s = %q; want %q", n, r.Msg, rememberedRejection)
+					}
+				}
+				return
+			}
+			files := cacheFiles(t, h, ".rejected")
+			if len(files) != 1 {
+				t.Fatalf("rejection files = %q; want 1", files)
+			}
+			b, err := os.ReadFile(files[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), "FREE-TEXT") || !strings.Contains(string(b), "invalid_client") {
+				t.Errorf("rejection file = %s; want the status and code only", b)
+			}
+		})
+	}
+}
+
+// A remembered rejection's file goes once it has expired, also when no call
+// asks for its key again (here: the secret changed).
+func TestExpiredRejectionFileDeleted(t *testing.T) {
+	srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "bad")
+	})
+	clock := newFakeClock()
+	h := newTestHelper(t)
+	h.Now = clock.Now
+	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	_, err := h.Token(context.Background(), Request{})
+	wantKind(t, err, KindRejected)
+	if files := cacheFiles(t, h, ".rejected"); len(files) != 1 {
+		t.Fatalf("rejection files = %q; want 1", files)
+	}
+	mustLogin(t, h, LoginParams{Secret: "another-secret"})
+	srv.setRespond(nil)
+	clock.Advance(rejectionMemory)
+	mustToken(t, sibling(h), Request{})
+	if files := cacheFiles(t, h, ".rejected"); len(files) != 0 {
+		t.Errorf("expired rejection files left: %q", files)
+	}
+}
+
+// The agent's memory drops expired rejections of every key, not just of the
+// key asked for.
+func TestMemStoreSweepsRejections(t *testing.T) {
+	m := newMemStore()
+	t0 := newFakeClock().Now()
+	a := m.key(creds{Profile: "a", ClientID: "a"})
+	b := m.key(creds{Profile: "b", ClientID: "b"})
+	m.rememberRejection(a, "x", t0)
+	m.rememberRejection(b, "x", t0.Add(rejectionMemory))
+	if _, ok := m.rejections[a.name()]; ok {
+		t.Error("an expired rejection of another key is kept")
+	}
+	if _, ok := m.rejected(b, t0.Add(rejectionMemory+time.Second)); !ok {
+		t.Error("a rejection that holds was dropped")
+	}
+}

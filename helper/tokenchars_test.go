@@ -1,0 +1,69 @@
+package helper
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// A token that is not visible ASCII is refused where it arrives, on the
+// direct path and inside the agent, and neither the file cache nor the
+// agent's memory keeps it: no output can then carry it.
+func TestTokenRefusedAtReceipt(t *testing.T) {
+	bad := []string{
+		"tok\r\nusername=evil",
+		"tök",
+		"tok en",
+		"tok\ten",
+		"tok\x00",
+		"tok\x7f",
+		"\ntok",
+	}
+	for _, tok := range bad {
+		for _, agent := range []bool{false, true} {
+			t.Run("", func(t *testing.T) {
+				srv := newTokenServer(t, nil)
+				srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) {
+					srv.issue(w, map[string]any{"access_token": tok})
+				})
+				h := newTestHelper(t)
+				mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+				c := h
+				if agent {
+					c, _ = agentHelper(h)
+				}
+				got, err := c.Token(context.Background(), Request{})
+				e := wantKind(t, err, KindUnreachable)
+				if got.AccessToken != "" {
+					t.Errorf("Token(%q) returned the token %q", tok, got.AccessToken)
+				}
+				wantNoLeak(t, "error", e.Error(), "evil", "tök")
+				if c.mem != nil && c.mem.size() != 0 {
+					t.Errorf("the agent's memory keeps %d token(s)", c.mem.size())
+				}
+				if files := tokFiles(t, h.CacheDir); len(files) != 0 {
+					t.Errorf("the file cache keeps %q", files)
+				}
+				// Nothing remembered: the next call asks again.
+				_, _ = c.Token(context.Background(), Request{})
+				if got := srv.count(); got != 2 {
+					t.Errorf("token requests = %d; want 2 (one per call)", got)
+				}
+			})
+		}
+	}
+}
+
+// A token cached before the check existed (by an older build) is not served.
+func TestCachedUnprintableTokenNotServed(t *testing.T) {
+	e := &entry{AccessToken: "tok\r\nusername=evil", Received: newFakeClock().Now()}
+	e.Expiry = e.Received.Add(time.Hour)
+	if e.usable(e.Received, 0) {
+		t.Error("usable() = true for a token with CR LF")
+	}
+	e.AccessToken = "tok-1"
+	if !e.usable(e.Received, 0) {
+		t.Error("usable() = false for a visible-ASCII token")
+	}
+}
