@@ -42,6 +42,12 @@ func HostPort(resource string) (host, port string, err error) {
 	}
 	host, port, err = splitHostPort(s)
 	if err != nil {
+		if strings.Contains(resource, "@") {
+			// s may be the start of a userinfo whose password holds a
+			// '/' ("https://bob:hunter2/x@h" gives "bob:hunter2"): quote
+			// neither s nor the reason, which may quote a part of it.
+			return "", "", fmt.Errorf("invalid host or user name in %q", StripUserinfo(strings.TrimSpace(resource)))
+		}
 		return "", "", fmt.Errorf("invalid host %q: %w", s, err)
 	}
 	return host, port, nil
@@ -108,12 +114,13 @@ func splitPattern(p string) (host, port string, err error) {
 	switch {
 	case p == "":
 		return "", "", errors.New("empty host pattern")
+	case strings.Contains(p, "@"):
+		// Checked first: the other messages quote p, userinfo and all.
+		return "", "", fmt.Errorf("host pattern %q has a user name; give the host only", StripUserinfo(p))
 	case strings.Contains(p, "://"):
 		return "", "", fmt.Errorf("host pattern %q has a scheme; give the host only", p)
 	case strings.ContainsAny(p, "/?#"):
 		return "", "", fmt.Errorf("host pattern %q has a path; give the host only", p)
-	case strings.Contains(p, "@"):
-		return "", "", fmt.Errorf("host pattern %q has a user name; give the host only", p)
 	}
 	rest, wild := strings.CutPrefix(p, "*.")
 	host, port, err = splitHostPort(rest)

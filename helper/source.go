@@ -31,10 +31,10 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 	case req.Resource != "":
 		name, ok, err := route(cfg, req.Resource)
 		if err != nil {
-			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("cannot route %q: %v", req.Resource, err), Err: ErrNoRoute}
+			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("cannot route %q: %v", StripUserinfo(req.Resource), err), Err: ErrNoRoute}
 		}
 		if !ok {
-			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", req.Resource), Err: ErrNoRoute}
+			return "", &Error{Kind: KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", StripUserinfo(req.Resource)), Err: ErrNoRoute}
 		}
 		return name, nil
 	}

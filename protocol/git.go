@@ -122,10 +122,14 @@ func (r gitRequest) resource() (string, error) {
 	for i, c := range r.protocol {
 		isAlpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 		if !isAlpha && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return "", fmt.Errorf("invalid protocol %q in git request", r.protocol)
+			return "", fmt.Errorf("invalid protocol %q in git request", helper.StripUserinfo(r.protocol))
 		}
 	}
-	if strings.ContainsAny(r.host, `/?#@\`) || strings.ContainsFunc(r.host, isSpaceOrControl) {
+	if strings.Contains(r.host, "@") {
+		// What comes before the '@' may be a password: not quoted.
+		return "", errors.New("invalid host in git request: it has a user name (a '@')")
+	}
+	if strings.ContainsAny(r.host, `/?#\`) || strings.ContainsFunc(r.host, isSpaceOrControl) {
 		return "", fmt.Errorf("invalid host %q in git request", r.host)
 	}
 	if strings.ContainsFunc(r.path, func(c rune) bool { return c < ' ' || c == 0x7f }) {
