@@ -252,7 +252,17 @@ func TestRouting(t *testing.T) {
 		{req: Request{Resource: "api.example.com"}, wantProfile: "exact"},
 		{req: Request{Resource: "https://api.example.com/v2/topology"}, wantProfile: "exact"},
 		{req: Request{Resource: "API.Example.COM."}, wantProfile: "exact"},
-		{req: Request{Resource: "api.example.com:9443"}, wantProfile: "exact"}, // no port in the pattern: any port
+		{req: Request{Resource: "api.example.com:9443"}}, // no port in the pattern: 443 only
+		{req: Request{Resource: "https://api.example.com:9443/x"}},
+		{req: Request{Resource: "api.example.com:443"}, wantProfile: "exact"},
+		{req: Request{Resource: "http://api.example.com/x"}}, // plain http to a remote host
+		{req: Request{Resource: "ftp://api.example.com/x"}},
+		{req: Request{Resource: "git+ssh://api.example.com/x"}},
+		{req: Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
+		{req: Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
+		{req: Request{Resource: "http://[::1]:9443/x"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+		{req: Request{Resource: "http://api.example.com/x"}, explicit: DefaultProfile},
+		{req: Request{Profile: "exact", Resource: "http://api.example.com/x"}},
 		{req: Request{Resource: "x.example.com"}, wantProfile: "wild"},
 		{req: Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
 		{req: Request{Resource: "api.example.com:8443"}, wantProfile: "port"},

@@ -21,7 +21,11 @@ import (
 //	         A host no profile serves (or whose profile has no secret, as
 //	         after docker logout) gets exactly
 //	         "credentials not found in native keychain", which docker treats
-//	         as "no credentials" rather than as an error.
+//	         as "no credentials" rather than as an error. So does a URL
+//	         whose scheme is not https, or http to a host but a loopback
+//	         one (localhost, 127.0.0.0/8, ::1). A bare "h" or "h:5000"
+//	         means https; "h" is served only by a pattern without a port
+//	         (or with :443), "h:5000" only by a pattern naming 5000.
 //	store    stdin: {"ServerURL","Username","Secret"} from docker login, with
 //	         the client ID as username and the client secret as password.
 //	         The pair is verified and saved for the server's host. Identity

@@ -26,7 +26,12 @@ import (
 //	       and password_expiry_utc= instead, so git sends the token as a
 //	       Bearer header and storage helpers do not keep it.
 //	       A request without protocol or host, and a host that no profile
-//	       serves, get no output and exit 0, so git moves on.
+//	       serves, get no output and exit 0, so git moves on. So does any
+//	       protocol but https, and http to a host but a loopback one
+//	       (localhost, 127.0.0.0/8, ::1): the token would travel in the
+//	       clear. host=h (no port) is served only by a pattern without a
+//	       port, or with the protocol's default (443; 80 for http);
+//	       host=h:8443 only by a pattern naming port 8443.
 //	store  reads stdin and does nothing: tokens are never stored.
 //	erase  drops the cached token of the profile serving the host (git
 //	       rejected it); the client secret stays in the keychain.

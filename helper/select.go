@@ -1,0 +1,90 @@
+package helper
+
+import "fmt"
+
+// selectProfile picks the profile for a request: the request's own, then
+// an explicit --profile, then the profile whose host patterns match the
+// resource, then the default. A resource that gets no token is an error of
+// KindNoRoute: one no profile serves, and one whose scheme would carry the
+// token in the clear.
+func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
+	pinned := req.Profile
+	if pinned == "" && h.Explicit {
+		pinned = h.profileName()
+	}
+	if req.Resource == "" {
+		if pinned != "" {
+			return pinned, nil
+		}
+		return h.profileName(), nil
+	}
+	t, err := ParseTarget(req.Resource)
+	if err != nil {
+		return "", noRoute(fmt.Sprintf("cannot route %q: %v", StripUserinfo(req.Resource), err))
+	}
+	if err := t.Served(); err != nil {
+		return "", noRoute(fmt.Sprintf("cannot route %q: %v", StripUserinfo(req.Resource), err))
+	}
+	if pinned != "" {
+		return pinned, nil
+	}
+	name, ok := route(cfg, t)
+	if !ok {
+		return "", noRoute(fmt.Sprintf("no profile serves %q", StripUserinfo(req.Resource)))
+	}
+	return name, nil
+}
+
+func noRoute(msg string) *Error {
+	return &Error{Kind: KindNoRoute, Msg: msg, Err: ErrNoRoute}
+}
+
+// route returns the profile whose host patterns best match t: an exact
+// host beats a wildcard, a longer wildcard beats a shorter one, and a
+// pattern with a port beats one without. Ties go to the first profile name
+// in sorted order.
+func route(cfg *Config, t Target) (string, bool) {
+	best, bestScore := "", -1
+	for _, name := range cfg.Names() {
+		for _, pat := range cfg.Profiles[name].Hosts {
+			if !matchAlias(pat, t) {
+				continue
+			}
+			if s := patternScore(pat); s > bestScore {
+				best, bestScore = name, s
+			}
+		}
+	}
+	return best, bestScore >= 0
+}
+
+// matchAlias is MatchHost, with Docker Hub's names taken as one.
+func matchAlias(pat string, t Target) bool {
+	if !dockerHub[t.Host] {
+		return MatchHost(pat, t)
+	}
+	// docker names Docker Hub https://index.docker.io/v1/; users write docker.io.
+	for a := range dockerHub {
+		if MatchHost(pat, Target{Scheme: t.Scheme, Host: a, Port: t.Port}) {
+			return true
+		}
+	}
+	return false
+}
+
+// dockerHub are the names of Docker Hub's registry.
+var dockerHub = map[string]bool{"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true}
+
+func patternScore(pat string) int {
+	s := len(pat)
+	if pat[0] != '*' {
+		s += 1 << 16
+	}
+	for i := len(pat) - 1; i >= 0 && pat[i] != ']'; i-- {
+		if pat[i] == ':' {
+			s += 1 << 12
+			break
+		}
+	}
+	return s
+}
