@@ -1,12 +1,15 @@
 package helper
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // selectProfile picks the profile for a request: the request's own, then
 // an explicit --profile, then the profile whose host patterns match the
 // resource, then the default. A resource that gets no token is an error of
-// KindNoRoute: one no profile serves, and one whose scheme would carry the
-// token in the clear.
+// KindNoRoute: one no profile serves, one outside the host patterns of the
+// profile named, and one whose scheme would carry the token in the clear.
 func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 	pinned := req.Profile
 	if pinned == "" && h.Explicit {
@@ -26,6 +29,15 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 		return "", noRoute(fmt.Sprintf("cannot route %q: %v", StripUserinfo(req.Resource), err))
 	}
 	if pinned != "" {
+		// Naming a profile chooses among the profiles that serve the
+		// resource; it never widens one: a global git credential.helper
+		// with --profile P must not answer every host git asks about. A
+		// profile without host patterns serves any host it is named for:
+		// the calling tool's own config scopes it.
+		if p, ok := cfg.Profiles[pinned]; ok && len(p.Hosts) > 0 && !serves(p, t) {
+			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
+				pinned, StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
+		}
 		return pinned, nil
 	}
 	name, ok := route(cfg, t)
@@ -56,6 +68,16 @@ func route(cfg *Config, t Target) (string, bool) {
 		}
 	}
 	return best, bestScore >= 0
+}
+
+// serves reports whether one of p's host patterns matches t.
+func serves(p *Profile, t Target) bool {
+	for _, pat := range p.Hosts {
+		if matchAlias(pat, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchAlias is MatchHost, with Docker Hub's names taken as one.

@@ -31,7 +31,9 @@ import (
 //	       (localhost, 127.0.0.0/8, ::1): the token would travel in the
 //	       clear. host=h (no port) is served only by a pattern without a
 //	       port, or with the protocol's default (443; 80 for http);
-//	       host=h:8443 only by a pattern naming port 8443.
+//	       host=h:8443 only by a pattern naming port 8443. --profile P
+//	       does not widen P: a host P's patterns leave out gets no output
+//	       (if P lists no hosts, every host is P's).
 //	store  reads stdin and does nothing: tokens are never stored.
 //	erase  drops the cached token of the profile serving the host (git
 //	       rejected it); the client secret stays in the keychain.
