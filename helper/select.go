@@ -11,6 +11,14 @@ import (
 // KindNoRoute: one no profile serves, one outside the host patterns of the
 // profile named, and one whose scheme would carry the token in the clear.
 func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
+	return h.pick(cfg, req, true)
+}
+
+// pick is selectProfile. unscoped says whether a profile without host
+// patterns serves any resource it is named for. It does for tokens, where
+// the calling tool's config scopes it; docker login and logout, which name
+// whatever registry the user logs in to, pass false.
+func (h *Helper) pick(cfg *Config, req Request, unscoped bool) (string, error) {
 	pinned := req.Profile
 	if pinned == "" && h.Explicit {
 		pinned = h.profileName()
@@ -34,9 +42,13 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 		// with --profile P must not answer every host git asks about. A
 		// profile without host patterns serves any host it is named for:
 		// the calling tool's own config scopes it.
-		if p, ok := cfg.Profiles[pinned]; ok && len(p.Hosts) > 0 && !serves(p, t) {
+		p, ok := cfg.Profiles[pinned]
+		switch {
+		case ok && len(p.Hosts) > 0 && !serves(p, t):
 			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
 				pinned, StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
+		case !unscoped && (!ok || len(p.Hosts) == 0):
+			return "", noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no %q", pinned, StripUserinfo(req.Resource)))
 		}
 		return pinned, nil
 	}

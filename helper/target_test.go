@@ -45,3 +45,25 @@ func TestTargetServed(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetHostKey: the registry as store's hint names it (once
+// protocol.hostKey, with the same cases).
+func TestTargetHostKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"registry.example.com", "registry.example.com"},
+		{"https://Registry.Example.com:5000/v2/", "registry.example.com:5000"},
+		{"ghcr.io/org/repo", "ghcr.io"},
+		{"[::1]:5000", "[::1]:5000"},
+		{"[::1]", "[::1]"},
+		{"https://index.docker.io/v1/", "index.docker.io"},
+		{"registry.example.com:443", "registry.example.com"},
+		{"http://localhost:80/v2/", "localhost"},
+		{"http://localhost:443", "localhost:443"},
+	}
+	for _, tt := range tests {
+		tg, err := ParseTarget(tt.in)
+		if got := tg.hostKey(); err != nil || got != tt.want {
+			t.Errorf("ParseTarget(%q).hostKey() = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -157,10 +157,16 @@ func (f *fakeCore) Erase(ctx context.Context, req helper.Request) error {
 	return nil
 }
 
-func (f *fakeCore) Store(ctx context.Context, host, clientID, secret string) error {
-	f.logf("store host=%q client_id=%q secret=%q", host, clientID, secret)
+func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string) error {
+	f.logf("store server=%q client_id=%q secret=%q", serverURL, clientID, secret)
 	if f.err != nil {
 		return f.err
+	}
+	if _, err := f.route(serverURL); err != nil {
+		// The core's answer for a registry no profile serves.
+		tg, _ := helper.ParseTarget(serverURL)
+		return &helper.Error{Kind: helper.KindNoRoute, Msg: "no profile serves " + tg.Host, Err: helper.ErrNoRoute,
+			Hint: "run: camunda-credential-helper login --host " + tg.Host + " ..."}
 	}
 	if f.echo {
 		return fmt.Errorf("store failed for secret %q", secret)
@@ -168,8 +174,8 @@ func (f *fakeCore) Store(ctx context.Context, host, clientID, secret string) err
 	return f.storeErr
 }
 
-func (f *fakeCore) Forget(ctx context.Context, host string) error {
-	f.logf("forget host=%q", host)
+func (f *fakeCore) Forget(ctx context.Context, serverURL string) error {
+	f.logf("forget server=%q", serverURL)
 	return f.err
 }
 
