@@ -156,20 +156,35 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 	}
 	list(map[string]string{registry: "cid"})
 
-	// store (docker login): the client ID and secret are verified against
-	// the selected profile's token endpoint, then kept in the keychain under
-	// a new profile named after the host
+	// store (docker login) for a registry no profile serves: refused
+	// before any request, nothing stored. (It used to make a profile named
+	// after the host and verify the password at the default profile's
+	// token endpoint: docker login to any registry handed it its password.)
+	err = client.Store(helper, &credentials.Credentials{ServerURL: "https://new.example.com", Username: "cid", Secret: "s3cr3t"})
+	if err == nil || !strings.Contains(err.Error(), "no profile serves new.example.com") || !strings.Contains(err.Error(), "login --host new.example.com") {
+		t.Errorf("store for an unserved registry = %v; want the refusal with the login command", err)
+	}
+	requests(1)
+	if _, ok := keychain("new.example.com"); ok {
+		t.Error("store for an unserved registry stored its secret")
+	}
+	list(map[string]string{registry: "cid"})
+
+	// store for a registry a profile serves: the client ID and secret are
+	// verified against that profile's token endpoint, then kept in the
+	// keychain for it
+	run("old\n", "--profile", "new", "login", "--client-id", "old-id", "--oauth-url", tokens.URL, "--client-secret-stdin", "--host", "new.example.com", "--no-verify")
 	if err := client.Store(helper, &credentials.Credentials{ServerURL: "https://new.example.com", Username: "cid", Secret: "s3cr3t"}); err != nil {
 		t.Fatalf("store new.example.com: %v", err)
 	}
 	requests(2)
 	if r := tokens.Requests()[1]; r.ClientID != "cid" || r.Audience != "api.cloud.camunda.io" {
-		t.Errorf("store verified client %q with audience %q; want cid and the default profile's audience", r.ClientID, r.Audience)
+		t.Errorf("store verified client %q with audience %q; want cid and the profile's audience", r.ClientID, r.Audience)
 	}
 	if n := proxy.connects(); n != 0 {
-		t.Errorf("%d connections to %s through the proxy; want 0 (the new profile uses the default profile's endpoint)", n, saasTokenHost)
+		t.Errorf("%d connections to %s through the proxy; want 0 (the profile's own endpoint)", n, saasTokenHost)
 	}
-	if secret, ok := keychain("new.example.com"); !ok || secret != "s3cr3t" {
+	if secret, ok := keychain("new"); !ok || secret != "s3cr3t" {
 		t.Errorf("after store, the keychain holds the secret: %v; equal to the one stored: %v", ok, secret == "s3cr3t")
 	}
 	list(map[string]string{registry: "cid", "new.example.com": "cid"})
@@ -179,7 +194,7 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 	requests(2)
 
 	// store with a wrong secret: refused, nothing stored, the secret not echoed
-	err = client.Store(helper, &credentials.Credentials{ServerURL: "bad.example.com", Username: "cid", Secret: "wr0ng-s3cr3t"})
+	err = client.Store(helper, &credentials.Credentials{ServerURL: "new.example.com", Username: "cid", Secret: "wr0ng-s3cr3t"})
 	if err == nil {
 		t.Fatal("store with a wrong secret succeeded")
 	}
@@ -190,8 +205,8 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 		t.Errorf("store error %q does not give the token endpoint's reason (invalid_client)", err)
 	}
 	requests(3)
-	if _, ok := keychain("bad.example.com"); ok {
-		t.Error("a rejected secret was stored")
+	if secret, ok := keychain("new"); !ok || secret != "s3cr3t" {
+		t.Error("a rejected secret replaced the stored one")
 	}
 	list(map[string]string{registry: "cid", "new.example.com": "cid"})
 
@@ -200,7 +215,7 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 	if err := client.Erase(helper, "https://new.example.com"); err != nil {
 		t.Fatalf("erase new.example.com: %v", err)
 	}
-	if _, ok := keychain("new.example.com"); ok {
+	if _, ok := keychain("new"); ok {
 		t.Error("erase left the secret in the keychain")
 	}
 	if _, ok := keychain("default"); !ok {

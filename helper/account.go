@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -201,60 +200,49 @@ func (h *Helper) Profiles(ctx context.Context) ([]ProfileStatus, error) {
 	return out, nil
 }
 
-// Store saves a client ID and secret for the profile that serves host, or a
-// new profile named after host, after verifying them (docker login).
-func (h *Helper) Store(ctx context.Context, host, clientID, secret string) error {
-	name, hosts, err := h.profileForHost(host)
+// Store saves a client ID and secret, after verifying them, for the
+// profile whose host patterns serve serverURL (docker login). It never
+// creates a profile: docker login names any registry, Docker Hub's
+// included, and verifying its password at an endpoint chosen for another
+// registry would hand that endpoint the password.
+func (h *Helper) Store(ctx context.Context, serverURL, clientID, secret string) error {
+	name, err := h.registryProfile(serverURL)
 	if err != nil {
 		return err
 	}
-	lp := LoginParams{ClientID: &clientID, Secret: secret, Hosts: hosts}
-	if hosts != nil {
-		// A new profile for this registry: take the endpoint settings of
-		// the selected profile, so Self-Managed users can docker login too.
-		if cfg, err := h.config(); err == nil {
-			if t, ok := cfg.Profiles[h.profileName()]; ok {
-				lp.TokenURL, lp.Audience, lp.Scope = &t.TokenURL, t.Audience, &t.Scope
-				lp.AuthMethod, lp.CAFile = &t.AuthMethod, &t.CAFile
-			}
-		}
-	}
-	_, err = h.login(ctx, name, lp)
+	_, err = h.login(ctx, name, LoginParams{ClientID: &clientID, Secret: secret})
 	return err
 }
 
-// profileForHost finds the profile that serves host, or names a new one
-// after it (returning the hosts list the new profile needs).
-func (h *Helper) profileForHost(resource string) (string, []string, error) {
+// registryProfile is the profile whose host patterns serve a registry
+// (named by --profile or by routing); a profile without patterns serves
+// none. Not finding one is an error with the login command that makes one.
+func (h *Helper) registryProfile(serverURL string) (string, error) {
 	cfg, err := h.config()
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
-	name, err := h.selectProfile(cfg, Request{Resource: resource})
-	if err == nil {
-		return name, nil, nil
-	}
-	if KindOf(err) != KindNoRoute {
-		return "", nil, err
-	}
-	host, port, err := HostPort(resource)
+	t, err := ParseTarget(serverURL)
 	if err != nil {
-		return "", nil, &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
+		return "", &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
 	}
-	if port != "" {
-		host = net.JoinHostPort(host, port)
+	name, err := h.pick(cfg, Request{Resource: serverURL}, false)
+	if KindOf(err) != KindNoRoute || t.Served() != nil {
+		return name, err
 	}
-	return host, []string{host}, nil
+	e := &Error{Kind: KindNoRoute, Msg: "no profile serves " + t.hostKey(), Err: ErrNoRoute,
+		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.hostKey())}
+	if h.Explicit {
+		e.Msg = err.Error()
+	}
+	return "", e
 }
 
-// Forget deletes the secret and cached tokens of the profile serving host
-// (docker logout). An unserved host is not an error.
-func (h *Helper) Forget(ctx context.Context, host string) error {
-	cfg, err := h.config()
-	if err != nil {
-		return err
-	}
-	name, err := h.selectProfile(cfg, Request{Resource: host})
+// Forget deletes the secret and cached tokens of the profile whose host
+// patterns serve serverURL (docker logout). An unserved registry is not
+// an error.
+func (h *Helper) Forget(ctx context.Context, serverURL string) error {
+	name, err := h.registryProfile(serverURL)
 	if KindOf(err) == KindNoRoute {
 		return nil
 	}

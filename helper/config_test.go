@@ -273,7 +273,7 @@ func FuzzLoadConfig(f *testing.F) {
 			p.TokenURLOrDefault()
 			p.AudienceOrDefault()
 			for _, h := range p.Hosts {
-				MatchHost(h, "a.example.com", "")
+				MatchHost(h, Target{Scheme: "https", Host: "a.example.com", Port: "443"})
 			}
 		}
 		if runtime.GOOS == "windows" {

@@ -252,7 +252,17 @@ func TestRouting(t *testing.T) {
 		{req: Request{Resource: "api.example.com"}, wantProfile: "exact"},
 		{req: Request{Resource: "https://api.example.com/v2/topology"}, wantProfile: "exact"},
 		{req: Request{Resource: "API.Example.COM."}, wantProfile: "exact"},
-		{req: Request{Resource: "api.example.com:9443"}, wantProfile: "exact"}, // no port in the pattern: any port
+		{req: Request{Resource: "api.example.com:9443"}}, // no port in the pattern: 443 only
+		{req: Request{Resource: "https://api.example.com:9443/x"}},
+		{req: Request{Resource: "api.example.com:443"}, wantProfile: "exact"},
+		{req: Request{Resource: "http://api.example.com/x"}}, // plain http to a remote host
+		{req: Request{Resource: "ftp://api.example.com/x"}},
+		{req: Request{Resource: "git+ssh://api.example.com/x"}},
+		{req: Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
+		{req: Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
+		{req: Request{Resource: "http://[::1]:9443/x"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+		{req: Request{Resource: "http://api.example.com/x"}, explicit: DefaultProfile},
+		{req: Request{Profile: "exact", Resource: "http://api.example.com/x"}},
 		{req: Request{Resource: "x.example.com"}, wantProfile: "wild"},
 		{req: Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
 		{req: Request{Resource: "api.example.com:8443"}, wantProfile: "port"},
@@ -267,9 +277,16 @@ func TestRouting(t *testing.T) {
 		{req: Request{Resource: "http://[bad"}},
 		{req: Request{}, wantProfile: DefaultProfile},
 		{req: Request{Profile: "wild", Resource: "api.example.com"}, wantProfile: "wild"},
-		{req: Request{Profile: "exact", Resource: "other.org"}, wantProfile: "exact"},
+		// A profile named by the request or on the command line is chosen
+		// only among those that serve the resource (was: served anything).
+		{req: Request{Profile: "exact", Resource: "other.org"}},
+		{req: Request{Profile: "exact", Resource: "api.example.com:8443"}},
+		{req: Request{Profile: "port", Resource: "api.example.com:8443"}, wantProfile: "port"},
 		{req: Request{Resource: "api.example.com"}, explicit: "wild", wantProfile: "wild"},
-		{req: Request{Resource: "other.org"}, explicit: "port", wantProfile: "port"},
+		{req: Request{Resource: "other.org"}, explicit: "port"},
+		{req: Request{Resource: "api.example.com"}, explicit: "port"},
+		{req: Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
+		{req: Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
 		{req: Request{Resource: "other.org"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
 	}
 	for _, tt := range tests {
@@ -349,10 +366,19 @@ func TestErase(t *testing.T) {
 		t.Errorf("requests = %d; want 4 (one after Erase)", got)
 	}
 
-	// An explicit profile erases that profile.
+	// An explicit profile erases that profile, for a resource it serves
+	// (api.example.com would route to exact); for one outside its host
+	// patterns it is a no-op (it used to erase the profile all the same).
 	e := sibling(h)
 	e.Profile, e.Explicit = "wild", true
 	if err := e.Erase(ctx, Request{Resource: "other.org"}); err != nil {
+		t.Fatal(err)
+	}
+	mustToken(t, sibling(h), Request{Resource: "x.example.com"})
+	if got := srv.count(); got != 4 {
+		t.Errorf("requests = %d; want 4 (--profile wild erased for a host wild does not serve)", got)
+	}
+	if err := e.Erase(ctx, Request{Resource: "api.example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	mustToken(t, sibling(h), Request{Resource: "x.example.com"})

@@ -48,7 +48,7 @@ type creds struct {
 func checkTokenURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return errorf(KindUsage, "invalid token URL %q: want an absolute https:// URL", raw)
+		return errorf(KindUsage, "invalid token URL %q: want an absolute https:// URL", StripUserinfo(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -59,7 +59,7 @@ func checkTokenURL(raw string) error {
 		}
 		return errorf(KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
 	}
-	return errorf(KindUsage, "invalid token URL %q: want an https:// URL", raw)
+	return errorf(KindUsage, "invalid token URL %q: want an https:// URL", StripUserinfo(raw))
 }
 
 func isLoopback(host string) bool {

@@ -42,38 +42,42 @@ func HostPort(resource string) (host, port string, err error) {
 	}
 	host, port, err = splitHostPort(s)
 	if err != nil {
+		if strings.Contains(resource, "@") {
+			// s may be the start of a userinfo whose password holds a
+			// '/' ("https://bob:hunter2/x@h" gives "bob:hunter2"): quote
+			// neither s nor the reason, which may quote a part of it.
+			return "", "", fmt.Errorf("invalid host or user name in %q", StripUserinfo(strings.TrimSpace(resource)))
+		}
 		return "", "", fmt.Errorf("invalid host %q: %w", s, err)
 	}
 	return host, port, nil
 }
 
-// MatchHost reports whether a host pattern serves host and port, as returned
-// by HostPort. Matching is case-insensitive.
+// MatchHost reports whether a host pattern serves t. Matching is
+// case-insensitive.
 //
 // A pattern is an exact host ("git.example.com") or "*." followed by a
 // suffix ("*.example.com"), which matches every subdomain of the suffix at
 // any depth ("a.example.com", "a.b.example.com") but NOT the bare suffix
 // ("example.com"): list that separately if it must be served.
 //
-// A pattern without a port matches any port. A pattern with a port
-// ("h:8443", "*.example.com:443") matches only that port. Callers omit the
-// default port (docker, Terraform and git send "h", not "h:443"), so an empty
-// port is taken to be 443, the default of every TLS protocol served here.
+// A pattern without a port matches only the default port of t's scheme
+// (443 for https, 80 for http), so that "git.example.com" does not also
+// hand its token to whatever listens on git.example.com:8443. A pattern
+// with a port ("h:8443", "*.example.com:443") matches only that port.
 // An invalid pattern matches nothing.
-func MatchHost(pattern, host, port string) bool {
+func MatchHost(pattern string, t Target) bool {
 	phost, pport, err := splitPattern(pattern)
 	if err != nil {
 		return false
 	}
-	if pport != "" {
-		if port == "" {
-			port = "443"
-		}
-		if n, err := strconv.Atoi(port); err != nil || strconv.Itoa(n) != pport {
-			return false
-		}
+	if pport == "" {
+		pport = defaultPorts[t.Scheme]
 	}
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if pport == "" || t.Port != pport {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(t.Host), ".")
 	if suffix, ok := strings.CutPrefix(phost, "*"); ok {
 		return len(host) > len(suffix) && strings.HasSuffix(host, suffix)
 	}
@@ -108,12 +112,13 @@ func splitPattern(p string) (host, port string, err error) {
 	switch {
 	case p == "":
 		return "", "", errors.New("empty host pattern")
+	case strings.Contains(p, "@"):
+		// Checked first: the other messages quote p, userinfo and all.
+		return "", "", fmt.Errorf("host pattern %q has a user name; give the host only", StripUserinfo(p))
 	case strings.Contains(p, "://"):
 		return "", "", fmt.Errorf("host pattern %q has a scheme; give the host only", p)
 	case strings.ContainsAny(p, "/?#"):
 		return "", "", fmt.Errorf("host pattern %q has a path; give the host only", p)
-	case strings.Contains(p, "@"):
-		return "", "", fmt.Errorf("host pattern %q has a user name; give the host only", p)
 	}
 	rest, wild := strings.CutPrefix(p, "*.")
 	host, port, err = splitHostPort(rest)

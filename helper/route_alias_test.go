@@ -20,9 +20,13 @@ func TestRouteDockerHubAliases(t *testing.T) {
 		{"registry.example.com", "other", true},
 		{"ghcr.io", "", false},
 	} {
-		got, ok, err := route(cfg, tc.resource)
-		if err != nil || got != tc.want || ok != tc.ok {
-			t.Errorf("route(%q) = %q, %v, %v; want %q, %v", tc.resource, got, ok, err, tc.want, tc.ok)
+		tg, err := ParseTarget(tc.resource)
+		if err != nil {
+			t.Fatalf("ParseTarget(%q): %v", tc.resource, err)
+		}
+		got, ok := route(cfg, tg)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("route(%q) = %q, %v; want %q, %v", tc.resource, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"net"
 	"strings"
 	"testing"
 )
@@ -70,49 +71,72 @@ func TestHostPort(t *testing.T) {
 }
 
 func TestMatchHost(t *testing.T) {
+	// A resource without a scheme is https; a pattern without a port
+	// matches only the scheme's default port.
 	tests := []struct {
-		pattern, host, port string
-		want                bool
+		pattern, resource string
+		want              bool
 	}{
-		{"git.example.com", "git.example.com", "", true},
-		{"git.example.com", "git.example.com", "8443", true},
-		{"GIT.Example.com", "git.example.com", "", true},
-		{"git.example.com.", "git.example.com", "", true},
-		{"git.example.com", "Git.Example.Com.", "", true},
-		{"git.example.com", "example.com", "", false},
-		{"git.example.com", "xgit.example.com", "", false},
-		{"git.example.com", "git.example.com.evil.org", "", false},
+		{"git.example.com", "git.example.com", true},
+		{"git.example.com", "git.example.com:8443", false}, // was true: a pattern without a port served every port
+		{"git.example.com", "git.example.com:443", true},
+		{"GIT.Example.com", "git.example.com", true},
+		{"git.example.com.", "git.example.com", true},
+		{"git.example.com", "Git.Example.Com.", true},
+		{"git.example.com", "example.com", false},
+		{"git.example.com", "xgit.example.com", false},
+		{"git.example.com", "git.example.com.evil.org", false},
 
-		{"*.example.com", "a.example.com", "", true},
-		{"*.example.com", "a.b.example.com", "", true},
-		{"*.example.com", "example.com", "", false},
-		{"*.example.com", "badexample.com", "", false},
-		{"*.example.com", "a.example.com.evil.org", "", false},
-		{"*.Example.COM", "a.example.com", "443", true},
+		{"*.example.com", "a.example.com", true},
+		{"*.example.com", "a.b.example.com", true},
+		{"*.example.com", "example.com", false},
+		{"*.example.com", "badexample.com", false},
+		{"*.example.com", "a.example.com.evil.org", false},
+		{"*.Example.COM", "a.example.com:443", true},
 
-		{"h.example.com:8443", "h.example.com", "8443", true},
-		{"h.example.com:8443", "h.example.com", "08443", true},
-		{"h.example.com:8443", "h.example.com", "443", false},
-		{"h.example.com:8443", "h.example.com", "", false},
-		{"h.example.com:443", "h.example.com", "", true},
-		{"h.example.com:443", "h.example.com", "443", true},
-		{"*.example.com:443", "a.example.com", "", true},
-		{"*.example.com:443", "a.example.com", "8443", false},
-		{"h.example.com:8443", "h.example.com", "x", false},
+		{"h.example.com:8443", "h.example.com:8443", true},
+		{"h.example.com:8443", "h.example.com:08443", true},
+		{"h.example.com:8443", "h.example.com:443", false},
+		{"h.example.com:8443", "h.example.com", false},
+		{"h.example.com:443", "h.example.com", true},
+		{"h.example.com:443", "h.example.com:443", true},
+		{"*.example.com:443", "a.example.com", true},
+		{"*.example.com:443", "a.example.com:8443", false},
 
-		{"[::1]:8443", "::1", "8443", true},
-		{"[::1]", "::1", "5000", true},
-		{"::1", "::1", "", true},
+		{"[::1]:8443", "[::1]:8443", true},
+		{"[::1]", "[::1]:5000", false}, // was true, as above
+		{"[::1]", "[::1]", true},
+		{"::1", "[::1]", true},
 
-		{"", "", "", false},
-		{"*", "a.example.com", "", false},
-		{"a.*.example.com", "a.b.example.com", "", false},
-		{"https://h.example.com", "h.example.com", "", false},
+		// The scheme's default port: 443 for https and grpcs, 80 for http.
+		{"git.example.com", "https://git.example.com/x", true},
+		{"git.example.com", "https://git.example.com:8443/x", false},
+		{"git.example.com:8443", "https://git.example.com:8443/x", true},
+		{"cache.example.com", "grpcs://cache.example.com/pkg.S/M", true},
+		{"localhost", "http://localhost/x", true},
+		{"localhost", "http://localhost:80/x", true},
+		{"localhost", "http://localhost:8080/x", false},
+		{"localhost:8080", "http://localhost:8080/x", true},
+		{"localhost:443", "http://localhost/x", false},
+		{"git.example.com", "ftp://git.example.com", false}, // no default port
+		{"git.example.com:21", "ftp://git.example.com:21", true},
+
+		{"", "a.example.com", false},
+		{"*", "a.example.com", false},
+		{"a.*.example.com", "a.b.example.com", false},
+		{"https://h.example.com", "h.example.com", false},
 	}
 	for _, tt := range tests {
-		if got := MatchHost(tt.pattern, tt.host, tt.port); got != tt.want {
-			t.Errorf("MatchHost(%q, %q, %q) = %v; want %v", tt.pattern, tt.host, tt.port, got, tt.want)
+		tg, err := ParseTarget(tt.resource)
+		if err != nil {
+			t.Fatalf("ParseTarget(%q): %v", tt.resource, err)
 		}
+		if got := MatchHost(tt.pattern, tg); got != tt.want {
+			t.Errorf("MatchHost(%q, %+v) = %v; want %v", tt.pattern, tg, got, tt.want)
+		}
+	}
+	if MatchHost("h.example.com:8443", Target{Scheme: "https", Host: "h.example.com", Port: "x"}) {
+		t.Errorf("MatchHost matched a port that is no number")
 	}
 }
 
@@ -160,13 +184,20 @@ func FuzzHostPort(f *testing.F) {
 		if port != "" && strings.Trim(port, "0123456789") != "" {
 			t.Fatalf("HostPort(%q) = port %q; want digits", s, port)
 		}
-		// A host always matches itself as an exact pattern.
+		// A host always matches itself as an exact pattern, with the
+		// port it names (or none: https's default).
 		pat := host
-		if strings.Contains(host, ":") {
+		if port != "" {
+			pat = net.JoinHostPort(host, port)
+		} else if strings.Contains(host, ":") {
 			pat = "[" + host + "]"
 		}
-		if !MatchHost(pat, host, port) {
-			t.Fatalf("MatchHost(%q, %q, %q) = false; want true", pat, host, port)
+		tg := Target{Scheme: "https", Host: host, Port: port}
+		if port == "" {
+			tg.Port = "443"
+		}
+		if !MatchHost(pat, tg) {
+			t.Fatalf("MatchHost(%q, %+v) = false; want true", pat, tg)
 		}
 	})
 }

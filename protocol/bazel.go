@@ -22,7 +22,10 @@ import (
 //
 // expires has whole seconds and is absent when the token has no expiry; Bazel
 // 7.4 and later cache the answer until then. A host that no profile serves
-// gets {} (no credentials needed) with exit 0.
+// gets {} (no credentials needed) with exit 0, and so does a uri whose
+// scheme is not https or grpcs (TLS), or http to a loopback host
+// (localhost, 127.0.0.0/8, ::1). A host pattern without a port serves the
+// scheme's default port only (443; 80 for http).
 //
 // Exit status: 0 on success, 1 when the token cannot be had, 2 for a missing
 // or unknown command or an unusable request. Errors go to stderr, which Bazel

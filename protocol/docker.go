@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 
@@ -21,12 +20,23 @@ import (
 //	         A host no profile serves (or whose profile has no secret, as
 //	         after docker logout) gets exactly
 //	         "credentials not found in native keychain", which docker treats
-//	         as "no credentials" rather than as an error.
+//	         as "no credentials" rather than as an error. So does a URL
+//	         whose scheme is not https, or http to a host but a loopback
+//	         one (localhost, 127.0.0.0/8, ::1). A bare "h" or "h:5000"
+//	         means https; "h" is served only by a pattern without a port
+//	         (or with :443), "h:5000" only by a pattern naming 5000.
 //	store    stdin: {"ServerURL","Username","Secret"} from docker login, with
 //	         the client ID as username and the client secret as password.
-//	         The pair is verified and saved for the server's host. Identity
-//	         tokens (Username "<token>") are refused.
-//	erase    stdin: the server URL (docker logout). Forgets the secret.
+//	         The pair is verified and saved for the profile whose host
+//	         patterns serve the server URL, as get routes it. A registry no
+//	         profile serves is refused before anything is sent anywhere
+//	         (docker login to any registry would otherwise hand its
+//	         password to a token endpoint): "camunda-credential-helper: no
+//	         profile serves HOST; run: camunda-credential-helper login
+//	         --host HOST ...", exit 1. Identity tokens (Username "<token>")
+//	         are refused.
+//	erase    stdin: the server URL (docker logout). Forgets the secret of
+//	         the profile whose host patterns serve it; else does nothing.
 //	list     stdin ignored. Answers {"<host>":"<username>",...} for the exact
 //	         host patterns of all profiles; wildcard patterns are left out
 //	         because docker calls get with each key. If listing fails, list
@@ -136,11 +146,11 @@ func dockerStore(ctx context.Context, r Registry, s Stdio) string {
 	case c.Secret == "":
 		return progName + ": empty client secret: log in with the client secret as password"
 	}
-	host, err := hostKey(c.ServerURL)
-	if err != nil {
+	serverURL := strings.TrimSpace(c.ServerURL)
+	if _, err := helper.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
-	if err := r.Store(ctx, host, c.Username, c.Secret); err != nil {
+	if err := r.Store(ctx, serverURL, c.Username, c.Secret); err != nil {
 		return progName + ": " + oneLine(redact(err.Error(), c.Secret))
 	}
 	return ""
@@ -156,11 +166,10 @@ func dockerErase(ctx context.Context, r Registry, s Stdio) string {
 	if serverURL == "" {
 		return dockerNoURL
 	}
-	host, err := hostKey(serverURL)
-	if err != nil {
+	if _, err := helper.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
-	if err := r.Forget(ctx, host); err != nil && !isNoRoute(err) {
+	if err := r.Forget(ctx, serverURL); err != nil && !isNoRoute(err) {
 		return progName + ": " + oneLine(err.Error())
 	}
 	return ""
@@ -191,19 +200,4 @@ func redact(msg, secret string) string {
 	quoted := strconv.Quote(secret)
 	msg = strings.ReplaceAll(msg, quoted[1:len(quoted)-1], "[redacted]")
 	return strings.ReplaceAll(msg, secret, "[redacted]")
-}
-
-// hostKey reduces a server URL to "host" or "host:port" (IPv6 in brackets).
-func hostKey(serverURL string) (string, error) {
-	host, port, err := helper.HostPort(serverURL)
-	if err != nil {
-		return "", err
-	}
-	if port != "" {
-		return net.JoinHostPort(host, port), nil
-	}
-	if strings.Contains(host, ":") {
-		return "[" + host + "]", nil
-	}
-	return host, nil
 }

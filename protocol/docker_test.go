@@ -22,22 +22,6 @@ func TestDockerListEmpty(t *testing.T) {
 	}
 }
 
-func TestHostKey(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"registry.example.com", "registry.example.com"},
-		{"https://Registry.Example.com:5000/v2/", "registry.example.com:5000"},
-		{"ghcr.io/org/repo", "ghcr.io"},
-		{"[::1]:5000", "[::1]:5000"},
-		{"[::1]", "[::1]"},
-		{"https://index.docker.io/v1/", "index.docker.io"},
-	}
-	for _, tt := range tests {
-		if got, err := hostKey(tt.in); err != nil || got != tt.want {
-			t.Errorf("hostKey(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-}
-
 func FuzzDockerStore(f *testing.F) {
 	for _, s := range []string{
 		`{"ServerURL":"git.example.com","Username":"client-1","Secret":"s3cr3t-value"}`,

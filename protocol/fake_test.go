@@ -12,7 +12,8 @@ import (
 )
 
 // fakeCore is a hand-written Registry. It routes resources through host
-// patterns with the real helper.HostPort and helper.MatchHost, answers
+// patterns with the real helper.ParseTarget, Target.Served and
+// helper.MatchHost, answers
 // NoRoute for the rest, and logs every call in calls.
 type fakeCore struct {
 	routes   map[string]fakeAnswer // host pattern → answer
@@ -54,6 +55,7 @@ func newFake() *fakeCore {
 			"baduser.example.com":  {tok: helper.Token{AccessToken: "tok-baduser-6", Username: "client\r\n6"}},
 			"locked.example.com":   {err: fakeError("keychain")},
 			"rejected.example.com": {err: fakeError("rejected")},
+			"127.0.0.1:8080":       {tok: git},
 		},
 		profiles: map[string]fakeAnswer{
 			"": {tok: helper.Token{AccessToken: "tok-default-0", TokenType: "Bearer", Expiry: t0,
@@ -95,9 +97,12 @@ func (f *fakeCore) logf(format string, args ...any) {
 
 // route finds the answer for a resource the way the core does.
 func (f *fakeCore) route(resource string) (fakeAnswer, error) {
-	host, port, err := helper.HostPort(resource)
+	tg, err := helper.ParseTarget(resource)
 	if err != nil {
 		return fakeAnswer{}, &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+	}
+	if err := tg.Served(); err != nil {
+		return fakeAnswer{}, &helper.Error{Kind: helper.KindNoRoute, Msg: err.Error(), Err: helper.ErrNoRoute}
 	}
 	patterns := make([]string, 0, len(f.routes))
 	for p := range f.routes {
@@ -112,11 +117,11 @@ func (f *fakeCore) route(resource string) (fakeAnswer, error) {
 		return patterns[i] < patterns[j]
 	})
 	for _, p := range patterns {
-		if helper.MatchHost(p, host, port) {
+		if helper.MatchHost(p, tg) {
 			return f.routes[p], nil
 		}
 	}
-	return fakeAnswer{}, &helper.Error{Kind: helper.KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", host), Err: helper.ErrNoRoute}
+	return fakeAnswer{}, &helper.Error{Kind: helper.KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", tg.Host), Err: helper.ErrNoRoute}
 }
 
 func (f *fakeCore) Token(ctx context.Context, req helper.Request) (helper.Token, error) {
@@ -152,10 +157,16 @@ func (f *fakeCore) Erase(ctx context.Context, req helper.Request) error {
 	return nil
 }
 
-func (f *fakeCore) Store(ctx context.Context, host, clientID, secret string) error {
-	f.logf("store host=%q client_id=%q secret=%q", host, clientID, secret)
+func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string) error {
+	f.logf("store server=%q client_id=%q secret=%q", serverURL, clientID, secret)
 	if f.err != nil {
 		return f.err
+	}
+	if _, err := f.route(serverURL); err != nil {
+		// The core's answer for a registry no profile serves.
+		tg, _ := helper.ParseTarget(serverURL)
+		return &helper.Error{Kind: helper.KindNoRoute, Msg: "no profile serves " + tg.Host, Err: helper.ErrNoRoute,
+			Hint: "run: camunda-credential-helper login --host " + tg.Host + " ..."}
 	}
 	if f.echo {
 		return fmt.Errorf("store failed for secret %q", secret)
@@ -163,8 +174,8 @@ func (f *fakeCore) Store(ctx context.Context, host, clientID, secret string) err
 	return f.storeErr
 }
 
-func (f *fakeCore) Forget(ctx context.Context, host string) error {
-	f.logf("forget host=%q", host)
+func (f *fakeCore) Forget(ctx context.Context, serverURL string) error {
+	f.logf("forget server=%q", serverURL)
 	return f.err
 }
 

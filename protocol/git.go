@@ -26,7 +26,14 @@ import (
 //	       and password_expiry_utc= instead, so git sends the token as a
 //	       Bearer header and storage helpers do not keep it.
 //	       A request without protocol or host, and a host that no profile
-//	       serves, get no output and exit 0, so git moves on.
+//	       serves, get no output and exit 0, so git moves on. So does any
+//	       protocol but https, and http to a host but a loopback one
+//	       (localhost, 127.0.0.0/8, ::1): the token would travel in the
+//	       clear. host=h (no port) is served only by a pattern without a
+//	       port, or with the protocol's default (443; 80 for http);
+//	       host=h:8443 only by a pattern naming port 8443. --profile P
+//	       does not widen P: a host P's patterns leave out gets no output
+//	       (if P lists no hosts, every host is P's).
 //	store  reads stdin and does nothing: tokens are never stored.
 //	erase  drops the cached token of the profile serving the host (git
 //	       rejected it); the client secret stays in the keychain.
@@ -122,10 +129,14 @@ func (r gitRequest) resource() (string, error) {
 	for i, c := range r.protocol {
 		isAlpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 		if !isAlpha && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return "", fmt.Errorf("invalid protocol %q in git request", r.protocol)
+			return "", fmt.Errorf("invalid protocol %q in git request", helper.StripUserinfo(r.protocol))
 		}
 	}
-	if strings.ContainsAny(r.host, `/?#@\`) || strings.ContainsFunc(r.host, isSpaceOrControl) {
+	if strings.Contains(r.host, "@") {
+		// What comes before the '@' may be a password: not quoted.
+		return "", errors.New("invalid host in git request: it has a user name (a '@')")
+	}
+	if strings.ContainsAny(r.host, `/?#\`) || strings.ContainsFunc(r.host, isSpaceOrControl) {
 		return "", fmt.Errorf("invalid host %q in git request", r.host)
 	}
 	if strings.ContainsFunc(r.path, func(c rune) bool { return c < ' ' || c == 0x7f }) {

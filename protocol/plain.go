@@ -28,6 +28,14 @@ import (
 //	        codes of helper.Kind.Code(); the exit status is Kind.ExitCode()
 //	        (bad input: "bad_request", 2; unrouted host: "no_profile_for_host")
 //
+// A URL is served only over https (or grpcs), or http to a loopback host
+// (localhost, 127.0.0.0/8, ::1); any other scheme is "no_profile_for_host".
+// A host or host:port without a scheme means https. A host pattern without
+// a port serves only the scheme's default port (443; 80 for http). A
+// "profile" (or --profile) with a url chooses among the profiles that serve
+// it: a url outside the profile's host patterns is "no_profile_for_host"
+// (a profile without host patterns serves any url).
+//
 // Nothing is written to stderr.
 
 // now is the clock behind expires_in; tests replace it.

@@ -5,6 +5,11 @@
 // Each protocol lives in its own file as one function over a Core and the
 // streams it is handed; no adapter touches the process, the network or the
 // keychain by itself. Each returns the exit status its caller expects.
+//
+// Whether a resource is served is the core's decision (helper.ParseTarget,
+// Target.Served, the profiles' host patterns), the same for every
+// protocol: adapters pass the resource on with its scheme, and --profile
+// never makes a profile serve a host outside its patterns.
 package protocol
 
 import (
@@ -29,11 +34,13 @@ type Core interface {
 type Registry interface {
 	Core
 	// Store verifies clientID and secret against the token endpoint and saves
-	// them for the profile that serves host (or a profile named after host).
-	Store(ctx context.Context, host, clientID, secret string) error
-	// Forget deletes the stored secret and cached token of the profile that
-	// serves host. Forgetting an unserved host is not an error.
-	Forget(ctx context.Context, host string) error
+	// them for the profile whose host patterns serve serverURL. For any other
+	// registry it fails (KindNoRoute) without a request.
+	Store(ctx context.Context, serverURL, clientID, secret string) error
+	// Forget deletes the stored secret and cached token of the profile whose
+	// host patterns serve serverURL. Forgetting an unserved one is not an
+	// error.
+	Forget(ctx context.Context, serverURL string) error
 	// Hosts maps each host pattern of every profile to its username.
 	Hosts(ctx context.Context) (map[string]string, error)
 }

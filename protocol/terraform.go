@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
@@ -21,7 +22,10 @@ import (
 //	             client secret stays in the keychain).
 //
 // HOST is Terraform's comparison form (lowercase, punycode, ":port" unless
-// 443). Errors, unknown commands included, go to stderr with exit status 1.
+// 443), and always means https: a HOST with a scheme, path or user name is
+// an error. Without a port it is served only by a host pattern without a
+// port (or with :443); with one, only by a pattern naming that port.
+// Errors, unknown commands included, go to stderr with exit status 1.
 
 // terraformStoreRefusal is printed for store.
 const terraformStoreRefusal = `store is not supported: tokens are minted from the client secret in the keychain; run "camunda-credential-helper login"`
@@ -41,6 +45,12 @@ func Terraform(ctx context.Context, c Core, action string, args []string, s Stdi
 	}
 	if len(args) == 0 || args[0] == "" {
 		printError(s.Err, fmt.Errorf("terraform: %s: missing host argument", action))
+		return 1
+	}
+	if strings.ContainsAny(args[0], "/?#@") {
+		// HOST is a host[:port], always https: a scheme or a path would
+		// let the argument choose another scheme, or another host.
+		printError(s.Err, fmt.Errorf("terraform: %s: invalid host %q: want HOST or HOST:PORT", action, helper.StripUserinfo(args[0])))
 		return 1
 	}
 	if _, _, err := helper.HostPort(args[0]); err != nil {

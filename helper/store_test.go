@@ -1,0 +1,82 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// TestStoreUnservedRegistry: docker login to a registry no profile's host
+// patterns serve sends nothing anywhere and stores nothing. It used to
+// create a profile named after the registry with the default profile's
+// token endpoint, and verify the registry password there.
+func TestStoreUnservedRegistry(t *testing.T) {
+	ctx := context.Background()
+	srv := newTokenServer(t, nil)
+	h := newTestHelper(t)
+	mustLogin(t, h, loginParams(srv.URL, "id", testSecret)) // the default profile: no hosts
+	reg := sibling(h)
+	reg.Profile = "reg"
+	lp := loginParams(srv.URL, "reg-id", testSecret)
+	lp.Hosts = []string{"registry.example.com"}
+	mustLogin(t, reg, lp)
+	before := srv.count()
+	cfgBefore, err := os.ReadFile(h.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		server   string
+		explicit string
+		hint     string // "": no login hint (the scheme is refused)
+	}{
+		{server: "https://index.docker.io/v1/", hint: "login --host index.docker.io "},
+		{server: "ghcr.io", hint: "login --host ghcr.io "},
+		{server: "registry.example.com:5000", hint: "login --host registry.example.com:5000 "},
+		{server: "http://registry.example.com"},
+		{server: "https://index.docker.io/v1/", explicit: DefaultProfile, hint: "login --host index.docker.io "},
+		{server: "ghcr.io", explicit: "reg", hint: "login --host ghcr.io "},
+	} {
+		hh := sibling(h)
+		if tc.explicit != "" {
+			hh.Profile, hh.Explicit = tc.explicit, true
+		}
+		err := hh.Store(ctx, tc.server, "hub-user", "hub-password")
+		e := wantKind(t, err, KindNoRoute)
+		if tc.hint != "" && !strings.Contains(e.Hint, tc.hint) {
+			t.Errorf("Store(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
+		}
+		if strings.Contains(err.Error(), "hub-password") {
+			t.Errorf("Store(%q) = %v; quotes the password", tc.server, err)
+		}
+		if n := srv.count() - before; n != 0 {
+			t.Fatalf("Store(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
+		}
+	}
+	if after, err := os.ReadFile(h.ConfigPath); err != nil || string(after) != string(cfgBefore) {
+		t.Errorf("the config file changed: %v\n%s", err, after)
+	}
+	for _, name := range []string{"index.docker.io", "ghcr.io", "registry.example.com:5000"} {
+		if _, err := h.Secrets.Get(ctx, name); !errors.Is(err, keystore.ErrNotFound) {
+			t.Errorf("a secret was stored for %q (err %v)", name, err)
+		}
+	}
+
+	// docker logout of an unserved registry, even with --profile, keeps
+	// every secret.
+	pinned := sibling(h)
+	pinned.Explicit = true
+	if err := pinned.Forget(ctx, "https://index.docker.io/v1/"); err != nil {
+		t.Errorf("Forget = %v; want nil", err)
+	}
+	for _, name := range []string{DefaultProfile, "reg"} {
+		if _, err := h.Secrets.Get(ctx, name); err != nil {
+			t.Errorf("Forget of an unserved registry deleted the secret of %q (%v)", name, err)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package helper
+
+import (
+	"fmt"
+	"net"
+	"strings"
+)
+
+// Target is a resource as routing sees it: where a token would travel.
+type Target struct {
+	Scheme string // lowercase; "https" when the resource names none
+	Host   string // as HostPort returns it
+	Port   string // the port named, else the scheme's default ("" if it has none)
+}
+
+// defaultPorts are the schemes a token may travel over, with their default
+// ports. grpcs is TLS like https: Bazel's remote cache and Zeebe's gateway
+// are named so. http is served only to loopback hosts (see Target.served).
+var defaultPorts = map[string]string{"https": "443", "grpcs": "443", "http": "80"}
+
+// ParseTarget reduces a resource named by a caller to a Target. The
+// resource is a URL or, without a scheme, a host, host:port or host/path,
+// which means https (a docker registry, Terraform's HOST, a line of get).
+func ParseTarget(resource string) (Target, error) {
+	host, port, err := HostPort(resource)
+	if err != nil {
+		return Target{}, err
+	}
+	t := Target{Scheme: "https", Host: host, Port: port}
+	if s, _, ok := strings.Cut(strings.TrimSpace(resource), "://"); ok && isScheme(s) {
+		t.Scheme = strings.ToLower(s)
+	}
+	if t.Port == "" {
+		t.Port = defaultPorts[t.Scheme]
+	}
+	return t, nil
+}
+
+// Served reports why no token may be sent to t, or nil: a token is sent
+// over TLS, or in plain http to this machine only.
+func (t Target) Served() error {
+	switch _, known := defaultPorts[t.Scheme]; {
+	case !known:
+		return fmt.Errorf("tokens are not sent over %s: only https (and http to localhost)", t.Scheme)
+	case t.Scheme == "http" && !isLoopback(t.Host):
+		return fmt.Errorf("tokens are not sent over plain http to %s: only https (and http to localhost)", t.Host)
+	}
+	return nil
+}
+
+// hostKey is t's host as docker and the --host flag name it: the port is
+// left out when it is the scheme's default.
+func (t Target) hostKey() string {
+	if t.Port != "" && t.Port != defaultPorts[t.Scheme] {
+		return net.JoinHostPort(t.Host, t.Port)
+	}
+	if strings.Contains(t.Host, ":") {
+		return "[" + t.Host + "]"
+	}
+	return t.Host
+}
