@@ -45,9 +45,9 @@ func completeIfAsked(parser *kong.Kong, e env) (bool, int) {
 	}
 	code := -1
 	profiles := complete.PredictFunc(func(complete.Args) []string {
-		path, _ := e.lookup("CAMUNDA_CREDENTIAL_HELPER_CONFIG")
-		if path == "" {
-			path, _ = helper.DefaultConfigPath()
+		path, err := configPath(&cli{}, e)
+		if err != nil {
+			return nil
 		}
 		cfg, err := helper.LoadConfig(path)
 		if err != nil {

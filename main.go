@@ -35,7 +35,7 @@ const name = "camunda-credential-helper"
 // kong from the process, so that the agent can run a client's command line
 // with the client's variables and working directory.
 type cli struct {
-	Profile string           `help:"Profile to use (overrides host routing when given on the command line) ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
+	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
 	Version kong.VersionFlag `help:"Print the version and exit."`

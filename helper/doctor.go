@@ -103,7 +103,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	if aud == "" {
 		aud = "(none)"
 	}
-	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, c.TokenURL, aud, c.AuthMethod)})
+	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, StripUserinfo(c.TokenURL), aud, c.AuthMethod)})
 
 	// Token endpoint: proxy, reachability and TLS.
 	add(h.probeEndpoint(ctx, c, self))
@@ -186,7 +186,7 @@ func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Findin
 	}
 	if via != "direct" || u.Scheme != "https" {
 		f.OK = true
-		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", c.TokenURL, via)
+		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", StripUserinfo(c.TokenURL), via)
 		return f
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
