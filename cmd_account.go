@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"golang.org/x/term"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
@@ -91,18 +93,18 @@ func (cmd *loginCmd) importCredentials(lp *helper.LoginParams, e env) ([]string,
 	if cmd.FromEnvFile != "" {
 		f, err := os.Open(cmd.FromEnvFile)
 		if err != nil {
-			return nil, &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 		}
 		vars, err := helper.ParseEnvFile(f)
 		f.Close()
 		if err != nil {
-			return nil, &helper.Error{Kind: helper.KindUsage, Msg: cmd.FromEnvFile + ": " + err.Error()}
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: cmd.FromEnvFile + ": " + err.Error()}
 		}
 		lookup = func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	}
 	im, err := helper.ImportEnv(lookup)
 	if err != nil {
-		return nil, &helper.Error{Kind: helper.KindUsage, Msg: cmd.source() + ": " + err.Error()}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: cmd.source() + ": " + err.Error()}
 	}
 	lp.Secret = im.Secret
 	fill := func(dst **string, v string, ok bool) {
@@ -129,31 +131,31 @@ func readSecret(fromStdin bool, e env) (string, error) {
 	if fromStdin {
 		b, err := io.ReadAll(io.LimitReader(e.stdin, protocol.MaxInput+1))
 		if err != nil {
-			return "", &helper.Error{Kind: helper.KindUsage, Msg: "cannot read the client secret from stdin: " + err.Error()}
+			return "", &credential.Error{Kind: credential.KindUsage, Msg: "cannot read the client secret from stdin: " + err.Error()}
 		}
 		if len(b) > protocol.MaxInput {
-			return "", &helper.Error{Kind: helper.KindUsage, Msg: "the client secret on stdin is too long"}
+			return "", &credential.Error{Kind: credential.KindUsage, Msg: "the client secret on stdin is too long"}
 		}
 		s := strings.TrimRight(string(b), "\r\n")
 		if s == "" || strings.ContainsAny(s, "\r\n\x00") {
-			return "", &helper.Error{Kind: helper.KindUsage, Msg: "expected the client secret on one line of stdin"}
+			return "", &credential.Error{Kind: credential.KindUsage, Msg: "expected the client secret on one line of stdin"}
 		}
 		return s, nil
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", &helper.Error{Kind: helper.KindUsage, Msg: "no terminal to prompt for the client secret",
+		return "", &credential.Error{Kind: credential.KindUsage, Msg: "no terminal to prompt for the client secret",
 			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | camunda-credential-helper login --client-secret-stdin ..."}
 	}
 	fmt.Fprint(e.stderr, "Client secret (input hidden): ")
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(e.stderr)
 	if err != nil {
-		return "", &helper.Error{Kind: helper.KindUsage, Msg: "cannot read the client secret: " + err.Error()}
+		return "", &credential.Error{Kind: credential.KindUsage, Msg: "cannot read the client secret: " + err.Error()}
 	}
 	s := strings.TrimSpace(string(b))
 	if s == "" {
-		return "", &helper.Error{Kind: helper.KindUsage, Msg: "the client secret is empty"}
+		return "", &credential.Error{Kind: credential.KindUsage, Msg: "the client secret is empty"}
 	}
 	return s, nil
 }
@@ -165,7 +167,7 @@ type tokenCmd struct {
 }
 
 func (cmd *tokenCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
-	tok, err := h.Token(ctx, helper.Request{MinTTL: cmd.MinTTL, ForceRefresh: cmd.ForceRefresh})
+	tok, err := h.Token(ctx, credential.Request{MinTTL: cmd.MinTTL, ForceRefresh: cmd.ForceRefresh})
 	if err != nil {
 		return err
 	}

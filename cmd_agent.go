@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/alecthomas/kong"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
@@ -29,7 +31,7 @@ type agentRunCmd struct {
 
 func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	if !agentwire.Supported {
-		return &helper.Error{Kind: helper.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
+		return &credential.Error{Kind: credential.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
 	a := &helper.Agent{Dir: agentwire.Dir(e.lookup), Idle: cmd.idle(h, e), Version: version(), Run: agentRun(e.exe)}
 	if cmd.ReadyFD > 0 {
@@ -41,12 +43,12 @@ func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error 
 	if err := helper.GuardMemory(); err != nil {
 		// An agent that cannot guard the tokens it holds does not run:
 		// the calls then take the direct path.
-		return &helper.Error{Kind: helper.KindOther, Msg: "agent: guarding its memory: " + err.Error()}
+		return &credential.Error{Kind: credential.KindOther, Msg: "agent: guarding its memory: " + err.Error()}
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
 	if err := a.Serve(ctx); err != nil {
-		return &helper.Error{Kind: helper.KindOther, Msg: "agent: " + err.Error()}
+		return &credential.Error{Kind: credential.KindOther, Msg: "agent: " + err.Error()}
 	}
 	return nil
 }
@@ -132,7 +134,7 @@ type agentStopCmd struct{}
 func (cmd *agentStopCmd) Run(e env) error {
 	ran, err := helper.StopAgent(agentwire.Dir(e.lookup))
 	if err != nil {
-		return &helper.Error{Kind: helper.KindOther, Msg: "agent stop: " + err.Error()}
+		return &credential.Error{Kind: credential.KindOther, Msg: "agent stop: " + err.Error()}
 	}
 	if ran {
 		fmt.Fprintln(e.stderr, "Stopped the agent.")

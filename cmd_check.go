@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -30,13 +32,13 @@ func (cmd *checkCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	case res.Status >= 200 && res.Status < 300:
 		return nil
 	case res.Status == http.StatusUnauthorized:
-		return &helper.Error{Kind: helper.KindRejected, Msg: "the API rejected the token (401)",
+		return &credential.Error{Kind: credential.KindRejected, Msg: "the API rejected the token (401)",
 			Hint: "The token is not valid for this API: check the profile's audience (login --api or --audience) and that the credentials are for this organization or cluster."}
 	case res.Status == http.StatusForbidden:
-		return &helper.Error{Kind: helper.KindForbidden, Msg: "the token is valid but lacks permission for this call (403)",
+		return &credential.Error{Kind: credential.KindForbidden, Msg: "the token is valid but lacks permission for this call (403)",
 			Hint: "Grant the API client the needed permission or scope in Camunda Console (or your identity provider)."}
 	}
-	return &helper.Error{Kind: helper.KindOther, Msg: fmt.Sprintf("the API answered HTTP %d", res.Status)}
+	return &credential.Error{Kind: credential.KindOther, Msg: fmt.Sprintf("the API answered HTTP %d", res.Status)}
 }
 
 // info is the Web Modeler API's /api/v1/info answer.

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -63,20 +65,20 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	say("   verified; token requests so far: %d\n", requests.Load())
 
 	say("2. token: served from the encrypted cache that login filled.")
-	tok, err = h.Token(ctx, helper.Request{})
+	tok, err = h.Token(ctx, credential.Request{})
 	if err != nil {
 		return err
 	}
 	say("   $ %s --profile %s token --format raw\n   %s\n   valid until %s; token requests so far: %d\n", name, profile, mask(tok.AccessToken), tok.Expiry.UTC().Format(time.RFC3339), requests.Load())
 
 	say("3. token again: still no new request to the endpoint.")
-	if tok, err = h.Token(ctx, helper.Request{}); err != nil {
+	if tok, err = h.Token(ctx, credential.Request{}); err != nil {
 		return err
 	}
 	say("   %s; token requests so far: %d\n", mask(tok.AccessToken), requests.Load())
 
 	say("4. token --force-refresh: a new token from the endpoint.")
-	if tok, err = h.Token(ctx, helper.Request{ForceRefresh: true}); err != nil {
+	if tok, err = h.Token(ctx, credential.Request{ForceRefresh: true}); err != nil {
 		return err
 	}
 	say("   %s; token requests so far: %d\n", mask(tok.AccessToken), requests.Load())
@@ -85,7 +87,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	if err := h.Logout(ctx); err != nil {
 		return err
 	}
-	_, err = h.Token(ctx, helper.Request{})
+	_, err = h.Token(ctx, credential.Request{})
 	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(err.Error(), "\n", "\n     "))
 	say("Done. Next: %s login --client-id ID (with credentials from Camunda Console), then %s token.", name, name)
 	return nil

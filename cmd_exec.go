@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -29,12 +31,12 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
+		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
 	}
 	if !helper.ValidEnvName(cmd.EnvVar) {
-		return &helper.Error{Kind: helper.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
+		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
 	}
-	tok, err := h.Token(ctx, helper.Request{MinTTL: cmd.MinTTL})
+	tok, err := h.Token(ctx, credential.Request{MinTTL: cmd.MinTTL})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
@@ -35,7 +37,7 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	}
 	p, ok := cfg.Profiles[h.Profile]
 	if !ok {
-		return &helper.Error{Kind: helper.KindUsage, Msg: fmt.Sprintf("no profile %q", h.Profile),
+		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("no profile %q", h.Profile),
 			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID --host HOST", name, h.Profile)}
 	}
 	hosts := append([]string(nil), p.Hosts...)
@@ -54,7 +56,7 @@ func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	var snippet bytes.Buffer
 	err = protocol.Setup(&snippet, cmd.Tool, protocol.SetupParams{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
 	if errors.Is(err, protocol.ErrNoHosts) {
-		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error(),
+		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(),
 			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, h.Profile)}
 	}
 	if err != nil {
@@ -90,19 +92,19 @@ func installShim(exe, dir, tool string) error {
 		return nil // kubectl runs the binary itself
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	link := filepath.Join(dir, shim)
 	if fi, err := os.Lstat(link); err == nil {
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			return &helper.Error{Kind: helper.KindUsage, Msg: link + " exists and is not a symlink; not replacing it"}
+			return &credential.Error{Kind: credential.KindUsage, Msg: link + " exists and is not a symlink; not replacing it"}
 		}
 		os.Remove(link)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	if err := os.Symlink(exe, link); err != nil {
-		return &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -18,7 +20,7 @@ func configPath(c *cli, e env) (string, error) {
 		// file from a cloned repository.
 		v, _ := e.lookup("CAMUNDA_CREDENTIAL_HELPER_CONFIG")
 		if v != "" && !filepath.IsAbs(homePath(v, e)) {
-			return "", &helper.Error{Kind: helper.KindUsage, Msg: fmt.Sprintf("CAMUNDA_CREDENTIAL_HELPER_CONFIG=%s is not an absolute path", v),
+			return "", &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("CAMUNDA_CREDENTIAL_HELPER_CONFIG=%s is not an absolute path", v),
 				Hint: "Set it to an absolute path (a leading ~/ means your home directory), or pass --config."}
 		}
 		cfgPath = v
@@ -28,7 +30,7 @@ func configPath(c *cli, e env) (string, error) {
 	} else {
 		p, err := helper.DefaultConfigPath()
 		if err != nil {
-			return "", &helper.Error{Kind: helper.KindUsage, Msg: "cannot find the config directory: " + err.Error() + " (pass --config)"}
+			return "", &credential.Error{Kind: credential.KindUsage, Msg: "cannot find the config directory: " + err.Error() + " (pass --config)"}
 		}
 		cfgPath = p
 	}

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
@@ -109,7 +111,7 @@ func run(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 		fmt.Fprintf(e.stderr, "Run \"%s --help\" for usage.\n", name)
-		return helper.KindUsage.ExitCode()
+		return credential.KindUsage.ExitCode()
 	}
 	h, err := newHelper(c, kctx, e)
 	if err != nil {
@@ -295,5 +297,5 @@ func code(n int) error {
 func report(w io.Writer, err error) int {
 	msg := err.Error()
 	fmt.Fprintf(w, "%s: %s\n", name, strings.ReplaceAll(strings.TrimSpace(msg), "\n", "\n  "))
-	return helper.KindOf(err).ExitCode()
+	return credential.KindOf(err).ExitCode()
 }

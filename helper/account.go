@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -45,19 +47,19 @@ func ValidProfileName(name string) error {
 // Login verifies the credentials by fetching a token (unless NoVerify),
 // then stores the secret in the keychain and the settings in the config
 // file. When verification fails nothing is stored.
-func (h *Helper) Login(ctx context.Context, lp LoginParams) (Token, error) {
+func (h *Helper) Login(ctx context.Context, lp LoginParams) (credential.Token, error) {
 	return h.login(ctx, h.profileName(), lp)
 }
 
-func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token, error) {
+func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	if err := ValidProfileName(name); err != nil {
-		return Token{}, &Error{Kind: KindUsage, Msg: err.Error()}
+		return credential.Token{}, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	cfg, err := h.config()
 	if err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	p := Profile{}
 	if old, ok := cfg.Profiles[name]; ok {
@@ -65,24 +67,24 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (Token,
 	}
 	apply(&p, lp)
 	if err := checkProfile(&p); err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	if lp.Secret == "" {
-		return Token{}, errorf(KindUsage, "the client secret is empty")
+		return credential.Token{}, credential.Errorf(credential.KindUsage, "the client secret is empty")
 	}
 	c := creds{Profile: name, ClientID: p.ClientID, Secret: lp.Secret, TokenURL: p.TokenURLOrDefault(),
 		Audience: p.AudienceOrDefault(), Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile,
 		Username: p.UsernameOrDefault()}
-	var tok Token
+	var tok credential.Token
 	if !lp.NoVerify {
 		e, err := h.fetchEntry(ctx, c, h.tokens().key(c))
 		if err != nil {
-			return Token{}, err
+			return credential.Token{}, err
 		}
 		tok = token(c, e)
 	}
 	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
-		return Token{}, keychainError(name, err)
+		return credential.Token{}, keychainError(name, err)
 	}
 	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
 	h.agentErase(name)                            // the agent's tokens may come from the old secret
@@ -139,13 +141,13 @@ func apply(p *Profile, lp LoginParams) {
 
 func checkProfile(p *Profile) error {
 	if p.ClientID == "" {
-		return errorf(KindUsage, "missing client ID: pass --client-id")
+		return credential.Errorf(credential.KindUsage, "missing client ID: pass --client-id")
 	}
 	if err := checkTokenURL(p.TokenURL); err != nil {
 		return err
 	}
 	if err := validateProfile(p); err != nil {
-		return &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
+		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
 		if _, err := httpClient(p.CAFile); err != nil {
@@ -224,13 +226,13 @@ func (h *Helper) registryProfile(serverURL string) (string, error) {
 	}
 	t, err := ParseTarget(serverURL)
 	if err != nil {
-		return "", &Error{Kind: KindUsage, Msg: err.Error(), Err: err}
+		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := h.pick(cfg, Request{Resource: serverURL}, false)
-	if KindOf(err) != KindNoRoute || t.Served() != nil {
+	name, err := h.pick(cfg, credential.Request{Resource: serverURL}, false)
+	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}
-	e := &Error{Kind: KindNoRoute, Msg: "no profile serves " + t.hostKey(), Err: ErrNoRoute,
+	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.hostKey(), Err: credential.ErrNoRoute,
 		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.hostKey())}
 	if h.Explicit {
 		e.Msg = err.Error()
@@ -243,7 +245,7 @@ func (h *Helper) registryProfile(serverURL string) (string, error) {
 // an error.
 func (h *Helper) Forget(ctx context.Context, serverURL string) error {
 	name, err := h.registryProfile(serverURL)
-	if KindOf(err) == KindNoRoute {
+	if credential.KindOf(err) == credential.KindNoRoute {
 		return nil
 	}
 	if err != nil {

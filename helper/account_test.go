@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -67,7 +69,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 		name     string
 		respond  func(w http.ResponseWriter, r *http.Request, n int)
 		lp       func(srvURL string) LoginParams
-		wantKind Kind
+		wantKind credential.Kind
 		wantReqs int
 	}{
 		{
@@ -76,23 +78,23 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				oauthError(w, 401, "invalid_client", "wrong secret")
 			},
 			lp:       func(u string) LoginParams { return loginParams(u, "id", testSecret) },
-			wantKind: KindRejected, wantReqs: 1,
+			wantKind: credential.KindRejected, wantReqs: 1,
 		},
 		{
 			name:     "not found",
 			respond:  func(w http.ResponseWriter, r *http.Request, n int) { http.NotFound(w, r) },
 			lp:       func(u string) LoginParams { return loginParams(u, "id", testSecret) },
-			wantKind: KindUsage, wantReqs: 1,
+			wantKind: credential.KindUsage, wantReqs: 1,
 		},
 		{
 			name:     "plain http to another host",
 			lp:       func(string) LoginParams { return loginParams("http://keycloak.example.com/token", "id", testSecret) },
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name:     "not a URL",
 			lp:       func(string) LoginParams { return loginParams("login.example.com/token", "id", testSecret) },
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name: "bad host pattern",
@@ -101,7 +103,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				lp.Hosts = []string{"ok.example.com", "https://x.example.com/path"}
 				return lp
 			},
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name: "bad auth method",
@@ -110,7 +112,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				lp.AuthMethod = ptr("jwt")
 				return lp
 			},
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name: "missing CA file",
@@ -119,17 +121,17 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				lp.CAFile = ptr("/nonexistent/ca.pem")
 				return lp
 			},
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name:     "empty secret",
 			lp:       func(u string) LoginParams { return loginParams(u, "id", "") },
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 		{
 			name:     "missing client ID",
 			lp:       func(u string) LoginParams { return loginParams(u, "  ", testSecret) },
-			wantKind: KindUsage,
+			wantKind: credential.KindUsage,
 		},
 	}
 	for _, tt := range tests {
@@ -164,7 +166,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 		h := newTestHelper(t)
 		h.Profile = "a/b"
 		_, err := h.Login(context.Background(), loginParams(srv.URL, "id", testSecret))
-		wantKind(t, err, KindUsage)
+		wantKind(t, err, credential.KindUsage)
 		if srv.count() != 0 {
 			t.Errorf("requests = %d; want 0", srv.count())
 		}
@@ -204,11 +206,11 @@ func TestLogin(t *testing.T) {
 	}
 
 	// The same Helper serves the new profile from the token login cached.
-	if got := mustToken(t, h, Request{}); got.AccessToken != tok.AccessToken {
-		t.Errorf("Token after Login = %q; want the verified token %q", got.AccessToken, tok.AccessToken)
+	if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken {
+		t.Errorf("credential.Token after Login = %q; want the verified token %q", got.AccessToken, tok.AccessToken)
 	}
-	if got := mustToken(t, h, Request{Resource: "x.example.com"}); got.Profile != "work" {
-		t.Errorf("Token routed to %q after Login; want work", got.Profile)
+	if got := mustToken(t, h, credential.Request{Resource: "x.example.com"}); got.Profile != "work" {
+		t.Errorf("credential.Token routed to %q after Login; want work", got.Profile)
 	}
 	if got := srv.count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
@@ -237,8 +239,8 @@ func TestLogin(t *testing.T) {
 	if files := cacheFiles(t, h, ".tok"); len(files) != 0 {
 		t.Errorf("after Logout the cache holds %q", files)
 	}
-	_, err = sibling(h).Token(ctx, Request{})
-	wantKind(t, err, KindNotLoggedIn)
+	_, err = sibling(h).Token(ctx, credential.Request{})
+	wantKind(t, err, credential.KindNotLoggedIn)
 	if cfg, _ := LoadConfig(h.ConfigPath); cfg.Profiles["work"] == nil {
 		t.Errorf("Logout removed the profile's settings")
 	}
@@ -253,7 +255,7 @@ func TestLoginNoVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok != (Token{}) {
+	if tok != (credential.Token{}) {
 		t.Errorf("Login --no-verify returned %+v; want no token", tok)
 	}
 	if got := srv.count(); got != 0 {
@@ -262,7 +264,7 @@ func TestLoginNoVerify(t *testing.T) {
 	if got := storedSecretOf(t, h, DefaultProfile); got.Secret != testSecret {
 		t.Errorf("keychain secret = %q; want %q", got.Secret, testSecret)
 	}
-	mustToken(t, h, Request{})
+	mustToken(t, h, credential.Request{})
 	if got := srv.count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
@@ -277,7 +279,7 @@ func TestLoginEmptyAudienceRoundTrip(t *testing.T) {
 	lp.Audience = ptr("")
 	mustLogin(t, h, lp)
 	b, _ := os.ReadFile(h.ConfigPath)
-	mustToken(t, sibling(h), Request{})
+	mustToken(t, sibling(h), credential.Request{})
 	if got, ok := srv.last(t).Form["audience"]; ok {
 		t.Errorf("audience = %q; want none (config file:\n%s)", got, b)
 	}
@@ -334,7 +336,7 @@ func TestProfiles(t *testing.T) {
 	s := sibling(h)
 	s.Secrets = failingStore{&keystore.UnavailableError{Reason: "locked"}}
 	list, err = s.Profiles(ctx)
-	if err != nil || len(list) != 2 || KindOf(list[0].Err) != KindKeychain {
+	if err != nil || len(list) != 2 || credential.KindOf(list[0].Err) != credential.KindKeychain {
 		t.Errorf("Profiles with a locked keychain = %+v, %v; want per-profile keychain errors", list, err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/gofrs/flock"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -282,7 +284,7 @@ func (a *Agent) token(ctx context.Context, r *agentwire.Request) *agentwire.Repl
 	if err := a.attach(h); err != nil {
 		return &agentwire.Reply{Unserved: err.Error()}
 	}
-	tok, err := h.Token(ctx, Request{Profile: r.ReqProfile, Resource: r.Resource, MinTTL: r.MinTTL, ForceRefresh: r.ForceRefresh})
+	tok, err := h.Token(ctx, credential.Request{Profile: r.ReqProfile, Resource: r.Resource, MinTTL: r.MinTTL, ForceRefresh: r.ForceRefresh})
 	if err != nil {
 		return &agentwire.Reply{Err: wireError(err)}
 	}
@@ -383,11 +385,11 @@ func (a *Agent) status() *agentwire.Status {
 
 // wireError carries err's kind, message and hint to the client.
 func wireError(err error) *agentwire.Error {
-	var e *Error
+	var e *credential.Error
 	if errors.As(err, &e) {
 		return &agentwire.Error{Kind: int(e.Kind), Msg: e.Msg, Hint: e.Hint}
 	}
-	return &agentwire.Error{Kind: int(KindOf(err)), Msg: err.Error()}
+	return &agentwire.Error{Kind: int(credential.KindOf(err)), Msg: err.Error()}
 }
 
 // keychainTimeout bounds each keychain call: keystore.DefaultTimeout, or

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -73,7 +75,7 @@ func TestAgentHitCost(t *testing.T) {
 	}
 	// A miss: the agent reads the secret once and fetches.
 	c, store, _ := client()
-	first := mustToken(t, c, Request{})
+	first := mustToken(t, c, credential.Request{})
 	if got := agentStore.gets.Load(); got != 1 {
 		t.Errorf("agent keychain reads on a miss = %d; want 1", got)
 	}
@@ -82,7 +84,7 @@ func TestAgentHitCost(t *testing.T) {
 	}
 	// A hit.
 	c, store, net := client()
-	tok := mustToken(t, c, Request{})
+	tok := mustToken(t, c, credential.Request{})
 	if tok.AccessToken != first.AccessToken || !tok.Expiry.Equal(first.Expiry) {
 		t.Errorf("hit = %+v; want %+v", tok, first)
 	}
@@ -106,7 +108,7 @@ func TestAgentHitCost(t *testing.T) {
 	stop()
 	c, store, _ = client()
 	c.HTTPClient = nil
-	if tok := mustToken(t, c, Request{}); tok.AccessToken == "" {
+	if tok := mustToken(t, c, credential.Request{}); tok.AccessToken == "" {
 		t.Error("no token from the direct path")
 	}
 	if got := store.gets.Load(); got != 1 {

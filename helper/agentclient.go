@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -41,10 +43,10 @@ func (h *Helper) envCredentials() bool {
 
 // agentToken asks the agent for a token; ok is false when the agent cannot
 // serve this call and the direct path must.
-func (h *Helper) agentToken(ctx context.Context, req Request) (tok Token, err error, ok bool) {
+func (h *Helper) agentToken(ctx context.Context, req credential.Request) (tok credential.Token, err error, ok bool) {
 	a := h.Agent
 	if a == nil || h.envCredentials() {
-		return Token{}, nil, false
+		return credential.Token{}, nil, false
 	}
 	timeout := h.Timeout
 	if timeout <= 0 {
@@ -55,12 +57,12 @@ func (h *Helper) agentToken(ctx context.Context, req Request) (tok Token, err er
 		Timeout: timeout, Interactive: a.Interactive}
 	rep, cerr := a.call(ctx, r, timeout, func() bool { return h.agentAllowed() })
 	if cerr != nil || rep.Unserved != "" {
-		return Token{}, nil, false
+		return credential.Token{}, nil, false
 	}
 	if rep.Err != nil {
-		return Token{}, &Error{Kind: Kind(rep.Err.Kind), Msg: rep.Err.Msg, Hint: rep.Err.Hint}, true
+		return credential.Token{}, &credential.Error{Kind: credential.Kind(rep.Err.Kind), Msg: rep.Err.Msg, Hint: rep.Err.Hint}, true
 	}
-	return Token{AccessToken: rep.AccessToken, TokenType: "Bearer", Expiry: rep.Expiry, Profile: rep.Profile, Username: rep.Username}, nil, true
+	return credential.Token{AccessToken: rep.AccessToken, Expiry: rep.Expiry, Profile: rep.Profile, Username: rep.Username}, nil, true
 }
 
 // agentAllowed reads the config file's agent setting; it is consulted only

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/gofrs/flock"
 )
 
@@ -264,7 +266,7 @@ func (c cache) lock(ctx context.Context, k cacheKey) (func(), error) {
 		if err == nil {
 			err = ctx.Err()
 		}
-		return nil, &Error{Kind: KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
+		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
 	}
 	return func() { l.Unlock() }, nil
 }

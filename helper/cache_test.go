@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestEntryMargin(t *testing.T) {
@@ -70,19 +72,19 @@ func TestTokenExpiry(t *testing.T) {
 			h.Now = clock.Now
 			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 			t0 := clock.Now()
-			tok := mustToken(t, h, Request{})
+			tok := mustToken(t, h, credential.Request{})
 			if want := t0.Add(tt.want); !tok.Expiry.Equal(want) {
 				t.Errorf("Expiry = %v (t0%+v); want t0%+v", tok.Expiry, tok.Expiry.Sub(t0), tt.want)
 			}
 			clock.Advance(tt.want - time.Second)
-			if got := mustToken(t, h, Request{}); got.AccessToken != tok.AccessToken || !got.Expiry.Equal(tok.Expiry) {
+			if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken || !got.Expiry.Equal(tok.Expiry) {
 				t.Errorf("1s before the refresh time: token %q expiry %v; want the cached %q expiry %v", got.AccessToken, got.Expiry, tok.AccessToken, tok.Expiry)
 			}
 			if got := srv.count(); got != 1 {
 				t.Errorf("requests before the refresh time = %d; want 1", got)
 			}
 			clock.Advance(time.Second)
-			if got := mustToken(t, h, Request{}); got.AccessToken == tok.AccessToken {
+			if got := mustToken(t, h, credential.Request{}); got.AccessToken == tok.AccessToken {
 				t.Errorf("at the refresh time the cached token %q was served", got.AccessToken)
 			}
 			if got := srv.count(); got != 2 {
@@ -97,9 +99,9 @@ func TestCacheHit(t *testing.T) {
 	h := newTestHelper(t)
 	h.Now = newFakeClock().Now
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-	first := mustToken(t, h, Request{})
+	first := mustToken(t, h, credential.Request{})
 	for i, hh := range []*Helper{h, sibling(h), sibling(h)} {
-		tok := mustToken(t, hh, Request{})
+		tok := mustToken(t, hh, credential.Request{})
 		if !sameToken(tok, first) {
 			t.Errorf("call %d: token = %+v; want the cached %+v", i+2, tok, first)
 		}
@@ -107,7 +109,7 @@ func TestCacheHit(t *testing.T) {
 	if got := srv.count(); got != 1 {
 		t.Errorf("requests = %d; want 1 (the rest from the cache)", got)
 	}
-	if first.Profile != DefaultProfile || first.Username != "id" || first.TokenType != "Bearer" {
+	if first.Profile != DefaultProfile || first.Username != "id" {
 		t.Errorf("token = %+v; want profile %q, username %q, type Bearer", first, DefaultProfile, "id")
 	}
 }
@@ -117,8 +119,8 @@ func TestCacheDisabled(t *testing.T) {
 	h := newTestHelper(t)
 	h.CacheDir = ""
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-	mustToken(t, h, Request{})
-	mustToken(t, h, Request{})
+	mustToken(t, h, credential.Request{})
+	mustToken(t, h, credential.Request{})
 	if got := srv.count(); got != 2 {
 		t.Errorf("requests without a cache = %d; want 2", got)
 	}
@@ -129,14 +131,14 @@ func TestMinTTL(t *testing.T) {
 	tests := []struct {
 		minTTL       time.Duration
 		wantRequests int
-		wantKind     Kind
+		wantKind     credential.Kind
 	}{
-		{0, 1, KindOther},
-		{24 * time.Minute, 1, KindOther},
-		{24*time.Minute + time.Second, 2, KindOther},
-		{54 * time.Minute, 2, KindOther},
-		{54*time.Minute + time.Second, 2, KindUsage}, // longer than any token lasts
-		{48 * time.Hour, 2, KindUsage},
+		{0, 1, credential.KindOther},
+		{24 * time.Minute, 1, credential.KindOther},
+		{24*time.Minute + time.Second, 2, credential.KindOther},
+		{54 * time.Minute, 2, credential.KindOther},
+		{54*time.Minute + time.Second, 2, credential.KindUsage}, // longer than any token lasts
+		{48 * time.Hour, 2, credential.KindUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.minTTL.String(), func(t *testing.T) {
@@ -146,13 +148,13 @@ func TestMinTTL(t *testing.T) {
 			h := newTestHelper(t)
 			h.Now = clock.Now
 			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-			first := mustToken(t, h, Request{})
+			first := mustToken(t, h, credential.Request{})
 			clock.Advance(30 * time.Minute)
-			tok, err := h.Token(context.Background(), Request{MinTTL: tt.minTTL})
+			tok, err := h.Token(context.Background(), credential.Request{MinTTL: tt.minTTL})
 			if got := srv.count(); got != tt.wantRequests {
 				t.Errorf("requests = %d; want %d", got, tt.wantRequests)
 			}
-			if tt.wantKind != KindOther {
+			if tt.wantKind != credential.KindOther {
 				e := wantKind(t, err, tt.wantKind)
 				if !strings.Contains(e.Msg, "minimum lifetime") || !strings.Contains(e.Msg, tt.minTTL.String()) {
 					t.Errorf("message %q does not name the requested minimum lifetime", e.Msg)
@@ -160,7 +162,7 @@ func TestMinTTL(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("Token = %v", err)
+				t.Fatalf("credential.Token = %v", err)
 			}
 			if left := tok.Expiry.Sub(clock.Now()); left < tt.minTTL {
 				t.Errorf("token has %v left; want at least %v", left, tt.minTTL)
@@ -178,7 +180,7 @@ func TestForceRefresh(t *testing.T) {
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 	seen := map[string]bool{}
 	for i := 1; i <= 3; i++ {
-		tok := mustToken(t, h, Request{ForceRefresh: true})
+		tok := mustToken(t, h, credential.Request{ForceRefresh: true})
 		if seen[tok.AccessToken] {
 			t.Errorf("ForceRefresh %d returned the old token %q", i, tok.AccessToken)
 		}
@@ -188,7 +190,7 @@ func TestForceRefresh(t *testing.T) {
 		}
 	}
 	issued := srv.issued()
-	if tok := mustToken(t, sibling(h), Request{}); tok.AccessToken != issued[2] {
+	if tok := mustToken(t, sibling(h), credential.Request{}); tok.AccessToken != issued[2] {
 		t.Errorf("after ForceRefresh the cache serves %q; want the newest %q", tok.AccessToken, issued[2])
 	}
 	if got := srv.count(); got != 3 {
@@ -224,10 +226,10 @@ func TestCacheKey(t *testing.T) {
 			h := newTestHelper(t)
 			lp := loginParams(srv.URL+"/oauth/token", "id", testSecret)
 			mustLogin(t, h, lp)
-			old := mustToken(t, h, Request{})
+			old := mustToken(t, h, credential.Request{})
 			tt.change(srv.URL, &lp)
 			mustLogin(t, h, lp)
-			tok := mustToken(t, sibling(h), Request{})
+			tok := mustToken(t, sibling(h), credential.Request{})
 			if got := srv.count() - 1; got != tt.wantRequests {
 				t.Errorf("requests after the change = %d; want %d", got, tt.wantRequests)
 			}
@@ -248,9 +250,9 @@ func TestCacheSecretRotatedInKeychain(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-	old := mustToken(t, h, Request{})
+	old := mustToken(t, h, credential.Request{})
 	setStoredSecret(t, h, DefaultProfile, srv.URL, "id", "new-secret")
-	tok := mustToken(t, sibling(h), Request{})
+	tok := mustToken(t, sibling(h), credential.Request{})
 	if tok.AccessToken == old.AccessToken || srv.count() != 2 {
 		t.Errorf("after rotation: token %q (old %q), requests %d; want a new token from a second request", tok.AccessToken, old.AccessToken, srv.count())
 	}
@@ -307,7 +309,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
 			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-			old := mustToken(t, h, Request{})
+			old := mustToken(t, h, credential.Request{})
 			files := cacheFiles(t, h, ".tok")
 			if len(files) != 1 {
 				t.Fatalf("cache entries = %q; want 1", files)
@@ -317,7 +319,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.mangle(t, files[0], b)
-			tok := mustToken(t, sibling(h), Request{})
+			tok := mustToken(t, sibling(h), credential.Request{})
 			if tok.AccessToken == old.AccessToken || tok.AccessToken == "forged" {
 				t.Errorf("token = %q from a mangled entry; want a new one", tok.AccessToken)
 			}
@@ -328,7 +330,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 			if tt.uncacheable {
 				want = 3
 			}
-			mustToken(t, sibling(h), Request{})
+			mustToken(t, sibling(h), credential.Request{})
 			if got := srv.count(); got != want {
 				t.Errorf("requests after the entry was replaced = %d; want %d", got, want)
 			}
@@ -344,9 +346,9 @@ func TestCacheClockBackwards(t *testing.T) {
 			h := newTestHelper(t)
 			h.Now = clock.Now
 			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-			old := mustToken(t, h, Request{})
+			old := mustToken(t, h, credential.Request{})
 			clock.Advance(-back)
-			tok := mustToken(t, h, Request{})
+			tok := mustToken(t, h, credential.Request{})
 			if tok.AccessToken == old.AccessToken || srv.count() != 2 {
 				t.Errorf("after the clock went back %v: token %q (old %q), requests %d; want a new token", back, tok.AccessToken, old.AccessToken, srv.count())
 			}
@@ -366,15 +368,15 @@ func TestCacheFileModes(t *testing.T) {
 	}
 	os.Chmod(h.CacheDir, 0o755)
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-	mustToken(t, h, Request{})
+	mustToken(t, h, credential.Request{})
 	// A rejection is remembered in a file too.
 	srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { oauthError(w, 401, "invalid_client", "no") })
 	lp := loginParams(srv.URL, "id2", testSecret)
 	other := sibling(h)
 	other.Profile = "other"
 	mustLogin(t, other, lp)
-	if _, err := other.Token(context.Background(), Request{}); KindOf(err) != KindRejected {
-		t.Fatalf("Token = %v; want a rejection", err)
+	if _, err := other.Token(context.Background(), credential.Request{}); credential.KindOf(err) != credential.KindRejected {
+		t.Fatalf("credential.Token = %v; want a rejection", err)
 	}
 
 	checkModes(t, h.CacheDir, map[string]int{".tok": 1, ".lock": 2, ".rejected": 1})
@@ -423,23 +425,23 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 	if _, err := h.Login(context.Background(), lp); err != nil {
 		t.Fatal(err)
 	}
-	mustToken(t, sibling(h), Request{})
-	mustToken(t, sibling(h), Request{ForceRefresh: true})
+	mustToken(t, sibling(h), credential.Request{})
+	mustToken(t, sibling(h), credential.Request{ForceRefresh: true})
 	// A second profile, with a token and then a remembered rejection.
 	other := sibling(h)
 	other.Profile = "other"
 	mustLogin(t, other, loginParams(srv.URL, "id2", "second-secret-value"))
-	mustToken(t, other, Request{})
+	mustToken(t, other, credential.Request{})
 	srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { oauthError(w, 401, "invalid_client", "rejected") })
-	if _, err := sibling(other).Token(context.Background(), Request{ForceRefresh: true}); KindOf(err) != KindRejected {
-		t.Fatalf("Token = %v; want a rejection", err)
+	if _, err := sibling(other).Token(context.Background(), credential.Request{ForceRefresh: true}); credential.KindOf(err) != credential.KindRejected {
+		t.Fatalf("credential.Token = %v; want a rejection", err)
 	}
 	// Environment credentials.
 	srv.setRespond(nil)
 	env := sibling(h)
 	env.Profile = "env-only"
 	env.Getenv = mapEnv(map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret-value", EnvOAuthURL: srv.URL})
-	mustToken(t, env, Request{})
+	mustToken(t, env, credential.Request{})
 
 	secrets := append(srv.issued(), testSecret, url.QueryEscape(testSecret), "second-secret-value", "env-secret-value")
 	if len(secrets) < 8 {
@@ -484,8 +486,8 @@ func TestRejectionMemory(t *testing.T) {
 		h := newTestHelper(t)
 		h.Now = clock.Now
 		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-		_, err := h.Token(context.Background(), Request{})
-		e := wantKind(t, err, KindRejected)
+		_, err := h.Token(context.Background(), credential.Request{})
+		e := wantKind(t, err, credential.KindRejected)
 		for _, m := range []string{"invalid_client", "Client authentication failed", "401"} {
 			if !strings.Contains(e.Msg, m) {
 				t.Errorf("message %q does not contain %q", e.Msg, m)
@@ -509,8 +511,8 @@ func TestRejectionMemory(t *testing.T) {
 		srv.setRespond(nil) // even a fixed server is not asked
 		for _, d := range []time.Duration{0, 10 * time.Second, 19*time.Second + 999*time.Millisecond} {
 			clock.Advance(d)
-			_, err := sibling(h).Token(context.Background(), Request{})
-			e := wantKind(t, err, KindRejected)
+			_, err := sibling(h).Token(context.Background(), credential.Request{})
+			e := wantKind(t, err, credential.KindRejected)
 			if e.Msg != msg {
 				t.Errorf("remembered message = %q; want %q", e.Msg, msg)
 			}
@@ -523,21 +525,21 @@ func TestRejectionMemory(t *testing.T) {
 	t.Run("asked again after 30s", func(t *testing.T) {
 		h, srv, clock, _ := setup(t)
 		clock.Advance(30 * time.Second)
-		_, err := h.Token(context.Background(), Request{})
-		wantKind(t, err, KindRejected)
+		_, err := h.Token(context.Background(), credential.Request{})
+		wantKind(t, err, credential.KindRejected)
 		wantRequests(t, srv, 2)
 		clock.Advance(29 * time.Second)
-		h.Token(context.Background(), Request{})
+		h.Token(context.Background(), credential.Request{})
 		wantRequests(t, srv, 2) // the second rejection is remembered in turn
 	})
 	t.Run("ForceRefresh asks again", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		_, err := h.Token(context.Background(), Request{ForceRefresh: true})
-		wantKind(t, err, KindRejected)
+		_, err := h.Token(context.Background(), credential.Request{ForceRefresh: true})
+		wantKind(t, err, credential.KindRejected)
 		wantRequests(t, srv, 2)
 		srv.setRespond(nil)
-		mustToken(t, h, Request{ForceRefresh: true})
-		mustToken(t, h, Request{})
+		mustToken(t, h, credential.Request{ForceRefresh: true})
+		mustToken(t, h, credential.Request{})
 		wantRequests(t, srv, 3)
 	})
 	t.Run("login verifying the same secret", func(t *testing.T) {
@@ -547,36 +549,36 @@ func TestRejectionMemory(t *testing.T) {
 		if _, err := sibling(h).Login(context.Background(), lp); err != nil {
 			t.Fatalf("Login = %v", err)
 		}
-		mustToken(t, sibling(h), Request{})
+		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("login with a new secret", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
 		srv.setRespond(nil)
 		mustLogin(t, sibling(h), loginParams(srv.URL, "id", "new-"+testSecret))
-		mustToken(t, sibling(h), Request{})
+		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("login without verifying", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
 		srv.setRespond(nil)
 		mustLogin(t, sibling(h), loginParams(srv.URL, "id", testSecret))
-		mustToken(t, sibling(h), Request{})
+		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("Erase asks again", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
 		srv.setRespond(nil)
-		if err := sibling(h).Erase(context.Background(), Request{}); err != nil {
+		if err := sibling(h).Erase(context.Background(), credential.Request{}); err != nil {
 			t.Fatal(err)
 		}
-		mustToken(t, sibling(h), Request{})
+		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("clock going back", func(t *testing.T) {
 		h, srv, clock, _ := setup(t)
 		clock.Advance(-time.Minute)
-		h.Token(context.Background(), Request{})
+		h.Token(context.Background(), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("another profile is not affected", func(t *testing.T) {
@@ -585,7 +587,7 @@ func TestRejectionMemory(t *testing.T) {
 		other := sibling(h)
 		other.Profile = "other"
 		mustLogin(t, other, loginParams(srv.URL, "id", testSecret))
-		mustToken(t, other, Request{})
+		mustToken(t, other, credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("server errors are not remembered", func(t *testing.T) {
@@ -595,11 +597,11 @@ func TestRejectionMemory(t *testing.T) {
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 		h.Timeout = 300 * time.Millisecond // give up after one or two attempts
-		_, err := h.Token(context.Background(), Request{})
-		wantKind(t, err, KindUnreachable)
+		_, err := h.Token(context.Background(), credential.Request{})
+		wantKind(t, err, credential.KindUnreachable)
 		n := srv.count()
 		srv.setRespond(nil)
-		mustToken(t, h, Request{})
+		mustToken(t, h, credential.Request{})
 		wantRequests(t, srv, n+1)
 	})
 }
@@ -617,13 +619,13 @@ func TestConcurrentTokenOneRequest(t *testing.T) {
 	const n = 32
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	toks := make([]Token, n)
+	toks := make([]credential.Token, n)
 	errs := make([]error, n)
 	for i := range n {
 		h := sibling(base) // each its own Helper, as separate processes
 		wg.Go(func() {
 			<-start
-			toks[i], errs[i] = h.Token(context.Background(), Request{})
+			toks[i], errs[i] = h.Token(context.Background(), credential.Request{})
 		})
 	}
 	close(start)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // A relative ca_file means the file next to the config, whatever directory
@@ -40,7 +42,7 @@ func TestConfigRelativeCAFile(t *testing.T) {
 	if got, want := c.Profiles[DefaultProfile].CAFile, filepath.Join(dir, "ca.pem"); got != want {
 		t.Errorf("ca_file = %q; want %q", got, want)
 	}
-	mustToken(t, h, Request{})
+	mustToken(t, h, credential.Request{})
 	if srv.count() != 1 {
 		t.Errorf("requests = %d; want 1", srv.count())
 	}

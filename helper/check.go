@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // CheckResult is an API's answer to a request made with a profile's token.
@@ -33,15 +35,15 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 	method, body := http.MethodGet, ""
 	if rawURL == "" {
 		if method, rawURL, body, err = CheckTarget(p); err != nil {
-			return nil, &Error{Kind: KindUsage, Msg: err.Error()}
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 		}
 	}
 	if err := checkTokenURL(rawURL); err != nil {
 		// The rules are the token URL's, but what would travel is the token.
-		msg := strings.Replace(err.(*Error).Msg, "token URL", "API URL", 1)
-		return nil, &Error{Kind: KindUsage, Msg: strings.Replace(msg, "the client secret", "the access token", 1)}
+		msg := strings.Replace(err.(*credential.Error).Msg, "token URL", "API URL", 1)
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: strings.Replace(msg, "the client secret", "the access token", 1)}
 	}
-	tok, err := h.Token(ctx, Request{})
+	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +55,7 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, strings.NewReader(body))
 	if err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: err.Error()}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Accept", "application/json")
@@ -69,7 +71,7 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
-		return nil, &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("reading the answer of %s: %v", rawURL, err)}
+		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("reading the answer of %s: %v", rawURL, err)}
 	}
 	return &CheckResult{Method: method, URL: rawURL, Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: b}, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/gofrs/flock"
 	"github.com/pelletier/go-toml/v2"
 )
@@ -127,19 +129,19 @@ func LoadConfig(path string) (*Config, error) {
 		return &Config{Profiles: map[string]*Profile{}}, nil
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
 	}
 	if err := checkConfigPerms(path, fi); err != nil {
 		return nil, err
 	}
 	b, err := io.ReadAll(f)
 	if err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read config file: " + err.Error(), Err: err}
 	}
 	return parseConfig(path, b)
 }
@@ -149,13 +151,13 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	d := toml.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&c); err != nil {
-		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: %s", path, tomlError(err)), Err: err}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: %s", path, tomlError(err)), Err: err}
 	}
 	if c.Profiles == nil {
 		c.Profiles = map[string]*Profile{}
 	}
 	if d, err := time.ParseDuration(c.Agent.Idle); c.Agent.Idle != "" && (err != nil || d <= 0) {
-		return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: agent.idle %q: want a positive duration such as \"15m\"", path, c.Agent.Idle)}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: agent.idle %q: want a positive duration such as \"15m\"", path, c.Agent.Idle)}
 	}
 	for name, p := range c.Profiles {
 		if p == nil {
@@ -163,7 +165,7 @@ func parseConfig(path string, b []byte) (*Config, error) {
 			continue
 		}
 		if err := validateProfile(p); err != nil {
-			return nil, &Error{Kind: KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
 		}
 		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
 			// git and the others run us in whatever directory they are
@@ -220,7 +222,7 @@ func validateProfile(p *Profile) error {
 func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return &Error{Kind: KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
+		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
 	}
 	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == "camunda-credential-helper" {
 		_ = os.Chmod(dir, 0o700) // our own directory: tighten it; never someone else's
@@ -231,7 +233,7 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 	lock := flock.New(path + ".lock")
 	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
 	if !ok {
-		return &Error{Kind: KindUsage, Msg: "cannot lock config file", Err: err}
+		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot lock config file", Err: err}
 	}
 	defer lock.Unlock()
 	c, err := LoadConfig(path)
@@ -249,7 +251,7 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 		return err
 	}
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return &Error{Kind: KindUsage, Msg: "cannot write config file: " + err.Error(), Err: err}
+		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot write config file: " + err.Error(), Err: err}
 	}
 	return nil
 }

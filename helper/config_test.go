@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestLoadConfigMissing(t *testing.T) {
@@ -99,7 +101,7 @@ api_url = "https://api.example.com"
 				tt.check(t, cfg)
 				return
 			}
-			e := wantKind(t, err, KindUsage)
+			e := wantKind(t, err, credential.KindUsage)
 			if !strings.Contains(e.Msg, path) || !strings.Contains(e.Msg, tt.wantErr) {
 				t.Errorf("message %q does not name the file %s and %q", e.Msg, path, tt.wantErr)
 			}
@@ -113,8 +115,8 @@ func TestTokenWithBrokenConfig(t *testing.T) {
 	os.MkdirAll(filepath.Dir(h.ConfigPath), 0o700)
 	os.WriteFile(h.ConfigPath, []byte("[profiles.default]\nclient_idd = \"x\"\n"), 0o600)
 	h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: "s"})
-	_, err := h.Token(context.Background(), Request{})
-	e := wantKind(t, err, KindUsage)
+	_, err := h.Token(context.Background(), credential.Request{})
+	e := wantKind(t, err, credential.KindUsage)
 	if !strings.Contains(e.Msg, h.ConfigPath) {
 		t.Errorf("message %q does not name the config file", e.Msg)
 	}
@@ -181,7 +183,7 @@ func TestUpdateConfigErrorKeepsFile(t *testing.T) {
 	}
 	// A file that does not parse is not overwritten either.
 	os.WriteFile(path, []byte("junk = \n"), 0o600)
-	if err := add("c"); KindOf(err) != KindUsage {
+	if err := add("c"); credential.KindOf(err) != credential.KindUsage {
 		t.Errorf("UpdateConfig over a broken file = %v; want a usage error", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "junk = \n" {
@@ -258,7 +260,7 @@ func FuzzLoadConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := parseConfig("fuzz.toml", b)
 		if err != nil {
-			if KindOf(err) != KindUsage || !strings.Contains(err.Error(), "fuzz.toml") {
+			if credential.KindOf(err) != credential.KindUsage || !strings.Contains(err.Error(), "fuzz.toml") {
 				t.Fatalf("parseConfig error %v: want a usage error naming the file", err)
 			}
 			return

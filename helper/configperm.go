@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // checkConfigPerms refuses a config file that someone other than the user
@@ -43,11 +45,11 @@ func checkConfigDir(dir string) error {
 
 func checkWritable(what, path string, fi fs.FileInfo, chmod string) error {
 	if uid, foreign := foreignOwner(fi); foreign {
-		return &Error{Kind: KindUsage, Msg: fmt.Sprintf("%s %s is owned by another user (uid %d), who could change it: refusing to use it", what, path, uid),
+		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("%s %s is owned by another user (uid %d), who could change it: refusing to use it", what, path, uid),
 			Hint: fmt.Sprintf("Make it yours (sudo chown %d %s), or use a %s of your own.", os.Getuid(), path, what)}
 	}
 	if looseBits(fi, 0o022) != 0 {
-		return &Error{Kind: KindUsage, Msg: fmt.Sprintf("%s %s is writable by other users (mode %04o): refusing to use it", what, path, fi.Mode().Perm()),
+		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("%s %s is writable by other users (mode %04o): refusing to use it", what, path, fi.Mode().Perm()),
 			Hint: "Run: " + chmod}
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The config file and its directory must be the user's own: a file others
@@ -38,15 +40,15 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			store := &countingStore{Store: h.Secrets}
 			h = sibling(h)
 			h.Secrets = store
-			_, err := h.Token(context.Background(), Request{})
+			_, err := h.Token(context.Background(), credential.Request{})
 			if tt.wantMsg == "" {
 				if err != nil {
-					t.Fatalf("Token = %v; want a token", err)
+					t.Fatalf("credential.Token = %v; want a token", err)
 				}
 				return
 			}
 			r := strings.NewReplacer("FILE", h.ConfigPath, "DIR", dir)
-			e := wantKind(t, err, KindUsage)
+			e := wantKind(t, err, credential.KindUsage)
 			if !strings.Contains(e.Msg, r.Replace(tt.wantMsg)) || e.Hint != "Run: "+r.Replace(tt.wantFix) {
 				t.Errorf("error = %v; want %q with the fix %q", err, r.Replace(tt.wantMsg), r.Replace(tt.wantFix))
 			}
@@ -66,7 +68,7 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			// login does not write into a directory others may write.
 			if tt.dirMode&0o022 != 0 {
 				_, err := h.Login(context.Background(), LoginParams{Secret: testSecret, NoVerify: true})
-				wantKind(t, err, KindUsage)
+				wantKind(t, err, credential.KindUsage)
 			}
 		})
 	}
@@ -101,8 +103,8 @@ func TestConfigOwnedByOthersRefused(t *testing.T) {
 			if err := os.Chown(path, nobody, -1); err != nil {
 				t.Fatal(err)
 			}
-			_, err := sibling(h).Token(context.Background(), Request{})
-			e := wantKind(t, err, KindUsage)
+			_, err := sibling(h).Token(context.Background(), credential.Request{})
+			e := wantKind(t, err, credential.KindUsage)
 			if !strings.Contains(e.Msg, "config "+which+" "+path+" is owned by another user (uid 65534)") || !strings.Contains(e.Hint, "chown 0 "+path) {
 				t.Errorf("error = %v; want the owner named and chown as the fix", err)
 			}
@@ -113,7 +115,7 @@ func TestConfigOwnedByOthersRefused(t *testing.T) {
 			if err := os.Chown(path, 0, -1); err != nil {
 				t.Fatal(err)
 			}
-			mustToken(t, sibling(h), Request{})
+			mustToken(t, sibling(h), credential.Request{})
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // TestFetchDialFaults covers the faults below HTTP: a refused connection is
@@ -43,7 +45,7 @@ func TestFetchDialFaults(t *testing.T) {
 			start := time.Now()
 			_, err := fetch(context.Background(), creds{ClientID: "cid", Secret: testSecret, TokenURL: tc.url, AuthMethod: AuthPost}, h.HTTPClient)
 			elapsed := time.Since(start)
-			e := wantKind(t, err, KindUnreachable)
+			e := wantKind(t, err, credential.KindUnreachable)
 			if !strings.Contains(e.Msg, tc.wantMsg) {
 				t.Errorf("message = %q; want it to mention %q", e.Msg, tc.wantMsg)
 			}
@@ -67,8 +69,8 @@ func TestRejectionEchoingSecretIsRedacted(t *testing.T) {
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
 	for i := 0; i < 2; i++ { // the second answer comes from the rejection memory
-		_, err := h.Token(context.Background(), Request{})
-		e := wantKind(t, err, KindRejected)
+		_, err := h.Token(context.Background(), credential.Request{})
+		e := wantKind(t, err, credential.KindRejected)
 		if i == 0 && !strings.Contains(e.Msg, "[redacted]") {
 			t.Errorf("call %d: message = %q; want the echoed secret replaced by [redacted]", i+1, e.Msg)
 		}

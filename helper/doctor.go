@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -71,7 +73,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	switch _, serr := os.Stat(h.ConfigPath); {
 	case err != nil:
 		f := Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath}
-		if e := (*Error)(nil); errors.As(err, &e) && e.Hint != "" {
+		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
 			f.Detail, f.Fix = e.Msg, e.Hint
 		}
 		add(f)
@@ -85,12 +87,12 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	out = append(out, gitFindings(ctx, cfg)...)
 
 	// Profile and secret.
-	c, err := h.resolve(Request{})
+	c, err := h.resolve(credential.Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}
 	if err != nil {
-		var e *Error
+		var e *credential.Error
 		errors.As(err, &e)
 		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint})
 		return out
@@ -110,9 +112,9 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 
 	// Token, clock skew and cache: the direct path, keychain and endpoint
 	// included, whatever the agent holds.
-	tok, err := h.directToken(ctx, Request{})
+	tok, err := h.directToken(ctx, credential.Request{})
 	if err != nil {
-		var e *Error
+		var e *credential.Error
 		errors.As(err, &e)
 		fix := e.Hint
 		if fix == "" {

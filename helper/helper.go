@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -133,7 +135,7 @@ func (h *Helper) profileName() string {
 //
 // With an agent, the agent is asked first; the rest of this function is
 // then the same steps on the agent's side, over its memory.
-func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
+func (h *Helper) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	if tok, err, ok := h.agentToken(ctx, req); ok {
 		return tok, err
 	}
@@ -141,17 +143,17 @@ func (h *Helper) Token(ctx context.Context, req Request) (Token, error) {
 }
 
 // directToken is Token without the agent.
-func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
+func (h *Helper) directToken(ctx context.Context, req credential.Request) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	c, err := h.resolve(req)
 	if err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	cc := h.tokens()
 	if cc.keyedBySecret() {
 		if err := h.readSecret(ctx, &c); err != nil {
-			return Token{}, err
+			return credential.Token{}, err
 		}
 	}
 	k := cc.key(c)
@@ -162,7 +164,7 @@ func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 	}
 	unlock, err := cc.lock(ctx, k)
 	if err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	defer unlock()
 	if req.ForceRefresh {
@@ -173,11 +175,11 @@ func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 			return token(c, e), nil
 		}
 		if r, ok := cc.rejected(k, h.now()); ok {
-			return Token{}, rejectedAgain(r)
+			return credential.Token{}, rejectedAgain(r)
 		}
 	}
 	if err := h.readSecret(ctx, &c); err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	if h.mem != nil {
 		if tok, err, ok := h.adopt(c, k, req); ok {
@@ -186,10 +188,10 @@ func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 	}
 	e, err := h.fetchEntry(ctx, c, k)
 	if err != nil {
-		return Token{}, err
+		return credential.Token{}, err
 	}
 	if !e.usable(h.now(), req.MinTTL) {
-		return Token{}, errorf(KindUsage, "the token endpoint issues tokens valid for %s, less than the requested minimum lifetime %s (plus the refresh margin %s)",
+		return credential.Token{}, credential.Errorf(credential.KindUsage, "the token endpoint issues tokens valid for %s, less than the requested minimum lifetime %s (plus the refresh margin %s)",
 			e.Expiry.Sub(e.Received).Round(time.Second), req.MinTTL, e.margin())
 	}
 	return token(c, e), nil
@@ -199,12 +201,12 @@ func (h *Helper) directToken(ctx context.Context, req Request) (Token, error) {
 // earlier call left in the encrypted file cache (login's verified token, a
 // remembered rejection), so that starting the agent costs no extra token
 // request. The agent only reads that cache; it never writes a token there.
-func (h *Helper) adopt(c creds, k cacheKey, req Request) (Token, error, bool) {
+func (h *Helper) adopt(c creds, k cacheKey, req credential.Request) (credential.Token, error, bool) {
 	disk := h.cache()
 	dk := disk.key(c)
 	if req.ForceRefresh {
 		disk.forgetRejection(dk)
-		return Token{}, nil, false
+		return credential.Token{}, nil, false
 	}
 	if e, ok := disk.load(dk); ok && e.usable(h.now(), req.MinTTL) {
 		_ = h.mem.store(k, e)
@@ -212,9 +214,9 @@ func (h *Helper) adopt(c creds, k cacheKey, req Request) (Token, error, bool) {
 	}
 	if r, ok := disk.rejected(dk, h.now()); ok {
 		h.mem.rememberRejection(k, r.Msg, h.now())
-		return Token{}, rejectedAgain(r), true
+		return credential.Token{}, rejectedAgain(r), true
 	}
-	return Token{}, nil, false
+	return credential.Token{}, nil, false
 }
 
 // fetchEntry fetches a token, caches it, and remembers a rejection.
@@ -223,7 +225,7 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
 		// fetch took the secret out of what the server said (creds.scrub).
-		if KindOf(err) == KindRejected {
+		if credential.KindOf(err) == credential.KindRejected {
 			cc.rememberRejection(k, rejectionReason(err), h.now())
 		}
 		return nil, err
@@ -248,23 +250,23 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 }
 
 func rejectedAgain(r *rejection) error {
-	return &Error{Kind: KindRejected, Msg: r.Msg,
+	return &credential.Error{Kind: credential.KindRejected, Msg: r.Msg,
 		Hint: "The token endpoint rejected these credentials moments ago, so it was not asked again. Fix the credentials (login), or retry with --force-refresh."}
 }
 
-func token(c creds, e *entry) Token {
-	return Token{AccessToken: e.AccessToken, TokenType: "Bearer", Expiry: e.refreshAt(), Profile: c.Profile, Username: c.Username}
+func token(c creds, e *entry) credential.Token {
+	return credential.Token{AccessToken: e.AccessToken, Expiry: e.refreshAt(), Profile: c.Profile, Username: c.Username}
 }
 
 // Erase drops the cached tokens of the profile req selects, never its
 // secret. A resource no profile serves is a no-op.
-func (h *Helper) Erase(ctx context.Context, req Request) error {
+func (h *Helper) Erase(ctx context.Context, req credential.Request) error {
 	cfg, err := h.config()
 	if err != nil {
 		return err
 	}
 	name, err := h.selectProfile(cfg, req)
-	if KindOf(err) == KindNoRoute {
+	if credential.KindOf(err) == credential.KindNoRoute {
 		return nil
 	}
 	if err != nil {

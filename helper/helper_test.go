@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -103,7 +105,7 @@ func TestEnvCredentials(t *testing.T) {
 			}
 			h = sibling(h)
 			h.Getenv = mapEnv(env)
-			tok := mustToken(t, h, Request{})
+			tok := mustToken(t, h, credential.Request{})
 			r := srv.last(t)
 			if got := r.Form.Get("client_id"); got != tt.wantID {
 				t.Errorf("client_id = %q; want %q", got, tt.wantID)
@@ -125,7 +127,7 @@ func TestEnvCredentials(t *testing.T) {
 				t.Errorf("token profile, username = %q, %q; want %q, %q", tok.Profile, tok.Username, tt.wantProfile, tt.wantID)
 			}
 			// The environment's token is cached apart from the profile's.
-			mustToken(t, h, Request{})
+			mustToken(t, h, credential.Request{})
 			if got := srv.count(); got != 1 {
 				t.Errorf("requests = %d; want 1", got)
 			}
@@ -144,8 +146,8 @@ func TestEnvCredentialsHalfSet(t *testing.T) {
 				}
 				h = sibling(h)
 				h.Getenv = mapEnv(map[string]string{v: "only-this-one"})
-				_, err := h.Token(context.Background(), Request{})
-				e := wantKind(t, err, KindUsage)
+				_, err := h.Token(context.Background(), credential.Request{})
+				e := wantKind(t, err, credential.KindUsage)
 				if !strings.Contains(e.Msg, EnvClientID) || !strings.Contains(e.Msg, EnvClientSecret) {
 					t.Errorf("message %q does not name both variables", e.Msg)
 				}
@@ -164,15 +166,15 @@ func TestMissingCredentials(t *testing.T) {
 		name      string
 		profile   bool // the config file has the profile
 		secrets   keystore.Store
-		wantKind  Kind
+		wantKind  credential.Kind
 		wantMsg   string
 		wantHint  string
 		wantCause error
 	}{
-		{name: "no profile", secrets: &keystore.Memory{}, wantKind: KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login"},
-		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login", wantCause: keystore.ErrNotFound},
-		{name: "keychain unavailable", profile: true, secrets: failingStore{unavailable}, wantKind: KindKeychain, wantMsg: "locked", wantHint: "Unlock", wantCause: unavailable},
-		{name: "keychain failing", profile: true, secrets: failingStore{errors.New("dbus: connection refused")}, wantKind: KindKeychain, wantMsg: "dbus: connection refused"},
+		{name: "no profile", secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login"},
+		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login", wantCause: keystore.ErrNotFound},
+		{name: "keychain unavailable", profile: true, secrets: failingStore{unavailable}, wantKind: credential.KindKeychain, wantMsg: "locked", wantHint: "Unlock", wantCause: unavailable},
+		{name: "keychain failing", profile: true, secrets: failingStore{errors.New("dbus: connection refused")}, wantKind: credential.KindKeychain, wantMsg: "dbus: connection refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,7 +191,7 @@ func TestMissingCredentials(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := h.Token(context.Background(), Request{})
+			_, err := h.Token(context.Background(), credential.Request{})
 			e := wantKind(t, err, tt.wantKind)
 			if !strings.Contains(e.Msg, tt.wantMsg) {
 				t.Errorf("message %q does not contain %q", e.Msg, tt.wantMsg)
@@ -212,7 +214,7 @@ func TestMissingCredentials(t *testing.T) {
 			c.Profiles[DefaultProfile] = &Profile{ClientID: "id"}
 			return nil
 		})
-		_, err := h.Token(context.Background(), Request{})
+		_, err := h.Token(context.Background(), credential.Request{})
 		var ue *keystore.UnavailableError
 		if !errors.As(err, &ue) || ue.Reason != unavailable.Reason {
 			t.Errorf("errors.As(%v, *UnavailableError) = %v; want the keystore's error", err, ue)
@@ -245,49 +247,49 @@ func routed(t *testing.T) (*Helper, *tokenServer) {
 func TestRouting(t *testing.T) {
 	h, srv := routed(t)
 	tests := []struct {
-		req         Request
+		req         credential.Request
 		explicit    string // Helper.Profile with Explicit set
-		wantProfile string // "": KindNoRoute
+		wantProfile string // "": credential.KindNoRoute
 	}{
-		{req: Request{Resource: "api.example.com"}, wantProfile: "exact"},
-		{req: Request{Resource: "https://api.example.com/v2/topology"}, wantProfile: "exact"},
-		{req: Request{Resource: "API.Example.COM."}, wantProfile: "exact"},
-		{req: Request{Resource: "api.example.com:9443"}}, // no port in the pattern: 443 only
-		{req: Request{Resource: "https://api.example.com:9443/x"}},
-		{req: Request{Resource: "api.example.com:443"}, wantProfile: "exact"},
-		{req: Request{Resource: "http://api.example.com/x"}}, // plain http to a remote host
-		{req: Request{Resource: "ftp://api.example.com/x"}},
-		{req: Request{Resource: "git+ssh://api.example.com/x"}},
-		{req: Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
-		{req: Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
-		{req: Request{Resource: "http://[::1]:9443/x"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
-		{req: Request{Resource: "http://api.example.com/x"}, explicit: DefaultProfile},
-		{req: Request{Profile: "exact", Resource: "http://api.example.com/x"}},
-		{req: Request{Resource: "x.example.com"}, wantProfile: "wild"},
-		{req: Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
-		{req: Request{Resource: "api.example.com:8443"}, wantProfile: "port"},
-		{req: Request{Resource: "https://user@api.example.com:8443/x"}, wantProfile: "port"},
-		{req: Request{Resource: "[::1]:9443"}, wantProfile: "ipv6"},
-		{req: Request{Resource: "example.com"}},
-		{req: Request{Resource: "other.org"}},
-		{req: Request{Resource: "evilexample.com"}},
-		{req: Request{Resource: "https://evil.org/?next=api.example.com"}},
-		{req: Request{Resource: "api.example.com.evil.org"}},
-		{req: Request{Resource: "[::1]:8443"}},
-		{req: Request{Resource: "http://[bad"}},
-		{req: Request{}, wantProfile: DefaultProfile},
-		{req: Request{Profile: "wild", Resource: "api.example.com"}, wantProfile: "wild"},
+		{req: credential.Request{Resource: "api.example.com"}, wantProfile: "exact"},
+		{req: credential.Request{Resource: "https://api.example.com/v2/topology"}, wantProfile: "exact"},
+		{req: credential.Request{Resource: "API.Example.COM."}, wantProfile: "exact"},
+		{req: credential.Request{Resource: "api.example.com:9443"}}, // no port in the pattern: 443 only
+		{req: credential.Request{Resource: "https://api.example.com:9443/x"}},
+		{req: credential.Request{Resource: "api.example.com:443"}, wantProfile: "exact"},
+		{req: credential.Request{Resource: "http://api.example.com/x"}}, // plain http to a remote host
+		{req: credential.Request{Resource: "ftp://api.example.com/x"}},
+		{req: credential.Request{Resource: "git+ssh://api.example.com/x"}},
+		{req: credential.Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+		{req: credential.Request{Resource: "http://api.example.com/x"}, explicit: DefaultProfile},
+		{req: credential.Request{Profile: "exact", Resource: "http://api.example.com/x"}},
+		{req: credential.Request{Resource: "x.example.com"}, wantProfile: "wild"},
+		{req: credential.Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
+		{req: credential.Request{Resource: "api.example.com:8443"}, wantProfile: "port"},
+		{req: credential.Request{Resource: "https://user@api.example.com:8443/x"}, wantProfile: "port"},
+		{req: credential.Request{Resource: "[::1]:9443"}, wantProfile: "ipv6"},
+		{req: credential.Request{Resource: "example.com"}},
+		{req: credential.Request{Resource: "other.org"}},
+		{req: credential.Request{Resource: "evilexample.com"}},
+		{req: credential.Request{Resource: "https://evil.org/?next=api.example.com"}},
+		{req: credential.Request{Resource: "api.example.com.evil.org"}},
+		{req: credential.Request{Resource: "[::1]:8443"}},
+		{req: credential.Request{Resource: "http://[bad"}},
+		{req: credential.Request{}, wantProfile: DefaultProfile},
+		{req: credential.Request{Profile: "wild", Resource: "api.example.com"}, wantProfile: "wild"},
 		// A profile named by the request or on the command line is chosen
 		// only among those that serve the resource (was: served anything).
-		{req: Request{Profile: "exact", Resource: "other.org"}},
-		{req: Request{Profile: "exact", Resource: "api.example.com:8443"}},
-		{req: Request{Profile: "port", Resource: "api.example.com:8443"}, wantProfile: "port"},
-		{req: Request{Resource: "api.example.com"}, explicit: "wild", wantProfile: "wild"},
-		{req: Request{Resource: "other.org"}, explicit: "port"},
-		{req: Request{Resource: "api.example.com"}, explicit: "port"},
-		{req: Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
-		{req: Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
-		{req: Request{Resource: "other.org"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+		{req: credential.Request{Profile: "exact", Resource: "other.org"}},
+		{req: credential.Request{Profile: "exact", Resource: "api.example.com:8443"}},
+		{req: credential.Request{Profile: "port", Resource: "api.example.com:8443"}, wantProfile: "port"},
+		{req: credential.Request{Resource: "api.example.com"}, explicit: "wild", wantProfile: "wild"},
+		{req: credential.Request{Resource: "other.org"}, explicit: "port"},
+		{req: credential.Request{Resource: "api.example.com"}, explicit: "port"},
+		{req: credential.Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
+		{req: credential.Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
+		{req: credential.Request{Resource: "other.org"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
 	}
 	for _, tt := range tests {
 		hh := sibling(h)
@@ -297,28 +299,28 @@ func TestRouting(t *testing.T) {
 		before := srv.count()
 		tok, err := hh.Token(context.Background(), tt.req)
 		if tt.wantProfile == "" {
-			e := wantKind(t, err, KindNoRoute)
-			if !errors.Is(err, ErrNoRoute) {
-				t.Errorf("Token(%+v) = %v; want it to wrap ErrNoRoute", tt.req, err)
+			e := wantKind(t, err, credential.KindNoRoute)
+			if !errors.Is(err, credential.ErrNoRoute) {
+				t.Errorf("credential.Token(%+v) = %v; want it to wrap credential.ErrNoRoute", tt.req, err)
 			}
 			if tt.req.Resource != "" && !strings.Contains(e.Msg, tt.req.Resource) {
 				t.Errorf("message %q does not name %q", e.Msg, tt.req.Resource)
 			}
 			if srv.count() != before {
-				t.Errorf("Token(%+v) made a request for an unrouted resource", tt.req)
+				t.Errorf("credential.Token(%+v) made a request for an unrouted resource", tt.req)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("Token(%+v) with explicit %q = %v; want profile %q", tt.req, tt.explicit, err, tt.wantProfile)
+			t.Errorf("credential.Token(%+v) with explicit %q = %v; want profile %q", tt.req, tt.explicit, err, tt.wantProfile)
 			continue
 		}
 		if tok.Profile != tt.wantProfile || tok.Username != tt.wantProfile {
-			t.Errorf("Token(%+v) with explicit %q: profile %q, username %q; want %q", tt.req, tt.explicit, tok.Profile, tok.Username, tt.wantProfile)
+			t.Errorf("credential.Token(%+v) with explicit %q: profile %q, username %q; want %q", tt.req, tt.explicit, tok.Profile, tok.Username, tt.wantProfile)
 		}
 		if srv.count() > before {
 			if r := srv.last(t); r.Path != "/"+tt.wantProfile || r.Form.Get("client_secret") != "secret-of-"+tt.wantProfile {
-				t.Errorf("Token(%+v) asked %s with secret %q; want profile %q's", tt.req, r.Path, r.Form.Get("client_secret"), tt.wantProfile)
+				t.Errorf("credential.Token(%+v) asked %s with secret %q; want profile %q's", tt.req, r.Path, r.Form.Get("client_secret"), tt.wantProfile)
 			}
 		}
 	}
@@ -327,9 +329,9 @@ func TestRouting(t *testing.T) {
 func TestErase(t *testing.T) {
 	ctx := context.Background()
 	h, srv := routed(t)
-	exact := mustToken(t, h, Request{Resource: "api.example.com"})
-	wild := mustToken(t, h, Request{Resource: "x.example.com"})
-	mustToken(t, h, Request{})
+	exact := mustToken(t, h, credential.Request{Resource: "api.example.com"})
+	wild := mustToken(t, h, credential.Request{Resource: "x.example.com"})
+	mustToken(t, h, credential.Request{})
 	if got := srv.count(); got != 3 {
 		t.Fatalf("requests = %d; want 3", got)
 	}
@@ -337,7 +339,7 @@ func TestErase(t *testing.T) {
 
 	// An unrouted resource is a no-op.
 	for _, res := range []string{"other.org", "example.com"} {
-		if err := sibling(h).Erase(ctx, Request{Resource: res}); err != nil {
+		if err := sibling(h).Erase(ctx, credential.Request{Resource: res}); err != nil {
 			t.Errorf("Erase(%q) = %v; want nil", res, err)
 		}
 	}
@@ -346,19 +348,19 @@ func TestErase(t *testing.T) {
 	}
 
 	// Erasing one profile drops its token only, not its secret.
-	if err := sibling(h).Erase(ctx, Request{Resource: "https://api.example.com/x"}); err != nil {
+	if err := sibling(h).Erase(ctx, credential.Request{Resource: "https://api.example.com/x"}); err != nil {
 		t.Fatalf("Erase = %v", err)
 	}
 	if _, err := h.Secrets.Get(ctx, "exact"); err != nil {
 		t.Errorf("after Erase the secret is gone: %v", err)
 	}
-	if tok := mustToken(t, sibling(h), Request{Resource: "x.example.com"}); tok.AccessToken != wild.AccessToken {
+	if tok := mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"}); tok.AccessToken != wild.AccessToken {
 		t.Errorf("Erase of another profile dropped wild's token")
 	}
 	if got := srv.count(); got != 3 {
 		t.Errorf("requests = %d; want 3", got)
 	}
-	tok := mustToken(t, sibling(h), Request{Resource: "api.example.com"})
+	tok := mustToken(t, sibling(h), credential.Request{Resource: "api.example.com"})
 	if tok.AccessToken == exact.AccessToken {
 		t.Errorf("after Erase the old token %q was served", tok.AccessToken)
 	}
@@ -371,17 +373,17 @@ func TestErase(t *testing.T) {
 	// patterns it is a no-op (it used to erase the profile all the same).
 	e := sibling(h)
 	e.Profile, e.Explicit = "wild", true
-	if err := e.Erase(ctx, Request{Resource: "other.org"}); err != nil {
+	if err := e.Erase(ctx, credential.Request{Resource: "other.org"}); err != nil {
 		t.Fatal(err)
 	}
-	mustToken(t, sibling(h), Request{Resource: "x.example.com"})
+	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
 	if got := srv.count(); got != 4 {
 		t.Errorf("requests = %d; want 4 (--profile wild erased for a host wild does not serve)", got)
 	}
-	if err := e.Erase(ctx, Request{Resource: "api.example.com"}); err != nil {
+	if err := e.Erase(ctx, credential.Request{Resource: "api.example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	mustToken(t, sibling(h), Request{Resource: "x.example.com"})
+	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
 	if got := srv.count(); got != 5 {
 		t.Errorf("requests = %d; want 5 (wild fetched again after an explicit Erase)", got)
 	}
@@ -391,11 +393,11 @@ func TestEraseEnvCredentials(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	h.Getenv = mapEnv(map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
-	mustToken(t, h, Request{})
-	if err := sibling(h).Erase(context.Background(), Request{}); err != nil {
+	mustToken(t, h, credential.Request{})
+	if err := sibling(h).Erase(context.Background(), credential.Request{}); err != nil {
 		t.Fatal(err)
 	}
-	mustToken(t, sibling(h), Request{})
+	mustToken(t, sibling(h), credential.Request{})
 	if got := srv.count(); got != 2 {
 		t.Errorf("requests = %d; want 2 (Erase dropped the environment's token)", got)
 	}
@@ -411,10 +413,10 @@ func TestSharedHelperConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if _, err := h.Token(context.Background(), Request{}); err != nil {
+			if _, err := h.Token(context.Background(), credential.Request{}); err != nil {
 				t.Error(err)
 			}
-			if err := h.Erase(context.Background(), Request{Resource: "unrouted.example"}); err != nil {
+			if err := h.Erase(context.Background(), credential.Request{Resource: "unrouted.example"}); err != nil {
 				t.Error(err)
 			}
 		})
@@ -428,17 +430,17 @@ func TestSharedHelperConcurrent(t *testing.T) {
 func TestKindCodes(t *testing.T) {
 	seen := map[string]bool{}
 	exits := map[int]bool{}
-	for k := KindOther; k == KindOther || k.Code() != KindOther.Code(); k++ {
+	for k := credential.KindOther; k == credential.KindOther || k.Code() != credential.KindOther.Code(); k++ {
 		if seen[k.Code()] || exits[k.ExitCode()] {
 			t.Errorf("kind %d: code %q or exit %d is not unique", k, k.Code(), k.ExitCode())
 		}
 		seen[k.Code()], exits[k.ExitCode()] = true, true
 	}
-	e := &Error{Kind: KindRejected, Msg: "no", Hint: "fix it", Err: os.ErrNotExist}
+	e := &credential.Error{Kind: credential.KindRejected, Msg: "no", Hint: "fix it", Err: os.ErrNotExist}
 	if got := e.Error(); got != "no\nfix it" {
-		t.Errorf("Error() = %q; want %q", got, "no\nfix it")
+		t.Errorf("credential.Error() = %q; want %q", got, "no\nfix it")
 	}
-	if !errors.Is(e, os.ErrNotExist) || KindOf(e) != KindRejected || KindOf(errors.New("x")) != KindOther {
-		t.Errorf("Unwrap or KindOf broken for %v", e)
+	if !errors.Is(e, os.ErrNotExist) || credential.KindOf(e) != credential.KindRejected || credential.KindOf(errors.New("x")) != credential.KindOther {
+		t.Errorf("Unwrap or credential.KindOf broken for %v", e)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -35,7 +37,7 @@ func TestCacheHitCost(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-	mustToken(t, h, Request{}) // fills the cache
+	mustToken(t, h, credential.Request{}) // fills the cache
 
 	store := &countingStore{Store: h.Secrets}
 	net := &noNetwork{}
@@ -43,9 +45,9 @@ func TestCacheHitCost(t *testing.T) {
 	hit.Secrets = store
 	hit.HTTPClient = &http.Client{Transport: net}
 
-	tok := mustToken(t, hit, Request{})
+	tok := mustToken(t, hit, credential.Request{})
 	if tok.AccessToken == "" {
-		t.Fatal("Token() returned an empty token")
+		t.Fatal("credential.Token() returned an empty token")
 	}
 	if got := store.gets.Load(); got != 1 {
 		t.Errorf("keychain reads on a cache hit = %d; want 1", got)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // makeJWT builds an unsigned JWT with the given claims (the helper never
@@ -71,10 +73,10 @@ func TestJWTExpiry(t *testing.T) {
 			clock := newFakeClock()
 			h.Now = clock.Now
 			mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-			tok := mustToken(t, h, Request{})
+			tok := mustToken(t, h, credential.Request{})
 			e := entry{Received: clock.Now(), Expiry: clock.Now().Add(tc.life)}
 			if d := tok.Expiry.Sub(e.refreshAt()); d < -2*time.Second || d > 2*time.Second {
-				t.Errorf("Token().Expiry = %v; want %v (a lifetime of %v)", tok.Expiry, e.refreshAt(), tc.life)
+				t.Errorf("credential.Token().Expiry = %v; want %v (a lifetime of %v)", tok.Expiry, e.refreshAt(), tc.life)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // memStore is the agent's token store: tokens live in its memory only and
@@ -50,7 +52,7 @@ func (m *memStore) lock(ctx context.Context, k cacheKey) (func(), error) {
 	case ch <- struct{}{}:
 		return func() { <-ch }, nil
 	case <-ctx.Done():
-		return nil, &Error{Kind: KindUnreachable, Msg: "timed out waiting for another request fetching the same token (see --timeout)", Err: ctx.Err()}
+		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another request fetching the same token (see --timeout)", Err: ctx.Err()}
 	}
 }
 

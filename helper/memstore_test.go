@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // memCreds are the credentials the memStore tests vary.
@@ -317,7 +319,7 @@ func TestMemStoreLock(t *testing.T) {
 			u()
 			t.Fatal("lock() with a cancelled context = nil while the key is held")
 		}
-		e := wantKind(t, err, KindUnreachable)
+		e := wantKind(t, err, credential.KindUnreachable)
 		if !errors.Is(err, context.Canceled) || !strings.Contains(e.Msg, "--timeout") {
 			t.Errorf("error = %v (cause %v); want context.Canceled and a hint at --timeout", err, e.Err)
 		}
@@ -325,8 +327,8 @@ func TestMemStoreLock(t *testing.T) {
 	t.Run("deadline", func(t *testing.T) {
 		dctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 		defer cancel()
-		if _, err := m.lock(dctx, k); !errors.Is(err, context.DeadlineExceeded) || KindOf(err) != KindUnreachable {
-			t.Errorf("lock() past the deadline = %v; want KindUnreachable and DeadlineExceeded", err)
+		if _, err := m.lock(dctx, k); !errors.Is(err, context.DeadlineExceeded) || credential.KindOf(err) != credential.KindUnreachable {
+			t.Errorf("lock() past the deadline = %v; want credential.KindUnreachable and DeadlineExceeded", err)
 		}
 	})
 
@@ -386,7 +388,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
 	a, store := agentHelper(h)
 
-	first := mustToken(t, a, Request{})
+	first := mustToken(t, a, credential.Request{})
 	if got := srv.count(); got != 1 {
 		t.Fatalf("token requests = %d; want 1", got)
 	}
@@ -398,7 +400,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	}
 
 	store.gets.Store(0)
-	second := mustToken(t, a, Request{})
+	second := mustToken(t, a, credential.Request{})
 	if !sameToken(second, first) {
 		t.Errorf("second token = %+v; want %+v", second, first)
 	}
@@ -414,11 +416,11 @@ func TestAgentMemoryHit(t *testing.T) {
 	b := sibling(a)
 	b.Secrets = store
 	b.mem = a.mem
-	if tok := mustToken(t, b, Request{}); !sameToken(tok, first) || srv.count() != 1 || store.gets.Load() != 0 {
+	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.count() != 1 || store.gets.Load() != 0 {
 		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.count(), store.gets.Load())
 	}
 
-	third := mustToken(t, a, Request{ForceRefresh: true})
+	third := mustToken(t, a, credential.Request{ForceRefresh: true})
 	if got := srv.count(); got != 2 {
 		t.Errorf("token requests after ForceRefresh = %d; want 2", got)
 	}
@@ -426,7 +428,7 @@ func TestAgentMemoryHit(t *testing.T) {
 		t.Errorf("ForceRefresh token = %q; want the newly issued %q", third.AccessToken, srv.issued()[1])
 	}
 	store.gets.Store(0)
-	if tok := mustToken(t, a, Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.count() != 2 {
+	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.count() != 2 {
 		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.count())
 	}
 	if got := a.mem.size(); got != 1 {
@@ -438,7 +440,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	}
 	// A Helper without the memory does not see the agent's tokens.
 	direct := sibling(h)
-	if tok := mustToken(t, direct, Request{}); tok.AccessToken == third.AccessToken || srv.count() != 3 {
+	if tok := mustToken(t, direct, credential.Request{}); tok.AccessToken == third.AccessToken || srv.count() != 3 {
 		t.Errorf("direct path: token %q after %d requests; want a token of its own", tok.AccessToken, srv.count())
 	}
 }
@@ -449,12 +451,12 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		onDisk := mustToken(t, sibling(h), Request{})
+		onDisk := mustToken(t, sibling(h), credential.Request{})
 		if got := srv.count(); got != 1 {
 			t.Fatalf("token requests = %d; want 1", got)
 		}
 		a, store := agentHelper(h)
-		tok := mustToken(t, a, Request{})
+		tok := mustToken(t, a, credential.Request{})
 		if !sameToken(tok, onDisk) {
 			t.Errorf("agent token = %+v; want the file cache's %+v", tok, onDisk)
 		}
@@ -470,7 +472,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		store.gets.Store(0)
-		if tok := mustToken(t, a, Request{}); !sameToken(tok, onDisk) {
+		if tok := mustToken(t, a, credential.Request{}); !sameToken(tok, onDisk) {
 			t.Errorf("memory hit = %+v; want %+v", tok, onDisk)
 		}
 		if got, reads := srv.count(), store.gets.Load(); got != 1 || reads != 0 {
@@ -481,16 +483,16 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		onDisk := mustToken(t, sibling(h), Request{})
+		onDisk := mustToken(t, sibling(h), credential.Request{})
 		// A one-hour token is served for 54 minutes (a 6-minute margin).
 		a, _ := agentHelper(h)
-		tok := mustToken(t, a, Request{MinTTL: 50 * time.Minute})
+		tok := mustToken(t, a, credential.Request{MinTTL: 50 * time.Minute})
 		if tok.AccessToken != onDisk.AccessToken || srv.count() != 1 {
 			t.Errorf("MinTTL 50m: token %q after %d requests; want the adopted one", tok.AccessToken, srv.count())
 		}
 		b, _ := agentHelper(h)
-		_, err := b.Token(context.Background(), Request{MinTTL: 55 * time.Minute})
-		wantKind(t, err, KindUsage) // no token lives that long
+		_, err := b.Token(context.Background(), credential.Request{MinTTL: 55 * time.Minute})
+		wantKind(t, err, credential.KindUsage) // no token lives that long
 		if got := srv.count(); got != 2 {
 			t.Errorf("MinTTL 55m: token requests = %d; want 2 (the file's token is not adopted)", got)
 		}
@@ -501,10 +503,10 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		h := newTestHelper(t)
 		h.Now = clock.Now
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		onDisk := mustToken(t, sibling(h), Request{})
+		onDisk := mustToken(t, sibling(h), credential.Request{})
 		clock.Advance(2 * time.Hour)
 		a, _ := agentHelper(h)
-		tok := mustToken(t, a, Request{})
+		tok := mustToken(t, a, credential.Request{})
 		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
 			t.Errorf("token %q after %d requests; want a new token from a second request", tok.AccessToken, srv.count())
 		}
@@ -513,9 +515,9 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		onDisk := mustToken(t, sibling(h), Request{})
+		onDisk := mustToken(t, sibling(h), credential.Request{})
 		a, _ := agentHelper(h)
-		tok := mustToken(t, a, Request{ForceRefresh: true})
+		tok := mustToken(t, a, credential.Request{ForceRefresh: true})
 		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
 			t.Errorf("token %q after %d requests; want a new token", tok.AccessToken, srv.count())
 		}
@@ -524,10 +526,10 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		onDisk := mustToken(t, sibling(h), Request{})
+		onDisk := mustToken(t, sibling(h), credential.Request{})
 		setStoredSecret(t, h, DefaultProfile, srv.URL, "cid", "rotated-"+testSecret)
 		a, _ := agentHelper(h)
-		tok := mustToken(t, a, Request{})
+		tok := mustToken(t, a, credential.Request{})
 		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
 			t.Errorf("token %q after %d requests; want a new token (the disk entry is the old secret's)", tok.AccessToken, srv.count())
 		}
@@ -547,8 +549,8 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		srv := newTokenServer(t, reject)
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		_, err := sibling(h).Token(context.Background(), Request{})
-		e := wantKind(t, err, KindRejected)
+		_, err := sibling(h).Token(context.Background(), credential.Request{})
+		e := wantKind(t, err, credential.KindRejected)
 		if srv.count() != 1 {
 			t.Fatalf("token requests = %d; want 1", srv.count())
 		}
@@ -561,8 +563,8 @@ func TestAgentAdoptsRejection(t *testing.T) {
 	t.Run("remembered", func(t *testing.T) {
 		h, srv, msg := setup(t)
 		a, store := agentHelper(h)
-		_, err := a.Token(context.Background(), Request{})
-		e := wantKind(t, err, KindRejected)
+		_, err := a.Token(context.Background(), credential.Request{})
+		e := wantKind(t, err, credential.KindRejected)
 		if e.Msg != msg || !strings.Contains(err.Error(), "--force-refresh") {
 			t.Errorf("error = %q; want the remembered %q and a hint at --force-refresh", err, msg)
 		}
@@ -575,8 +577,8 @@ func TestAgentAdoptsRejection(t *testing.T) {
 			t.Fatal(err)
 		}
 		store.gets.Store(0)
-		_, err = a.Token(context.Background(), Request{})
-		wantKind(t, err, KindRejected)
+		_, err = a.Token(context.Background(), credential.Request{})
+		wantKind(t, err, credential.KindRejected)
 		if got, reads := srv.count(), store.gets.Load(); got != 1 || reads != 0 {
 			t.Errorf("second rejection: %d requests, %d keychain reads; want 1, 0", got, reads)
 		}
@@ -584,7 +586,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 	t.Run("ForceRefresh asks again and forgets the file's rejection", func(t *testing.T) {
 		h, srv, _ := setup(t)
 		a, _ := agentHelper(h)
-		tok := mustToken(t, a, Request{ForceRefresh: true})
+		tok := mustToken(t, a, credential.Request{ForceRefresh: true})
 		if got := srv.count(); got != 2 || tok.AccessToken != srv.issued()[0] {
 			t.Errorf("token %q after %d requests; want the newly issued one after 2", tok.AccessToken, got)
 		}
@@ -592,7 +594,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 			t.Errorf("the file cache still remembers the rejection: %q", files)
 		}
 		// The direct path is asked again too.
-		mustToken(t, sibling(h), Request{})
+		mustToken(t, sibling(h), credential.Request{})
 		if got := srv.count(); got != 3 {
 			t.Errorf("token requests = %d; want 3", got)
 		}
@@ -603,12 +605,12 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		h := newTestHelper(t)
 		h.Now = clock.Now
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-		_, err := sibling(h).Token(context.Background(), Request{})
-		wantKind(t, err, KindRejected)
+		_, err := sibling(h).Token(context.Background(), credential.Request{})
+		wantKind(t, err, credential.KindRejected)
 		srv.setRespond(nil)
 		clock.Advance(rejectionMemory)
 		a, _ := agentHelper(h)
-		mustToken(t, a, Request{})
+		mustToken(t, a, credential.Request{})
 		if got := srv.count(); got != 2 {
 			t.Errorf("token requests = %d; want 2", got)
 		}

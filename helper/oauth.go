@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -48,7 +50,7 @@ type creds struct {
 func checkTokenURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return errorf(KindUsage, "invalid token URL %q: want an absolute https:// URL", StripUserinfo(raw))
+		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", StripUserinfo(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -57,9 +59,9 @@ func checkTokenURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return errorf(KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
+		return credential.Errorf(credential.KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
 	}
-	return errorf(KindUsage, "invalid token URL %q: want an https:// URL", StripUserinfo(raw))
+	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", StripUserinfo(raw))
 }
 
 func isLoopback(host string) bool {
@@ -78,14 +80,14 @@ func httpClient(caFile string) (*http.Client, error) {
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			return nil, &Error{Kind: KindUsage, Msg: "cannot read CA file: " + err.Error(), Err: err}
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read CA file: " + err.Error(), Err: err}
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, errorf(KindUsage, "CA file %s holds no PEM certificate", caFile)
+			return nil, credential.Errorf(credential.KindUsage, "CA file %s holds no PEM certificate", caFile)
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
@@ -156,15 +158,15 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 
 func checkToken(tok *oauth2.Token) error {
 	if tok.AccessToken == "" {
-		return errorf(KindUnreachable, "token endpoint sent no access_token")
+		return credential.Errorf(credential.KindUnreachable, "token endpoint sent no access_token")
 	}
 	if t := tok.TokenType; t != "" && !strings.EqualFold(t, "bearer") {
-		return errorf(KindUnreachable, "token endpoint issued a token of type %q; only Bearer tokens are supported", t)
+		return credential.Errorf(credential.KindUnreachable, "token endpoint issued a token of type %q; only Bearer tokens are supported", t)
 	}
 	if !printableToken(tok.AccessToken) {
 		// The message must not quote it: it is a credential, and its line
 		// breaks are the problem.
-		return errorf(KindUnreachable, "token endpoint issued an access token with spaces, control or non-ASCII characters; refusing it")
+		return credential.Errorf(credential.KindUnreachable, "token endpoint issued an access token with spaces, control or non-ASCII characters; refusing it")
 	}
 	return nil
 }
@@ -187,20 +189,20 @@ func printableToken(tok string) bool {
 // whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
 // wait that long (Retry-After). A token request's err has been through
 // creds.scrub.
-func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Duration) {
+func classify(ctx context.Context, tokenURL string, err error) (*credential.Error, time.Duration) {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
 		return classifyStatus(re)
 	}
 	if re != nil { // an error field in a 200 response
-		return &Error{Kind: KindRejected, Msg: "token endpoint refused: " + oauthReason(re), Err: err}, -1
+		return &credential.Error{Kind: credential.KindRejected, Msg: "token endpoint refused: " + oauthReason(re), Err: err}, -1
 	}
 	host := tokenURL
 	if u, perr := url.Parse(tokenURL); perr == nil {
 		host = u.Host
 	}
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("token endpoint %s did not answer in time (see --timeout)", host), Err: ctx.Err()}, -1
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("token endpoint %s did not answer in time (see --timeout)", host), Err: ctx.Err()}, -1
 	}
 	var ua x509.UnknownAuthorityError
 	if errors.As(err, &ua) {
@@ -208,31 +210,31 @@ func classify(ctx context.Context, tokenURL string, err error) (*Error, time.Dur
 		if ua.Cert != nil {
 			name = fmt.Sprintf(" %q issued by %q", ua.Cert.Subject.String(), ua.Cert.Issuer.String())
 		}
-		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("TLS: the certificate%s of %s is not signed by a trusted authority", name, host),
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("TLS: the certificate%s of %s is not signed by a trusted authority", name, host),
 			Hint: "If your token endpoint uses a private CA, pass its PEM bundle with --ca-file.", Err: err}, -1
 	}
 	var he x509.HostnameError
 	var ie x509.CertificateInvalidError
 	var te *tls.CertificateVerificationError
 	if errors.As(err, &he) || errors.As(err, &ie) || errors.As(err, &te) {
-		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("TLS: cannot verify %s: %v", host, unwrapURLError(err)), Err: err}, -1
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("TLS: cannot verify %s: %v", host, unwrapURLError(err)), Err: err}, -1
 	}
 	var de *net.DNSError
 	if errors.As(err, &de) && de.IsNotFound {
-		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint: no such host %s", de.Name), Err: err}, -1
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint: no such host %s", de.Name), Err: err}, -1
 	}
 	var ne net.Error
 	var oe *net.OpError
 	if errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &Error{Kind: KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint %s: %v", host, unwrapURLError(err)), Err: err}, 0
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint %s: %v", host, unwrapURLError(err)), Err: err}, 0
 	}
 	// x/oauth2's own parse errors ("cannot parse json", missing fields).
 	msg := strings.TrimPrefix(unwrapURLError(err).Error(), "oauth2: ")
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return &Error{Kind: KindUnreachable, Msg: "token endpoint sent an invalid response: " + msg, Err: err}, -1
+	return &credential.Error{Kind: credential.KindUnreachable, Msg: "token endpoint sent an invalid response: " + msg, Err: err}, -1
 }
 
 func unwrapURLError(err error) error {
@@ -243,21 +245,21 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-func classifyStatus(re *oauth2.RetrieveError) (*Error, time.Duration) {
+func classifyStatus(re *oauth2.RetrieveError) (*credential.Error, time.Duration) {
 	code := re.Response.StatusCode
 	status := fmt.Sprintf("HTTP %d %s", code, http.StatusText(code))
 	switch {
 	case code >= 300 && code < 400:
-		return &Error{Kind: KindUsage, Msg: fmt.Sprintf("token endpoint redirected (%s) to %q; redirects are not followed because the request carries the client secret: configure the final token URL", status, re.Response.Header.Get("Location"))}, -1
+		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("token endpoint redirected (%s) to %q; redirects are not followed because the request carries the client secret: configure the final token URL", status, re.Response.Header.Get("Location"))}, -1
 	case code == http.StatusTooManyRequests:
-		e := &Error{Kind: KindUnreachable, Msg: "token endpoint is rate limiting (" + status + ")", Err: re}
+		e := &credential.Error{Kind: credential.KindUnreachable, Msg: "token endpoint is rate limiting (" + status + ")", Err: re}
 		return e, retryAfter(re.Response.Header.Get("Retry-After"))
 	case code >= 500:
-		return &Error{Kind: KindUnreachable, Msg: "token endpoint failed: " + status + describe(re), Err: re}, 0
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: "token endpoint failed: " + status + describe(re), Err: re}, 0
 	case code == http.StatusNotFound || code == http.StatusMethodNotAllowed:
-		return &Error{Kind: KindUsage, Msg: "token endpoint answered " + status + ": check the token URL" + describe(re), Err: re}, -1
+		return &credential.Error{Kind: credential.KindUsage, Msg: "token endpoint answered " + status + ": check the token URL" + describe(re), Err: re}, -1
 	}
-	e := &Error{Kind: KindRejected, Msg: "token endpoint rejected the credentials: " + status + describe(re), Err: re,
+	e := &credential.Error{Kind: credential.KindRejected, Msg: "token endpoint rejected the credentials: " + status + describe(re), Err: re,
 		Hint: "Check the client ID and secret, the audience and scope, and the client auth method (--auth-method post|basic)."}
 	return e, -1
 }

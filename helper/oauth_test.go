@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestTokenRequestShape(t *testing.T) {
@@ -64,7 +66,7 @@ func TestTokenRequestShape(t *testing.T) {
 			lp.AuthMethod, lp.Audience, lp.Scope = tt.auth, tt.audience, tt.scope
 			mustLogin(t, h, lp)
 			// A fresh invocation, so the profile is read back from the file.
-			tok := mustToken(t, sibling(h), Request{})
+			tok := mustToken(t, sibling(h), credential.Request{})
 			if got := srv.count(); got != 1 {
 				t.Fatalf("requests = %d; want 1", got)
 			}
@@ -102,8 +104,8 @@ func TestTokenRequestShape(t *testing.T) {
 			if tt.wantBasic && strings.Contains(r.Body, "secret") {
 				t.Errorf("body %q mentions the secret; want it in the header only", r.Body)
 			}
-			if tok.TokenType != "Bearer" || tok.AccessToken != srv.issued()[0] {
-				t.Errorf("token = %q %q; want Bearer %q", tok.TokenType, tok.AccessToken, srv.issued()[0])
+			if tok.AccessToken != srv.issued()[0] {
+				t.Errorf("token = %q; want %q", tok.AccessToken, srv.issued()[0])
 			}
 		})
 	}
@@ -122,8 +124,8 @@ func TestOneRequestPerFailedFetch(t *testing.T) {
 			lp := loginParams(srv.URL, "id", testSecret)
 			lp.AuthMethod = &auth
 			mustLogin(t, h, lp)
-			_, err := h.Token(context.Background(), Request{})
-			wantKind(t, err, KindRejected)
+			_, err := h.Token(context.Background(), credential.Request{})
+			wantKind(t, err, credential.KindRejected)
 			if got := srv.count(); got != 1 {
 				t.Errorf("requests = %d; want 1", got)
 			}
@@ -150,14 +152,14 @@ func TestFetchFaults(t *testing.T) {
 	tests := []struct {
 		name         string
 		respond      func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int)
-		wantKind     Kind // KindOther: success
+		wantKind     credential.Kind // KindOther: success
 		wantMsg      []string
 		wantRequests int
 		minElapsed   time.Duration
 	}{
-		{name: "500 retried", respond: status(500), wantKind: KindUnreachable, wantMsg: []string{"HTTP 500"}, wantRequests: maxAttempts},
-		{name: "502 retried", respond: status(502), wantKind: KindUnreachable, wantMsg: []string{"HTTP 502"}, wantRequests: maxAttempts},
-		{name: "503 retried", respond: status(503), wantKind: KindUnreachable, wantMsg: []string{"HTTP 503"}, wantRequests: maxAttempts},
+		{name: "500 retried", respond: status(500), wantKind: credential.KindUnreachable, wantMsg: []string{"HTTP 500"}, wantRequests: maxAttempts},
+		{name: "502 retried", respond: status(502), wantKind: credential.KindUnreachable, wantMsg: []string{"HTTP 502"}, wantRequests: maxAttempts},
+		{name: "503 retried", respond: status(503), wantKind: credential.KindUnreachable, wantMsg: []string{"HTTP 503"}, wantRequests: maxAttempts},
 		{
 			name: "503 then 200",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
@@ -188,16 +190,16 @@ func TestFetchFaults(t *testing.T) {
 				w.Header().Set("Retry-After", "3600")
 				w.WriteHeader(http.StatusTooManyRequests)
 			},
-			wantKind: KindUnreachable, wantMsg: []string{"rate limiting", "429"}, wantRequests: 1,
+			wantKind: credential.KindUnreachable, wantMsg: []string{"rate limiting", "429"}, wantRequests: 1,
 		},
 		{
 			name: "HTML error page",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(500)
-				w.Write([]byte("<!DOCTYPE html>\n<html><head><title>Oops</title></head>\n<body><h1>Internal Server Error</h1>\n" + strings.Repeat("<p>stack</p>\n", 5000) + "</body></html>"))
+				w.Write([]byte("<!DOCTYPE html>\n<html><head><title>Oops</title></head>\n<body><h1>Internal Server credential.Error</h1>\n" + strings.Repeat("<p>stack</p>\n", 5000) + "</body></html>"))
 			},
-			wantKind: KindUnreachable, wantMsg: []string{"HTTP 500"}, wantRequests: maxAttempts,
+			wantKind: credential.KindUnreachable, wantMsg: []string{"HTTP 500"}, wantRequests: maxAttempts,
 		},
 		{
 			name: "200 with invalid JSON",
@@ -205,28 +207,28 @@ func TestFetchFaults(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write([]byte(`{"access_token": "abc", `))
 			},
-			wantKind: KindUnreachable, wantMsg: []string{"invalid response"}, wantRequests: 1,
+			wantKind: credential.KindUnreachable, wantMsg: []string{"invalid response"}, wantRequests: 1,
 		},
 		{
 			name: "200 without access_token",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				srv.issue(w, map[string]any{"access_token": nil})
 			},
-			wantKind: KindUnreachable, wantMsg: []string{"access_token"}, wantRequests: 1,
+			wantKind: credential.KindUnreachable, wantMsg: []string{"access_token"}, wantRequests: 1,
 		},
 		{
 			name: "200 with an error field",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				oauthError(w, 200, "invalid_client", "bad client")
 			},
-			wantKind: KindRejected, wantMsg: []string{"invalid_client", "bad client"}, wantRequests: 1,
+			wantKind: credential.KindRejected, wantMsg: []string{"invalid_client", "bad client"}, wantRequests: 1,
 		},
 		{
 			name: "token_type mac refused",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				srv.issue(w, map[string]any{"token_type": "mac"})
 			},
-			wantKind: KindUnreachable, wantMsg: []string{`"mac"`, "Bearer"}, wantRequests: 1,
+			wantKind: credential.KindUnreachable, wantMsg: []string{`"mac"`, "Bearer"}, wantRequests: 1,
 		},
 		{
 			name: "token_type bearer in lowercase accepted",
@@ -250,31 +252,31 @@ func TestFetchFaults(t *testing.T) {
 			},
 			wantRequests: 1,
 		},
-		{name: "connection closed", respond: hijack(false), wantKind: KindUnreachable, wantMsg: []string{"cannot reach token endpoint"}, wantRequests: maxAttempts},
-		{name: "connection reset", respond: hijack(true), wantKind: KindUnreachable, wantMsg: []string{"cannot reach token endpoint"}, wantRequests: maxAttempts},
+		{name: "connection closed", respond: hijack(false), wantKind: credential.KindUnreachable, wantMsg: []string{"cannot reach token endpoint"}, wantRequests: maxAttempts},
+		{name: "connection reset", respond: hijack(true), wantKind: credential.KindUnreachable, wantMsg: []string{"cannot reach token endpoint"}, wantRequests: maxAttempts},
 		{
 			name: "400 invalid_scope not retried",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				oauthError(w, 400, "invalid_scope", "scope x is unknown")
 			},
-			wantKind: KindRejected, wantMsg: []string{"HTTP 400", "invalid_scope", "scope x is unknown"}, wantRequests: 1,
+			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 400", "invalid_scope", "scope x is unknown"}, wantRequests: 1,
 		},
 		{
 			name: "401 invalid_client",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				oauthError(w, 401, "invalid_client", "Client authentication failed")
 			},
-			wantKind: KindRejected, wantMsg: []string{"HTTP 401", "invalid_client", "Client authentication failed"}, wantRequests: 1,
+			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 401", "invalid_client", "Client authentication failed"}, wantRequests: 1,
 		},
 		{
 			name: "403 access_denied",
 			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
 				oauthError(w, 403, "access_denied", "Unauthorized")
 			},
-			wantKind: KindRejected, wantMsg: []string{"HTTP 403", "access_denied"}, wantRequests: 1,
+			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 403", "access_denied"}, wantRequests: 1,
 		},
-		{name: "404", respond: status(404), wantKind: KindUsage, wantMsg: []string{"HTTP 404", "check the token URL"}, wantRequests: 1},
-		{name: "405", respond: status(405), wantKind: KindUsage, wantMsg: []string{"HTTP 405", "check the token URL"}, wantRequests: 1},
+		{name: "404", respond: status(404), wantKind: credential.KindUsage, wantMsg: []string{"HTTP 404", "check the token URL"}, wantRequests: 1},
+		{name: "405", respond: status(405), wantKind: credential.KindUsage, wantMsg: []string{"HTTP 405", "check the token URL"}, wantRequests: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,27 +286,27 @@ func TestFetchFaults(t *testing.T) {
 			h := newTestHelper(t)
 			mustLogin(t, h, loginParams(s.URL, "id", testSecret))
 			start := time.Now()
-			tok, err := h.Token(context.Background(), Request{})
+			tok, err := h.Token(context.Background(), credential.Request{})
 			elapsed := time.Since(start)
 			if elapsed < tt.minElapsed {
-				t.Errorf("Token returned after %v; want at least %v", elapsed, tt.minElapsed)
+				t.Errorf("credential.Token returned after %v; want at least %v", elapsed, tt.minElapsed)
 			}
 			if elapsed > 5*time.Second {
-				t.Errorf("Token returned after %v; want well under the %v timeout", elapsed, DefaultTimeout)
+				t.Errorf("credential.Token returned after %v; want well under the %v timeout", elapsed, DefaultTimeout)
 			}
 			if got := s.count(); got != tt.wantRequests {
 				t.Errorf("requests = %d; want %d", got, tt.wantRequests)
 			}
-			if tt.wantKind == KindOther {
+			if tt.wantKind == credential.KindOther {
 				if err != nil {
-					t.Fatalf("Token = %v; want a token", err)
+					t.Fatalf("credential.Token = %v; want a token", err)
 				}
 				issued := s.issued()
 				if len(issued) > 0 && tok.AccessToken != issued[len(issued)-1] {
 					t.Errorf("AccessToken = %q; want %q", tok.AccessToken, issued[len(issued)-1])
 				}
-				if tok.AccessToken == "" || tok.TokenType != "Bearer" {
-					t.Errorf("token = %q %q; want a Bearer token", tok.TokenType, tok.AccessToken)
+				if tok.AccessToken == "" {
+					t.Errorf("token = %q; want one", tok.AccessToken)
 				}
 				return
 			}
@@ -346,11 +348,11 @@ func TestFetchHugeBody(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	_, err := h.Token(context.Background(), Request{})
+	_, err := h.Token(context.Background(), credential.Request{})
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
 
-	e := wantKind(t, err, KindUnreachable)
+	e := wantKind(t, err, credential.KindUnreachable)
 	if !strings.Contains(e.Msg, "invalid response") {
 		t.Errorf("message %q does not say the response was invalid", e.Msg)
 	}
@@ -358,10 +360,10 @@ func TestFetchHugeBody(t *testing.T) {
 		t.Errorf("error is %d bytes long; want a short message", len(err.Error()))
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 24<<20 {
-		t.Errorf("Token allocated %d MiB for a %d MiB body; want a bounded read", got>>20, size>>20)
+		t.Errorf("credential.Token allocated %d MiB for a %d MiB body; want a bounded read", got>>20, size>>20)
 	}
 	if elapsed > 3*time.Second {
-		t.Errorf("Token took %v; want it to stop reading early", elapsed)
+		t.Errorf("credential.Token took %v; want it to stop reading early", elapsed)
 	}
 	if got := srv.count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
@@ -377,14 +379,14 @@ func TestFetchTimeout(t *testing.T) {
 	h.Timeout = time.Second
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 	start := time.Now()
-	_, err := h.Token(context.Background(), Request{})
+	_, err := h.Token(context.Background(), credential.Request{})
 	elapsed := time.Since(start)
-	e := wantKind(t, err, KindUnreachable)
+	e := wantKind(t, err, credential.KindUnreachable)
 	if !strings.Contains(e.Msg, "did not answer in time") || !strings.Contains(e.Msg, "timeout") {
 		t.Errorf("message %q does not name the timeout", e.Msg)
 	}
 	if elapsed < 900*time.Millisecond || elapsed > 1500*time.Millisecond {
-		t.Errorf("Token returned after %v; want about the 1s timeout", elapsed)
+		t.Errorf("credential.Token returned after %v; want about the 1s timeout", elapsed)
 	}
 	wantNoLeak(t, "error", err.Error(), testSecret)
 }
@@ -408,8 +410,8 @@ func TestFetchRedirectNotFollowed(t *testing.T) {
 					h.HTTPClient = &http.Client{} // follows redirects by default
 				}
 				mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
-				_, err := h.Token(context.Background(), Request{})
-				e := wantKind(t, err, KindUsage)
+				_, err := h.Token(context.Background(), credential.Request{})
+				e := wantKind(t, err, credential.KindUsage)
 				if !strings.Contains(e.Msg, "redirect") || !strings.Contains(e.Msg, other.URL) {
 					t.Errorf("message %q does not name the redirect to %s", e.Msg, other.URL)
 				}
@@ -437,8 +439,8 @@ func TestFetchTLS(t *testing.T) {
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 		start := time.Now()
-		_, err := h.Token(context.Background(), Request{})
-		e := wantKind(t, err, KindUnreachable)
+		_, err := h.Token(context.Background(), credential.Request{})
+		e := wantKind(t, err, credential.KindUnreachable)
 		if !strings.Contains(e.Msg, "certificate") || !strings.Contains(e.Msg, "TLS") {
 			t.Errorf("message %q does not name the certificate problem", e.Msg)
 		}
@@ -446,7 +448,7 @@ func TestFetchTLS(t *testing.T) {
 			t.Errorf("error %q does not mention --ca-file", err)
 		}
 		if elapsed := time.Since(start); elapsed > time.Second {
-			t.Errorf("Token took %v; a certificate error is not worth retrying", elapsed)
+			t.Errorf("credential.Token took %v; a certificate error is not worth retrying", elapsed)
 		}
 		wantNoLeak(t, "error", err.Error(), testSecret)
 	})
@@ -459,8 +461,8 @@ func TestFetchTLS(t *testing.T) {
 		if _, err := h.Login(context.Background(), lp); err != nil {
 			t.Fatalf("Login with --ca-file = %v", err)
 		}
-		h.Erase(context.Background(), Request{}) // make Token fetch over TLS again
-		tok := mustToken(t, sibling(h), Request{})
+		h.Erase(context.Background(), credential.Request{}) // make credential.Token fetch over TLS again
+		tok := mustToken(t, sibling(h), credential.Request{})
 		issued := srv.issued()
 		if tok.AccessToken != issued[len(issued)-1] {
 			t.Errorf("AccessToken = %q; want %q", tok.AccessToken, issued[len(issued)-1])
@@ -474,7 +476,7 @@ func TestFetchTLS(t *testing.T) {
 		lp := loginParams(srv.URL, "id", testSecret)
 		lp.CAFile = &bad
 		_, err := h.Login(context.Background(), lp)
-		e := wantKind(t, err, KindUsage)
+		e := wantKind(t, err, credential.KindUsage)
 		if !strings.Contains(e.Msg, bad) {
 			t.Errorf("message %q does not name the CA file", e.Msg)
 		}
@@ -521,8 +523,8 @@ func TestFetchPlainHTTPRefused(t *testing.T) {
 				}
 				setStoredSecret(t, h, DefaultProfile, tt.tokenURL, "id", testSecret)
 			}
-			_, err := h.Token(context.Background(), Request{})
-			e := wantKind(t, err, KindUsage)
+			_, err := h.Token(context.Background(), credential.Request{})
+			e := wantKind(t, err, credential.KindUsage)
 			if !strings.Contains(e.Msg, "example.invalid") {
 				t.Errorf("message %q does not name the host", e.Msg)
 			}
@@ -581,8 +583,8 @@ func TestCheckTokenURL(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("checkTokenURL(%q) = %v; want ok %v", tt.url, err, tt.ok)
 		}
-		if err != nil && KindOf(err) != KindUsage {
-			t.Errorf("checkTokenURL(%q) kind = %s; want %s", tt.url, KindOf(err).Code(), KindUsage.Code())
+		if err != nil && credential.KindOf(err) != credential.KindUsage {
+			t.Errorf("checkTokenURL(%q) kind = %s; want %s", tt.url, credential.KindOf(err).Code(), credential.KindUsage.Code())
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // rememberedRejection is what the rejection memory answers for the fake
@@ -83,8 +85,8 @@ func TestRejectionEchoRedacted(t *testing.T) {
 				lp.AuthMethod = ptr(AuthBasic)
 			}
 			mustLogin(t, h, lp)
-			_, err := h.Token(context.Background(), Request{})
-			e := wantKind(t, err, KindRejected)
+			_, err := h.Token(context.Background(), credential.Request{})
+			e := wantKind(t, err, credential.KindRejected)
 			if !strings.HasPrefix(e.Msg, rememberedRejection) {
 				t.Errorf("message = %q; want it to start with %q", e.Msg, rememberedRejection)
 			}

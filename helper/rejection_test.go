@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The rejection memory keeps the status and the error code of a refusal,
@@ -25,12 +27,12 @@ func TestRejectionMemoryKeepsNoServerText(t *testing.T) {
 			if agent {
 				c, _ = agentHelper(h)
 			}
-			_, err := c.Token(context.Background(), Request{})
-			if e := wantKind(t, err, KindRejected); !strings.Contains(e.Msg, text) {
+			_, err := c.Token(context.Background(), credential.Request{})
+			if e := wantKind(t, err, credential.KindRejected); !strings.Contains(e.Msg, text) {
 				t.Errorf("first answer = %q; want the server's text, shown once", e.Msg)
 			}
-			_, err = c.Token(context.Background(), Request{})
-			if e := wantKind(t, err, KindRejected); e.Msg != rememberedRejection {
+			_, err = c.Token(context.Background(), credential.Request{})
+			if e := wantKind(t, err, credential.KindRejected); e.Msg != rememberedRejection {
 				t.Errorf("remembered answer = %q; want %q", e.Msg, rememberedRejection)
 			}
 			if srv.count() != 1 {
@@ -69,15 +71,15 @@ func TestExpiredRejectionFileDeleted(t *testing.T) {
 	h := newTestHelper(t)
 	h.Now = clock.Now
 	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-	_, err := h.Token(context.Background(), Request{})
-	wantKind(t, err, KindRejected)
+	_, err := h.Token(context.Background(), credential.Request{})
+	wantKind(t, err, credential.KindRejected)
 	if files := cacheFiles(t, h, ".rejected"); len(files) != 1 {
 		t.Fatalf("rejection files = %q; want 1", files)
 	}
 	mustLogin(t, h, LoginParams{Secret: "another-secret"})
 	srv.setRespond(nil)
 	clock.Advance(rejectionMemory)
-	mustToken(t, sibling(h), Request{})
+	mustToken(t, sibling(h), credential.Request{})
 	if files := cacheFiles(t, h, ".rejected"); len(files) != 0 {
 		t.Errorf("expired rejection files left: %q", files)
 	}

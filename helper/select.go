@@ -3,6 +3,8 @@ package helper
 import (
 	"fmt"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // selectProfile picks the profile for a request: the request's own, then
@@ -10,7 +12,7 @@ import (
 // resource, then the default. A resource that gets no token is an error of
 // KindNoRoute: one no profile serves, one outside the host patterns of the
 // profile named, and one whose scheme would carry the token in the clear.
-func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
+func (h *Helper) selectProfile(cfg *Config, req credential.Request) (string, error) {
 	return h.pick(cfg, req, true)
 }
 
@@ -18,7 +20,7 @@ func (h *Helper) selectProfile(cfg *Config, req Request) (string, error) {
 // patterns serves any resource it is named for. It does for tokens, where
 // the calling tool's config scopes it; docker login and logout, which name
 // whatever registry the user logs in to, pass false.
-func (h *Helper) pick(cfg *Config, req Request, unscoped bool) (string, error) {
+func (h *Helper) pick(cfg *Config, req credential.Request, unscoped bool) (string, error) {
 	pinned := req.Profile
 	if pinned == "" && h.Explicit {
 		pinned = h.profileName()
@@ -59,8 +61,8 @@ func (h *Helper) pick(cfg *Config, req Request, unscoped bool) (string, error) {
 	return name, nil
 }
 
-func noRoute(msg string) *Error {
-	return &Error{Kind: KindNoRoute, Msg: msg, Err: ErrNoRoute}
+func noRoute(msg string) *credential.Error {
+	return &credential.Error{Kind: credential.KindNoRoute, Msg: msg, Err: credential.ErrNoRoute}
 }
 
 // route returns the profile whose host patterns best match t: an exact

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -21,7 +23,7 @@ const (
 // resolve gathers the credentials for a request from the environment and
 // the config file. The secret of a stored profile is left for readSecret,
 // so that a cache that needs no secret for its key saves the keychain read.
-func (h *Helper) resolve(req Request) (creds, error) {
+func (h *Helper) resolve(req credential.Request) (creds, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return creds{}, err
@@ -59,10 +61,10 @@ func (h *Helper) resolve(req Request) (creds, error) {
 		}
 		return c, nil
 	case id != "" || secret != "":
-		return creds{}, errorf(KindUsage, "%s and %s must be set together", EnvClientID, EnvClientSecret)
+		return creds{}, credential.Errorf(credential.KindUsage, "%s and %s must be set together", EnvClientID, EnvClientSecret)
 	}
 	if !stored {
-		return creds{}, &Error{Kind: KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
+		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
 			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, EnvClientID, EnvClientSecret)}
 	}
 	return c, nil
@@ -91,12 +93,12 @@ func (h *Helper) readSecret(ctx context.Context, c *creds) error {
 // keychainError classifies a keystore error for the user.
 func keychainError(profile string, err error) error {
 	if errors.Is(err, keystore.ErrNotFound) {
-		return &Error{Kind: KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
+		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
 			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login", profile)}
 	}
 	var ue *keystore.UnavailableError
 	if errors.As(err, &ue) {
-		return &Error{Kind: KindKeychain, Msg: ue.Error(), Hint: ue.Hint, Err: err}
+		return &credential.Error{Kind: credential.KindKeychain, Msg: ue.Error(), Hint: ue.Hint, Err: err}
 	}
-	return &Error{Kind: KindKeychain, Msg: "keychain: " + err.Error(), Err: err}
+	return &credential.Error{Kind: credential.KindKeychain, Msg: "keychain: " + err.Error(), Err: err}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -47,7 +49,7 @@ func TestStoreUnservedRegistry(t *testing.T) {
 			hh.Profile, hh.Explicit = tc.explicit, true
 		}
 		err := hh.Store(ctx, tc.server, "hub-user", "hub-password")
-		e := wantKind(t, err, KindNoRoute)
+		e := wantKind(t, err, credential.KindNoRoute)
 		if tc.hint != "" && !strings.Contains(e.Hint, tc.hint) {
 			t.Errorf("Store(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // storedSecret is what the keychain holds for a profile (the account is the
@@ -42,7 +44,7 @@ func encodeSecret(c creds) string {
 // may have edited, so the user logs in once more instead.
 func openSecret(c creds, v string) (string, error) {
 	relogin := func(msg string) error {
-		return &Error{Kind: KindNotLoggedIn, Msg: msg,
+		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg,
 			Hint: fmt.Sprintf("If the profile's settings are right, log in again: camunda-credential-helper --profile %s login", c.Profile)}
 	}
 	var s storedSecret

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // storedSecretOf decodes what the keychain holds for profile.
@@ -55,7 +57,7 @@ func TestOpenSecret(t *testing.T) {
 				}
 				return
 			}
-			e := wantKind(t, err, KindNotLoggedIn)
+			e := wantKind(t, err, credential.KindNotLoggedIn)
 			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || !strings.Contains(e.Hint, "log in again: camunda-credential-helper --profile p login") {
 				t.Errorf("openSecret = %q, %v; want no secret and %q with a log in hint", got, err, tt.wantMsg)
 			}
@@ -87,7 +89,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 					return sib, s
 				}
 				a, _ := mk()
-				mustToken(t, a, Request{}) // cached now
+				mustToken(t, a, credential.Request{}) // cached now
 				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
 					if field == "token_url" {
 						c.Profiles[DefaultProfile].TokenURL = evil.URL
@@ -103,8 +105,8 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				if via == "agent" {
 					b.mem = a.mem // the same agent, which read the config again
 				}
-				_, err = b.Token(context.Background(), Request{})
-				e := wantKind(t, err, KindNotLoggedIn)
+				_, err = b.Token(context.Background(), credential.Request{})
+				e := wantKind(t, err, credential.KindNotLoggedIn)
 				if !strings.Contains(e.Msg, "was verified against "+old.URL+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
 					t.Errorf("error = %v; want the old binding named and log in again", err)
 				}
@@ -121,7 +123,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 					t.Fatal(err)
 				}
 				c, _ := mk()
-				mustToken(t, c, Request{})
+				mustToken(t, c, credential.Request{})
 				if old.count()+evil.count() != 2 {
 					t.Errorf("requests after login: old %d, new %d; want one more", old.count(), evil.count())
 				}
@@ -141,8 +143,8 @@ func TestLegacySecretRefused(t *testing.T) {
 	}
 	net := &noNetwork{}
 	h.HTTPClient = &http.Client{Transport: net}
-	_, err := h.Token(context.Background(), Request{})
-	e := wantKind(t, err, KindNotLoggedIn)
+	_, err := h.Token(context.Background(), credential.Request{})
+	e := wantKind(t, err, credential.KindNotLoggedIn)
 	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
 		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
 	}
@@ -157,5 +159,5 @@ func TestLegacySecretRefused(t *testing.T) {
 	// Credentials from the environment do not touch the keychain entry.
 	h.Getenv = mapEnv(map[string]string{EnvClientID: "cid", EnvClientSecret: testSecret})
 	h.HTTPClient = nil
-	mustToken(t, h, Request{})
+	mustToken(t, h, credential.Request{})
 }

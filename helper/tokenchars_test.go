@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // A token that is not visible ASCII is refused where it arrives, on the
@@ -33,10 +35,10 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 				if agent {
 					c, _ = agentHelper(h)
 				}
-				got, err := c.Token(context.Background(), Request{})
-				e := wantKind(t, err, KindUnreachable)
+				got, err := c.Token(context.Background(), credential.Request{})
+				e := wantKind(t, err, credential.KindUnreachable)
 				if got.AccessToken != "" {
-					t.Errorf("Token(%q) returned the token %q", tok, got.AccessToken)
+					t.Errorf("credential.Token(%q) returned the token %q", tok, got.AccessToken)
 				}
 				wantNoLeak(t, "error", e.Error(), "evil", "tök")
 				if c.mem != nil && c.mem.size() != 0 {
@@ -46,7 +48,7 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 					t.Errorf("the file cache keeps %q", files)
 				}
 				// Nothing remembered: the next call asks again.
-				_, _ = c.Token(context.Background(), Request{})
+				_, _ = c.Token(context.Background(), credential.Request{})
 				if got := srv.count(); got != 2 {
 					t.Errorf("token requests = %d; want 2 (one per call)", got)
 				}

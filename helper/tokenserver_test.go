@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -251,21 +253,21 @@ func mustLogin(t *testing.T, h *Helper, lp LoginParams) {
 }
 
 // mustToken calls Token and fails the test on an error.
-func mustToken(t *testing.T, h *Helper, req Request) Token {
+func mustToken(t *testing.T, h *Helper, req credential.Request) credential.Token {
 	t.Helper()
 	tok, err := h.Token(context.Background(), req)
 	if err != nil {
-		t.Fatalf("Token(%+v) = %v", req, err)
+		t.Fatalf("credential.Token(%+v) = %v", req, err)
 	}
 	return tok
 }
 
 // wantKind checks that err is an *Error of kind k.
-func wantKind(t *testing.T, err error, k Kind) *Error {
+func wantKind(t *testing.T, err error, k credential.Kind) *credential.Error {
 	t.Helper()
-	var e *Error
+	var e *credential.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T); want an *Error of kind %v", err, err, k.Code())
+		t.Fatalf("error = %v (%T); want an *credential.Error of kind %v", err, err, k.Code())
 	}
 	if e.Kind != k {
 		t.Fatalf("error kind = %s (%v); want %s", e.Kind.Code(), err, k.Code())
@@ -288,8 +290,8 @@ func wantNoLeak(t *testing.T, what, s string, secrets ...string) {
 }
 
 // sameToken compares tokens, their expiry with time.Time.Equal.
-func sameToken(a, b Token) bool {
-	return a.AccessToken == b.AccessToken && a.TokenType == b.TokenType && a.Expiry.Equal(b.Expiry) &&
+func sameToken(a, b credential.Token) bool {
+	return a.AccessToken == b.AccessToken && a.Expiry.Equal(b.Expiry) &&
 		a.Profile == b.Profile && a.Username == b.Username
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestStripUserinfo(t *testing.T) {
@@ -59,14 +61,14 @@ func TestErrorsHideUserinfo(t *testing.T) {
 		check("HostPort", in, err)
 		check("ValidHostPattern", in, ValidHostPattern(in))
 		check("checkTokenURL", in, checkTokenURL(in))
-		_, err = sibling(h).Token(context.Background(), Request{Resource: in})
-		check("Token", in, err)
+		_, err = sibling(h).Token(context.Background(), credential.Request{Resource: in})
+		check("credential.Token", in, err)
 		explicit := sibling(h)
 		explicit.Profile, explicit.Explicit = "exact", true
-		_, err = explicit.Token(context.Background(), Request{Resource: in})
-		check("Token with --profile", in, err)
-		_, err = sibling(h).Token(context.Background(), Request{Profile: "port", Resource: in})
-		check("Token with a profile", in, err)
+		_, err = explicit.Token(context.Background(), credential.Request{Resource: in})
+		check("credential.Token with --profile", in, err)
+		_, err = sibling(h).Token(context.Background(), credential.Request{Profile: "port", Resource: in})
+		check("credential.Token with a profile", in, err)
 		check("Store", in, sibling(h).Store(context.Background(), in, "id", "secret"))
 	}
 }

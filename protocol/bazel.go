@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/url"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -52,7 +54,7 @@ func Bazel(ctx context.Context, c Core, action string, s Stdio) int {
 		printError(s.Err, fmt.Errorf("bazel: %w", err))
 		return 2
 	}
-	tok, err := token(ctx, c, helper.Request{Resource: uri})
+	tok, err := token(ctx, c, credential.Request{Resource: uri})
 	if isNoRoute(err) {
 		return writeBazel(s, bazelResponse{})
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -105,8 +107,8 @@ func dockerGet(ctx context.Context, r Registry, s Stdio) int {
 	if serverURL == "" {
 		return dockerFail(s, dockerNoURL)
 	}
-	tok, err := token(ctx, r, helper.Request{Resource: serverURL})
-	if k := helper.KindOf(err); k == helper.KindNoRoute || k == helper.KindNotLoggedIn {
+	tok, err := token(ctx, r, credential.Request{Resource: serverURL})
+	if k := credential.KindOf(err); k == credential.KindNoRoute || k == credential.KindNotLoggedIn {
 		// After docker logout (erase) the profile remains without a
 		// secret: docker then goes on anonymously, as with any other
 		// registry it has no credentials for.

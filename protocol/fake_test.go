@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -27,7 +29,7 @@ type fakeCore struct {
 }
 
 type fakeAnswer struct {
-	tok helper.Token
+	tok credential.Token
 	err error
 }
 
@@ -41,24 +43,24 @@ var (
 
 // newFake returns the fixture that every golden exchange runs against.
 func newFake() *fakeCore {
-	git := helper.Token{AccessToken: "tok-git-1", TokenType: "Bearer", Expiry: t0, Profile: "prod", Username: "client-1"}
+	git := credential.Token{AccessToken: "tok-git-1", Expiry: t0, Profile: "prod", Username: "client-1"}
 	return &fakeCore{
 		routes: map[string]fakeAnswer{
 			"git.example.com": {tok: git},
-			"*.example.io": {tok: helper.Token{AccessToken: "tok-wild-2", TokenType: "Bearer",
+			"*.example.io": {tok: credential.Token{AccessToken: "tok-wild-2",
 				Expiry: t0.Add(900 * time.Millisecond).In(time.FixedZone("CET", 3600)), Profile: "io", Username: "client-2"}},
-			"registry.example.com:5000": {tok: helper.Token{AccessToken: "tok-reg-3", TokenType: "Bearer",
+			"registry.example.com:5000": {tok: credential.Token{AccessToken: "tok-reg-3",
 				Expiry: t0, Profile: "registry", Username: "client-3"}},
-			"noexpiry.example.org": {tok: helper.Token{AccessToken: "tok-noexp-4", TokenType: "Bearer",
+			"noexpiry.example.org": {tok: credential.Token{AccessToken: "tok-noexp-4",
 				Profile: "env", Username: "client-4"}},
-			"badtoken.example.com": {tok: helper.Token{AccessToken: "tok-bad-5\nusername=evil", Username: "client-5"}},
-			"baduser.example.com":  {tok: helper.Token{AccessToken: "tok-baduser-6", Username: "client\r\n6"}},
+			"badtoken.example.com": {tok: credential.Token{AccessToken: "tok-bad-5\nusername=evil", Username: "client-5"}},
+			"baduser.example.com":  {tok: credential.Token{AccessToken: "tok-baduser-6", Username: "client\r\n6"}},
 			"locked.example.com":   {err: fakeError("keychain")},
 			"rejected.example.com": {err: fakeError("rejected")},
 			"127.0.0.1:8080":       {tok: git},
 		},
 		profiles: map[string]fakeAnswer{
-			"": {tok: helper.Token{AccessToken: "tok-default-0", TokenType: "Bearer", Expiry: t0,
+			"": {tok: credential.Token{AccessToken: "tok-default-0", Expiry: t0,
 				Profile: "default", Username: "client-0"}},
 			"prod": {tok: git},
 		},
@@ -77,16 +79,16 @@ var fixtureTokens = []string{"tok-git-1", "tok-wild-2", "tok-reg-3", "tok-noexp-
 func fakeError(name string) error {
 	switch name {
 	case "keychain":
-		return &helper.Error{Kind: helper.KindKeychain, Msg: "the keychain is locked", Hint: "unlock it and try again"}
+		return &credential.Error{Kind: credential.KindKeychain, Msg: "the keychain is locked", Hint: "unlock it and try again"}
 	case "rejected":
-		return &helper.Error{Kind: helper.KindRejected, Msg: `the token endpoint rejected client "client-9": invalid_client`}
+		return &credential.Error{Kind: credential.KindRejected, Msg: `the token endpoint rejected client "client-9": invalid_client`}
 	case "notloggedin":
-		return &helper.Error{Kind: helper.KindNotLoggedIn, Msg: `no client secret for profile "prod"`,
+		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: `no client secret for profile "prod"`,
 			Hint: `run "camunda-credential-helper login --profile prod"`}
 	case "unreachable":
-		return &helper.Error{Kind: helper.KindUnreachable, Msg: "token endpoint unreachable: connection refused"}
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: "token endpoint unreachable: connection refused"}
 	case "noroute":
-		return &helper.Error{Kind: helper.KindNoRoute, Msg: "no profile serves this host", Err: helper.ErrNoRoute}
+		return &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves this host", Err: credential.ErrNoRoute}
 	}
 	return fmt.Errorf("fake failure %q", name)
 }
@@ -99,10 +101,10 @@ func (f *fakeCore) logf(format string, args ...any) {
 func (f *fakeCore) route(resource string) (fakeAnswer, error) {
 	tg, err := helper.ParseTarget(resource)
 	if err != nil {
-		return fakeAnswer{}, &helper.Error{Kind: helper.KindUsage, Msg: err.Error()}
+		return fakeAnswer{}, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	if err := tg.Served(); err != nil {
-		return fakeAnswer{}, &helper.Error{Kind: helper.KindNoRoute, Msg: err.Error(), Err: helper.ErrNoRoute}
+		return fakeAnswer{}, &credential.Error{Kind: credential.KindNoRoute, Msg: err.Error(), Err: credential.ErrNoRoute}
 	}
 	patterns := make([]string, 0, len(f.routes))
 	for p := range f.routes {
@@ -121,30 +123,30 @@ func (f *fakeCore) route(resource string) (fakeAnswer, error) {
 			return f.routes[p], nil
 		}
 	}
-	return fakeAnswer{}, &helper.Error{Kind: helper.KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", tg.Host), Err: helper.ErrNoRoute}
+	return fakeAnswer{}, &credential.Error{Kind: credential.KindNoRoute, Msg: fmt.Sprintf("no profile serves %q", tg.Host), Err: credential.ErrNoRoute}
 }
 
-func (f *fakeCore) Token(ctx context.Context, req helper.Request) (helper.Token, error) {
+func (f *fakeCore) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	f.logf("token profile=%q resource=%q min_ttl=%s", req.Profile, req.Resource, req.MinTTL)
 	if f.err != nil {
-		return helper.Token{}, f.err
+		return credential.Token{}, f.err
 	}
 	var a fakeAnswer
 	if req.Profile != "" || req.Resource == "" {
 		var ok bool
 		if a, ok = f.profiles[req.Profile]; !ok {
-			return helper.Token{}, &helper.Error{Kind: helper.KindUsage, Msg: fmt.Sprintf("no profile %q", req.Profile)}
+			return credential.Token{}, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("no profile %q", req.Profile)}
 		}
 	} else {
 		var err error
 		if a, err = f.route(req.Resource); err != nil {
-			return helper.Token{}, err
+			return credential.Token{}, err
 		}
 	}
 	return a.tok, a.err
 }
 
-func (f *fakeCore) Erase(ctx context.Context, req helper.Request) error {
+func (f *fakeCore) Erase(ctx context.Context, req credential.Request) error {
 	f.logf("erase profile=%q resource=%q", req.Profile, req.Resource)
 	if f.err != nil {
 		return f.err
@@ -165,7 +167,7 @@ func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string
 	if _, err := f.route(serverURL); err != nil {
 		// The core's answer for a registry no profile serves.
 		tg, _ := helper.ParseTarget(serverURL)
-		return &helper.Error{Kind: helper.KindNoRoute, Msg: "no profile serves " + tg.Host, Err: helper.ErrNoRoute,
+		return &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + tg.Host, Err: credential.ErrNoRoute,
 			Hint: "run: camunda-credential-helper login --host " + tg.Host + " ..."}
 	}
 	if f.echo {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -66,13 +68,13 @@ func Git(ctx context.Context, c Core, action string, s Stdio) int {
 		return 1
 	}
 	if action == "erase" {
-		if err := c.Erase(ctx, helper.Request{Resource: res}); err != nil && !isNoRoute(err) {
+		if err := c.Erase(ctx, credential.Request{Resource: res}); err != nil && !isNoRoute(err) {
 			printError(s.Err, err)
 			return 1
 		}
 		return 0
 	}
-	tok, err := token(ctx, c, helper.Request{Resource: res})
+	tok, err := token(ctx, c, credential.Request{Resource: res})
 	if isNoRoute(err) {
 		return 0
 	}
@@ -150,7 +152,7 @@ func (r gitRequest) resource() (string, error) {
 }
 
 // formatGit writes the get answer in a fixed order.
-func formatGit(tok helper.Token, authtype bool) ([]byte, error) {
+func formatGit(tok credential.Token, authtype bool) ([]byte, error) {
 	if strings.ContainsAny(tok.Username, "\n\r\x00") {
 		return nil, errors.New("the profile's username contains a line break or NUL; refusing to answer git")
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The client-go exec credential plugin protocol (kubectl, and any client-go
@@ -56,7 +56,7 @@ func Kubectl(ctx context.Context, c Core, getenv func(string) string, s Stdio) i
 		printError(s.Err, err)
 		return 1
 	}
-	tok, err := token(ctx, c, helper.Request{})
+	tok, err := token(ctx, c, credential.Request{})
 	if err != nil {
 		printError(s.Err, err)
 		return 1

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -25,7 +27,7 @@ import (
 //	         "expires_at":"2026-01-01T12:00:00Z","profile":"..."}
 //	        (expires_in and expires_at are absent when the token has no expiry)
 //	failure stdout is exactly one {"error":"<code>","message":"..."} with the
-//	        codes of helper.Kind.Code(); the exit status is Kind.ExitCode()
+//	        codes of credential.Kind.Code(); the exit status is Kind.ExitCode()
 //	        (bad input: "bad_request", 2; unrouted host: "no_profile_for_host")
 //
 // A URL is served only over https (or grpcs), or http to a loopback host
@@ -46,7 +48,7 @@ var now = time.Now
 func Plain(ctx context.Context, c Core, s Stdio) int {
 	req, err := readPlainRequest(s.In)
 	if err != nil {
-		return writeErrorJSON(s.Out, &helper.Error{Kind: helper.KindUsage, Msg: err.Error()})
+		return writeErrorJSON(s.Out, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()})
 	}
 	tok, err := token(ctx, c, req)
 	if err != nil {
@@ -76,7 +78,7 @@ type plainToken struct {
 // tok.Expiry (never negative); expires_in and expires_at are left out when
 // tok.Expiry is zero. withProfile adds the "profile" key (present even when
 // empty); `token --format json` leaves it out.
-func WriteTokenJSON(w io.Writer, tok helper.Token, now time.Time, withProfile bool) error {
+func WriteTokenJSON(w io.Writer, tok credential.Token, now time.Time, withProfile bool) error {
 	if tok.AccessToken == "" {
 		return errors.New("empty access token")
 	}
@@ -102,7 +104,7 @@ type plainError struct {
 
 // writeErrorJSON writes err as the failure object and returns the exit status.
 func writeErrorJSON(w io.Writer, err error) int {
-	k := helper.KindOf(err)
+	k := credential.KindOf(err)
 	if writeJSON(w, plainError{Error: k.Code(), Message: err.Error()}) != nil {
 		return 1
 	}
@@ -110,47 +112,47 @@ func writeErrorJSON(w io.Writer, err error) int {
 }
 
 // readPlainRequest parses the three stdin forms.
-func readPlainRequest(r io.Reader) (helper.Request, error) {
+func readPlainRequest(r io.Reader) (credential.Request, error) {
 	b, err := readInput(r)
 	if err != nil {
-		return helper.Request{}, err
+		return credential.Request{}, err
 	}
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) == 0:
-		return helper.Request{}, nil
+		return credential.Request{}, nil
 	case b[0] == '{':
 		return parsePlainJSON(b)
 	}
 	line := string(b)
 	if strings.ContainsFunc(line, isSpaceOrControl) {
-		return helper.Request{}, errors.New("request must be one URL or host, or a JSON object")
+		return credential.Request{}, errors.New("request must be one URL or host, or a JSON object")
 	}
 	if _, _, err := helper.HostPort(line); err != nil {
-		return helper.Request{}, err
+		return credential.Request{}, err
 	}
-	return helper.Request{Resource: line}, nil
+	return credential.Request{Resource: line}, nil
 }
 
-func parsePlainJSON(b []byte) (helper.Request, error) {
+func parsePlainJSON(b []byte) (credential.Request, error) {
 	var in struct {
 		Profile string          `json:"profile"`
 		URL     string          `json:"url"`
 		MinTTL  json.RawMessage `json:"min_ttl"`
 	}
 	if err := json.Unmarshal(b, &in); err != nil {
-		return helper.Request{}, fmt.Errorf("invalid JSON request: %v", err)
+		return credential.Request{}, fmt.Errorf("invalid JSON request: %v", err)
 	}
-	req := helper.Request{Profile: in.Profile, Resource: in.URL}
+	req := credential.Request{Profile: in.Profile, Resource: in.URL}
 	if in.URL != "" {
 		if _, _, err := helper.HostPort(in.URL); err != nil {
-			return helper.Request{}, err
+			return credential.Request{}, err
 		}
 	}
 	if len(in.MinTTL) > 0 && string(in.MinTTL) != "null" {
 		d, err := parseMinTTL(in.MinTTL)
 		if err != nil {
-			return helper.Request{}, err
+			return credential.Request{}, err
 		}
 		req.MinTTL = d
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestPlainGolden(t *testing.T) {
@@ -18,10 +18,10 @@ func TestPlainGolden(t *testing.T) {
 }
 
 func TestWriteTokenJSON(t *testing.T) {
-	tok := helper.Token{AccessToken: "tok", TokenType: "Bearer", Expiry: t0.Add(1500 * time.Millisecond), Profile: "prod"}
+	tok := credential.Token{AccessToken: "tok", Expiry: t0.Add(1500 * time.Millisecond), Profile: "prod"}
 	tests := []struct {
 		name        string
-		tok         helper.Token
+		tok         credential.Token
 		now         time.Time
 		withProfile bool
 		want        string
@@ -29,7 +29,7 @@ func TestWriteTokenJSON(t *testing.T) {
 		{"profile", tok, t0, true, `{"access_token":"tok","token_type":"Bearer","expires_in":1,"expires_at":"2026-01-01T12:00:01Z","profile":"prod"}`},
 		{"no profile", tok, t0, false, `{"access_token":"tok","token_type":"Bearer","expires_in":1,"expires_at":"2026-01-01T12:00:01Z"}`},
 		{"expired", tok, t0.Add(time.Hour), false, `{"access_token":"tok","token_type":"Bearer","expires_in":0,"expires_at":"2026-01-01T12:00:01Z"}`},
-		{"no expiry", helper.Token{AccessToken: "tok"}, t0, true, `{"access_token":"tok","token_type":"Bearer","profile":""}`},
+		{"no expiry", credential.Token{AccessToken: "tok"}, t0, true, `{"access_token":"tok","token_type":"Bearer","profile":""}`},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
@@ -37,7 +37,7 @@ func TestWriteTokenJSON(t *testing.T) {
 			t.Errorf("WriteTokenJSON(%s) = %q, %v; want %q", tt.name, b.String(), err, tt.want+"\n")
 		}
 	}
-	if err := WriteTokenJSON(&bytes.Buffer{}, helper.Token{}, t0, false); err == nil {
+	if err := WriteTokenJSON(&bytes.Buffer{}, credential.Token{}, t0, false); err == nil {
 		t.Errorf("WriteTokenJSON(empty token) = nil; want an error")
 	}
 }

@@ -16,17 +16,17 @@ import (
 	"context"
 	"io"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // Core is what the adapters need from the token core.
 type Core interface {
 	// Token returns a valid token for the request. When no profile serves
-	// req.Resource the error is an *helper.Error of kind helper.KindNoRoute.
-	Token(ctx context.Context, req helper.Request) (helper.Token, error)
+	// req.Resource the error is an *credential.Error of kind credential.KindNoRoute.
+	Token(ctx context.Context, req credential.Request) (credential.Token, error)
 	// Erase drops the cached token for the request's profile (never the
 	// secret). Erasing for a resource no profile serves is a no-op.
-	Erase(ctx context.Context, req helper.Request) error
+	Erase(ctx context.Context, req credential.Request) error
 }
 
 // Registry is what the docker adapter needs beyond Core: docker login stores

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // progName prefixes the messages the adapters print.
@@ -46,24 +46,24 @@ func drain(r io.Reader) {
 // token asks the core for a token and refuses one that is empty or that
 // cannot be sent in an HTTP header (RFC 6750 tokens are visible ASCII), which
 // also keeps line breaks out of the line-based protocols.
-func token(ctx context.Context, c Core, req helper.Request) (helper.Token, error) {
+func token(ctx context.Context, c Core, req credential.Request) (credential.Token, error) {
 	tok, err := c.Token(ctx, req)
 	if err != nil {
-		return helper.Token{}, err
+		return credential.Token{}, err
 	}
 	if tok.AccessToken == "" {
-		return helper.Token{}, errors.New("the token endpoint returned an empty access token")
+		return credential.Token{}, errors.New("the token endpoint returned an empty access token")
 	}
 	for i := 0; i < len(tok.AccessToken); i++ {
 		if c := tok.AccessToken[i]; c <= ' ' || c >= 0x7f {
-			return helper.Token{}, errors.New("the access token contains spaces, control or non-ASCII characters; refusing to print it")
+			return credential.Token{}, errors.New("the access token contains spaces, control or non-ASCII characters; refusing to print it")
 		}
 	}
 	return tok, nil
 }
 
 // isNoRoute reports whether err says that no profile serves the resource.
-func isNoRoute(err error) bool { return helper.KindOf(err) == helper.KindNoRoute }
+func isNoRoute(err error) bool { return credential.KindOf(err) == credential.KindNoRoute }
 
 // printError writes err to w as one line prefixed with the program name.
 // A hint on a following line is joined with "; ".

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
@@ -57,7 +59,7 @@ func Terraform(ctx context.Context, c Core, action string, args []string, s Stdi
 		printError(s.Err, fmt.Errorf("terraform: %s: %v", action, err))
 		return 1
 	}
-	req := helper.Request{Resource: args[0]}
+	req := credential.Request{Resource: args[0]}
 	if action == "forget" {
 		if err := c.Erase(ctx, req); err != nil && !isNoRoute(err) {
 			printError(s.Err, err)

@@ -184,7 +184,7 @@ type Request struct {
 	Env     map[string]string // the caller's ProcessEnv (and for OpRun its CallEnv)
 	Version string            // the caller's build (see BuildVersion); another than the agent's retires the agent
 
-	// OpToken and OpErase: which token, as helper.Request and the global flags say.
+	// OpToken and OpErase: which token, as credential.Request and the global flags say.
 	Config       string
 	Profile      string
 	Explicit     bool // Profile came from the command line
@@ -235,7 +235,7 @@ type Reply struct {
 	Status *Status
 }
 
-// Error is a failure as helper.Error describes it.
+// Error is a failure as credential.Error describes it.
 type Error struct {
 	Kind int
 	Msg  string

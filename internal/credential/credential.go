@@ -1,14 +1,21 @@
-package helper
+// Package credential holds what every part of camunda-credential-helper
+// exchanges: the Token handed out, the Request for one, the Source that
+// hands tokens out (the core, the agent's client, a test double), and the
+// classified Error that decides exit codes and protocol answers. It imports
+// nothing of the project, so the wire protocols need no core.
+package credential
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Token is an access token as handed to callers. Expiry is the time at which
 // the helper itself stops serving the token (the cache's refresh time), which
 // is a margin before the endpoint's real expiry, so a caller that honours it
 // never holds a token the helper would not serve.
 type Token struct {
-	AccessToken string
-	TokenType   string // always "Bearer"
+	AccessToken string // visible ASCII, checked where it arrived
 	Expiry      time.Time
 	Profile     string // the profile that produced the token ("" for environment credentials)
 	Username    string // the profile's username for protocols that need one (default: client ID)
@@ -26,4 +33,10 @@ type Request struct {
 	MinTTL time.Duration
 	// ForceRefresh always fetches a new token.
 	ForceRefresh bool
+}
+
+// Source hands out tokens. Every command, protocol and server gets its
+// token through one: the core, or the agent's client around it.
+type Source interface {
+	Token(ctx context.Context, req Request) (Token, error)
 }

@@ -1,4 +1,4 @@
-package helper
+package credential
 
 import (
 	"errors"
@@ -101,6 +101,7 @@ func KindOf(err error) Kind {
 // names a host that no profile's host patterns match.
 var ErrNoRoute = errors.New("no profile serves this host")
 
-func errorf(k Kind, format string, args ...any) *Error {
+// Errorf is an *Error of kind k with a formatted message.
+func Errorf(k Kind, format string, args ...any) *Error {
 	return &Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
 }
