@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -30,7 +32,7 @@ func BenchmarkAgentRunHit(b *testing.B) {
 		fmt.Fprint(w, `{"access_token":"tok-bench","token_type":"Bearer","expires_in":3600}`)
 	}))
 	b.Cleanup(srv.Close)
-	cfgPath, err := helper.DefaultConfigPath()
+	cfgPath, err := config.DefaultPath()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/alecthomas/kong"
@@ -63,7 +65,7 @@ func (cmd *agentRunCmd) idle(h *helper.Helper, e env) time.Duration {
 			return d
 		}
 	}
-	if cfg, err := helper.LoadConfig(h.ConfigPath); err == nil {
+	if cfg, err := config.Load(h.ConfigPath); err == nil {
 		return cfg.Agent.IdleOrDefault(agentwire.DefaultIdle)
 	}
 	return agentwire.DefaultIdle

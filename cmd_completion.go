@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 )
 
 type completionCmd struct {
@@ -49,7 +49,7 @@ func completeIfAsked(parser *kong.Kong, e env) (bool, int) {
 		if err != nil {
 			return nil
 		}
-		cfg, err := helper.LoadConfig(path)
+		cfg, err := config.Load(path)
 		if err != nil {
 			return nil
 		}

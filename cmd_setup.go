@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
@@ -31,7 +33,7 @@ var shimFor = map[string]string{
 }
 
 func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
-	cfg, err := helper.LoadConfig(h.ConfigPath)
+	cfg, err := config.Load(h.ConfigPath)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // configPath is the config file the global flags and the environment
@@ -28,7 +28,7 @@ func configPath(c *cli, e env) (string, error) {
 	if cfgPath != "" {
 		cfgPath = absPath(cfgPath, e)
 	} else {
-		p, err := helper.DefaultConfigPath()
+		p, err := config.DefaultPath()
 		if err != nil {
 			return "", &credential.Error{Kind: credential.KindUsage, Msg: "cannot find the config directory: " + err.Error() + " (pass --config)"}
 		}

@@ -244,7 +244,7 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 	requests(4)
 }
 
-// saasTokenHost is the host of helper.DefaultTokenURL.
+// saasTokenHost is the host of config.DefaultTokenURL.
 const saasTokenHost = "login.cloud.camunda.io"
 
 // saasProxy is an HTTPS proxy (for HTTPS_PROXY) that answers CONNECT to

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/alecthomas/kong"
@@ -189,12 +191,12 @@ func onlyCommand(argv []string, e env) string {
 // time; so the tree holds just the command only names (see onlyCommand), or
 // all of them when only is "": help, completion and errors.
 func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
-	configDefault, _ := helper.DefaultConfigPath()
+	configDefault, _ := config.DefaultPath()
 	opts := []kong.Option{
 		kong.Name(name),
 		kong.Description("Keeps an OAuth 2.0 client secret in the OS keychain and prints fresh access tokens for git, docker, kubectl, Bazel, Terraform and scripts."),
-		kong.Vars{"config_default": configDefault, "version": version(), "token_url": helper.DefaultTokenURL,
-			"audience": helper.DefaultAudience, "apis": strings.Join(helper.PresetNames(), ",")},
+		kong.Vars{"config_default": configDefault, "version": version(), "token_url": config.DefaultTokenURL,
+			"audience": config.DefaultAudience, "apis": strings.Join(config.PresetNames(), ",")},
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(exit),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -42,9 +43,9 @@ func TestNothingLost(t *testing.T) {
 		}
 		return args
 	}
-	checkProfiles := func(want []string) *helper.Config {
+	checkProfiles := func(want []string) *config.Config {
 		t.Helper()
-		cfg, err := helper.LoadConfig(s.configPath())
+		cfg, err := config.Load(s.configPath())
 		if err != nil {
 			t.Fatalf("the config no longer parses: %v", err)
 		}

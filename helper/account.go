@@ -8,6 +8,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -61,7 +64,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 	if err != nil {
 		return credential.Token{}, err
 	}
-	p := Profile{}
+	p := config.Profile{}
 	if old, ok := cfg.Profiles[name]; ok {
 		p = *old
 	}
@@ -88,7 +91,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 	}
 	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
 	h.agentErase(name)                            // the agent's tokens may come from the old secret
-	err = UpdateConfig(ctx, h.ConfigPath, func(cfg *Config) error {
+	err = config.Update(ctx, h.ConfigPath, func(cfg *config.Config) error {
 		cfg.Profiles[name] = &p
 		return nil
 	})
@@ -96,7 +99,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 	return tok, err
 }
 
-func apply(p *Profile, lp LoginParams) {
+func apply(p *config.Profile, lp LoginParams) {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = strings.TrimSpace(*src)
@@ -117,7 +120,7 @@ func apply(p *Profile, lp LoginParams) {
 	set(&p.Username, lp.Username)
 	set(&p.APIURL, lp.APIURL)
 	set(&p.API, lp.API)
-	if pr, ok := Presets[p.API]; ok && lp.API != nil && lp.Audience == nil {
+	if pr, ok := config.Presets[p.API]; ok && lp.API != nil && lp.Audience == nil {
 		a := pr.Audience
 		p.Audience = &a
 	}
@@ -125,28 +128,28 @@ func apply(p *Profile, lp LoginParams) {
 		a := strings.TrimSpace(*lp.Audience)
 		p.Audience = &a
 	} else if p.Audience == nil {
-		a := DefaultAudience
+		a := config.DefaultAudience
 		p.Audience = &a
 	}
 	if p.TokenURL == "" {
-		p.TokenURL = DefaultTokenURL
+		p.TokenURL = config.DefaultTokenURL
 	}
 	if p.AuthMethod == "" {
-		p.AuthMethod = AuthPost
+		p.AuthMethod = config.AuthPost
 	}
 	if lp.Hosts != nil {
 		p.Hosts = lp.Hosts
 	}
 }
 
-func checkProfile(p *Profile) error {
+func checkProfile(p *config.Profile) error {
 	if p.ClientID == "" {
 		return credential.Errorf(credential.KindUsage, "missing client ID: pass --client-id")
 	}
 	if err := checkTokenURL(p.TokenURL); err != nil {
 		return err
 	}
-	if err := validateProfile(p); err != nil {
+	if err := p.Validate(); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
@@ -174,7 +177,7 @@ func (h *Helper) logout(ctx context.Context, name string) error {
 // ProfileStatus describes a profile for listings.
 type ProfileStatus struct {
 	Name      string
-	Profile   Profile
+	Profile   config.Profile
 	HasSecret bool
 	Err       error // why HasSecret could not be determined, if so
 }
@@ -224,16 +227,16 @@ func (h *Helper) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, err := ParseTarget(serverURL)
+	t, err := route.ParseTarget(serverURL)
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := h.pick(cfg, credential.Request{Resource: serverURL}, false)
+	name, err := cfg.SelectScoped(h.stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}
-	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.hostKey(), Err: credential.ErrNoRoute,
-		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.hostKey())}
+	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.HostKey(), Err: credential.ErrNoRoute,
+		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.HostKey())}
 	if h.Explicit {
 		e.Msg = err.Error()
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -55,9 +57,9 @@ func wantNothingStored(t *testing.T, h *Helper, profile string) {
 	if _, err := h.Secrets.Get(context.Background(), profile); !errors.Is(err, keystore.ErrNotFound) {
 		t.Errorf("keychain entry for %q after a failed login: err = %v; want ErrNotFound", profile, err)
 	}
-	cfg, err := LoadConfig(h.ConfigPath)
+	cfg, err := config.Load(h.ConfigPath)
 	if err != nil {
-		t.Fatalf("LoadConfig = %v", err)
+		t.Fatalf("config.Load = %v", err)
 	}
 	if p, ok := cfg.Profiles[profile]; ok {
 		t.Errorf("config has profile %q = %+v after a failed login; want none", profile, p)
@@ -157,7 +159,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				if got := srv.count(); got != tt.wantReqs {
 					t.Errorf("requests = %d; want %d", got, tt.wantReqs)
 				}
-				wantNothingStored(t, h, DefaultProfile)
+				wantNothingStored(t, h, config.DefaultProfile)
 			})
 		}
 	}
@@ -195,13 +197,13 @@ func TestLogin(t *testing.T) {
 	if got, want := storedSecretOf(t, h, "work"), (storedSecret{V: 1, TokenURL: srv.URL + "/oauth/token", ClientID: "id", Secret: testSecret}); got != want {
 		t.Errorf("keychain holds %+v; want %+v", got, want)
 	}
-	cfg, err := LoadConfig(h.ConfigPath)
+	cfg, err := config.Load(h.ConfigPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := cfg.Profiles["work"]
-	if p == nil || p.ClientID != "id" || p.TokenURL != srv.URL+"/oauth/token" || p.AudienceOrDefault() != DefaultAudience ||
-		p.Scope != "a b" || p.AuthMethodOrDefault() != AuthPost || strings.Join(p.Hosts, ",") != "*.example.com,api.example.org:8443" {
+	if p == nil || p.ClientID != "id" || p.TokenURL != srv.URL+"/oauth/token" || p.AudienceOrDefault() != config.DefaultAudience ||
+		p.Scope != "a b" || p.AuthMethodOrDefault() != config.AuthPost || strings.Join(p.Hosts, ",") != "*.example.com,api.example.org:8443" {
 		t.Errorf("stored profile = %+v; want the login's settings", p)
 	}
 
@@ -221,7 +223,7 @@ func TestLogin(t *testing.T) {
 	if _, err := h.Login(ctx, lp2); err != nil {
 		t.Fatalf("second Login = %v", err)
 	}
-	cfg, _ = LoadConfig(h.ConfigPath)
+	cfg, _ = config.Load(h.ConfigPath)
 	if p2 := cfg.Profiles["work"]; p2.ClientID != "id" || p2.Scope != "a b" || len(p2.Hosts) != 2 {
 		t.Errorf("after a second login the profile is %+v; want the first login's settings kept", p2)
 	}
@@ -241,7 +243,7 @@ func TestLogin(t *testing.T) {
 	}
 	_, err = sibling(h).Token(ctx, credential.Request{})
 	wantKind(t, err, credential.KindNotLoggedIn)
-	if cfg, _ := LoadConfig(h.ConfigPath); cfg.Profiles["work"] == nil {
+	if cfg, _ := config.Load(h.ConfigPath); cfg.Profiles["work"] == nil {
 		t.Errorf("Logout removed the profile's settings")
 	}
 }
@@ -261,7 +263,7 @@ func TestLoginNoVerify(t *testing.T) {
 	if got := srv.count(); got != 0 {
 		t.Errorf("requests = %d; want 0", got)
 	}
-	if got := storedSecretOf(t, h, DefaultProfile); got.Secret != testSecret {
+	if got := storedSecretOf(t, h, config.DefaultProfile); got.Secret != testSecret {
 		t.Errorf("keychain secret = %q; want %q", got.Secret, testSecret)
 	}
 	mustToken(t, h, credential.Request{})
@@ -313,7 +315,7 @@ func TestStoreForget(t *testing.T) {
 	if err := sibling(h).Forget(ctx, "registry.example.com"); err != nil {
 		t.Fatalf("Forget = %v", err)
 	}
-	if _, err := h.Secrets.Get(ctx, DefaultProfile); !errors.Is(err, keystore.ErrNotFound) {
+	if _, err := h.Secrets.Get(ctx, config.DefaultProfile); !errors.Is(err, keystore.ErrNotFound) {
 		t.Errorf("after Forget the secret is still stored (err %v)", err)
 	}
 }
@@ -322,15 +324,15 @@ func TestProfiles(t *testing.T) {
 	ctx := context.Background()
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams("https://login.example.com/token", "id", testSecret))
-	UpdateConfig(ctx, h.ConfigPath, func(c *Config) error {
-		c.Profiles["nosecret"] = &Profile{ClientID: "x"}
+	config.Update(ctx, h.ConfigPath, func(c *config.Config) error {
+		c.Profiles["nosecret"] = &config.Profile{ClientID: "x"}
 		return nil
 	})
 	list, err := sibling(h).Profiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 2 || list[0].Name != DefaultProfile || !list[0].HasSecret || list[1].Name != "nosecret" || list[1].HasSecret {
+	if len(list) != 2 || list[0].Name != config.DefaultProfile || !list[0].HasSecret || list[1].Name != "nosecret" || list[1].HasSecret {
 		t.Errorf("Profiles = %+v; want default with a secret, nosecret without", list)
 	}
 	s := sibling(h)

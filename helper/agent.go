@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/gofrs/flock"
@@ -54,7 +56,7 @@ type agentState struct {
 
 	mu   sync.Mutex
 	path string
-	cfg  *Config
+	cfg  *config.Config
 	fi   os.FileInfo // of the file cfg was read from; nil when it did not exist
 }
 
@@ -348,7 +350,7 @@ func (a *Agent) attach(h *Helper) error {
 // config returns the config file's contents, reading it again when its
 // identity, size, modification time or mode changed (a mode others may
 // write through gets the file refused, as on the direct path).
-func (st *agentState) config() (*Config, error) {
+func (st *agentState) config() (*config.Config, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	fi, err := os.Stat(st.path)
@@ -358,7 +360,7 @@ func (st *agentState) config() (*Config, error) {
 	if st.cfg != nil && sameFileInfo(fi, st.fi) {
 		return st.cfg, nil
 	}
-	cfg, err := LoadConfig(st.path)
+	cfg, err := config.Load(st.path)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 
 	"github.com/gofrs/flock"
 )
@@ -238,7 +239,7 @@ func (c cache) store(k cacheKey, e *entry) error {
 		return err
 	}
 	out = aead.Seal(out, out[len(magic):], plain, []byte(k.id))
-	return writeFileAtomic(c.path(k, ".tok"), out)
+	return privfile.WriteAtomic(c.path(k, ".tok"), out)
 }
 
 func (c cache) mkdir() error {

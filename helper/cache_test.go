@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -109,8 +111,8 @@ func TestCacheHit(t *testing.T) {
 	if got := srv.count(); got != 1 {
 		t.Errorf("requests = %d; want 1 (the rest from the cache)", got)
 	}
-	if first.Profile != DefaultProfile || first.Username != "id" {
-		t.Errorf("token = %+v; want profile %q, username %q, type Bearer", first, DefaultProfile, "id")
+	if first.Profile != config.DefaultProfile || first.Username != "id" {
+		t.Errorf("token = %+v; want profile %q, username %q, type Bearer", first, config.DefaultProfile, "id")
 	}
 }
 
@@ -215,7 +217,7 @@ func TestCacheKey(t *testing.T) {
 		{"another audience", func(_ string, lp *LoginParams) { lp.Audience = ptr("zeebe.camunda.io") }, 1},
 		{"no audience", func(_ string, lp *LoginParams) { lp.Audience = ptr("") }, 1},
 		{"another scope", func(_ string, lp *LoginParams) { lp.Scope = ptr("openid") }, 1},
-		{"another auth method", func(_ string, lp *LoginParams) { lp.AuthMethod = ptr(AuthBasic) }, 1},
+		{"another auth method", func(_ string, lp *LoginParams) { lp.AuthMethod = ptr(config.AuthBasic) }, 1},
 		{"another client ID", func(_ string, lp *LoginParams) { lp.ClientID = ptr("id2") }, 1},
 		{"another token URL", func(u string, lp *LoginParams) { lp.TokenURL = ptr(u + "/other/token") }, 1},
 	}
@@ -251,7 +253,7 @@ func TestCacheSecretRotatedInKeychain(t *testing.T) {
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 	old := mustToken(t, h, credential.Request{})
-	setStoredSecret(t, h, DefaultProfile, srv.URL, "id", "new-secret")
+	setStoredSecret(t, h, config.DefaultProfile, srv.URL, "id", "new-secret")
 	tok := mustToken(t, sibling(h), credential.Request{})
 	if tok.AccessToken == old.AccessToken || srv.count() != 2 {
 		t.Errorf("after rotation: token %q (old %q), requests %d; want a new token from a second request", tok.AccessToken, old.AccessToken, srv.count())

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -28,18 +30,18 @@ func TestConfigRelativeCAFile(t *testing.T) {
 	if err := os.WriteFile(h.ConfigPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	setStoredSecret(t, h, DefaultProfile, srv.URL, "id", testSecret)
+	setStoredSecret(t, h, config.DefaultProfile, srv.URL, "id", testSecret)
 	elsewhere := t.TempDir()
 	if err := os.WriteFile(filepath.Join(elsewhere, "ca.pem"), []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(elsewhere)
 
-	c, err := LoadConfig(h.ConfigPath)
+	c, err := config.Load(h.ConfigPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := c.Profiles[DefaultProfile].CAFile, filepath.Join(dir, "ca.pem"); got != want {
+	if got, want := c.Profiles[config.DefaultProfile].CAFile, filepath.Join(dir, "ca.pem"); got != want {
 		t.Errorf("ca_file = %q; want %q", got, want)
 	}
 	mustToken(t, h, credential.Request{})

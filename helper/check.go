@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -30,11 +32,11 @@ func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error)
 	}
 	p := cfg.Profiles[h.profileName()]
 	if p == nil {
-		p = &Profile{}
+		p = &config.Profile{}
 	}
 	method, body := http.MethodGet, ""
 	if rawURL == "" {
-		if method, rawURL, body, err = CheckTarget(p); err != nil {
+		if method, rawURL, body, err = config.CheckTarget(p); err != nil {
 			return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 		}
 	}

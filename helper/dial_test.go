@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -43,7 +45,7 @@ func TestFetchDialFaults(t *testing.T) {
 			h := newTestHelper(t)
 			h.HTTPClient = tc.client
 			start := time.Now()
-			_, err := fetch(context.Background(), creds{ClientID: "cid", Secret: testSecret, TokenURL: tc.url, AuthMethod: AuthPost}, h.HTTPClient)
+			_, err := fetch(context.Background(), creds{ClientID: "cid", Secret: testSecret, TokenURL: tc.url, AuthMethod: config.AuthPost}, h.HTTPClient)
 			elapsed := time.Since(start)
 			e := wantKind(t, err, credential.KindUnreachable)
 			if !strings.Contains(e.Msg, tc.wantMsg) {

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -105,7 +108,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 	if aud == "" {
 		aud = "(none)"
 	}
-	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, StripUserinfo(c.TokenURL), aud, c.AuthMethod)})
+	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, c.AuthMethod)})
 
 	// Token endpoint: proxy, reachability and TLS.
 	add(h.probeEndpoint(ctx, c, self))
@@ -188,7 +191,7 @@ func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Findin
 	}
 	if via != "direct" || u.Scheme != "https" {
 		f.OK = true
-		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", StripUserinfo(c.TokenURL), via)
+		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", route.StripUserinfo(c.TokenURL), via)
 		return f
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -270,7 +273,7 @@ func (h *Helper) cacheFinding(c creds) Finding {
 		f.Detail = h.CacheDir + " does not exist yet"
 		return f
 	}
-	if looseBits(fi, 0o077) != 0 {
+	if privfile.LooseBits(fi, 0o077) != 0 {
 		f.OK, f.Fix = false, "chmod 700 "+h.CacheDir
 	}
 	des, _ := os.ReadDir(h.CacheDir)

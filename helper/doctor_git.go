@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 )
 
 // storageHelpers are git credential helpers that keep what they are given:
@@ -20,7 +22,7 @@ var storageHelpers = []string{"store", "cache", "osxkeychain", "manager", "manag
 // before it: `setup git` clears helpers configured earlier, but a
 // credential.helper set later (further down the global file, or in a
 // repository's config) still gets the token.
-func gitFindings(ctx context.Context, cfg *Config) []Finding {
+func gitFindings(ctx context.Context, cfg *config.Config) []Finding {
 	entries, ok := gitHelperEntries(ctx)
 	if !ok {
 		return nil

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 )
 
 func TestParseEnvFile(t *testing.T) {
@@ -273,7 +275,7 @@ func TestParseThenImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.ClientID != "cid" || im.Secret != secretValue || im.TokenURL != DefaultTokenURL || im.Audience != DefaultAudience || im.API != "modeler" {
+	if im.ClientID != "cid" || im.Secret != secretValue || im.TokenURL != config.DefaultTokenURL || im.Audience != config.DefaultAudience || im.API != "modeler" {
 		t.Errorf("imported %+v", im)
 	}
 }

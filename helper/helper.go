@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -30,7 +32,7 @@ type Helper struct {
 	Secrets    keystore.Store // where client secrets live
 	ConfigPath string         // the config file
 	CacheDir   string         // token cache directory; "" disables the cache
-	Profile    string         // the selected profile; "" means DefaultProfile
+	Profile    string         // the selected profile; "" means config.DefaultProfile
 	Explicit   bool           // Profile was given on the command line: it wins over host routing
 	Timeout    time.Duration  // 0 means DefaultTimeout
 	// Getenv reads the environment; nil means os.LookupEnv.
@@ -49,7 +51,7 @@ type Helper struct {
 	AgentDir string
 
 	mu  sync.Mutex
-	cfg *Config // loaded on first use; nil after a change
+	cfg *config.Config // loaded on first use; nil after a change
 
 	mem *memStore // the agent's memory, when this Helper serves inside the agent
 }
@@ -91,11 +93,11 @@ func (h *Helper) withTimeout(ctx context.Context) (context.Context, context.Canc
 }
 
 // config loads the config file on first use.
-func (h *Helper) config() (*Config, error) {
+func (h *Helper) config() (*config.Config, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.cfg == nil {
-		cfg, err := LoadConfig(h.ConfigPath)
+		cfg, err := config.Load(h.ConfigPath)
 		if err != nil {
 			return nil, err
 		}
@@ -122,9 +124,22 @@ func (h *Helper) tokens() tokenStore {
 	return h.cache()
 }
 
+// stamp puts this Helper's choice of profile on req: --profile as the
+// profile named, CAMUNDA_PROFILE (or --profile) as the default (see
+// config.Select).
+func (h *Helper) stamp(req credential.Request) credential.Request {
+	if req.Profile == "" && h.Explicit {
+		req.Profile = h.profileName()
+	}
+	if req.Default == "" {
+		req.Default = h.profileName()
+	}
+	return req
+}
+
 func (h *Helper) profileName() string {
 	if h.Profile == "" {
-		return DefaultProfile
+		return config.DefaultProfile
 	}
 	return h.Profile
 }
@@ -265,7 +280,7 @@ func (h *Helper) Erase(ctx context.Context, req credential.Request) error {
 	if err != nil {
 		return err
 	}
-	name, err := h.selectProfile(cfg, req)
+	name, err := cfg.Select(h.stamp(req))
 	if credential.KindOf(err) == credential.KindNoRoute {
 		return nil
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
@@ -53,7 +56,7 @@ func TestEnvCredentials(t *testing.T) {
 			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv"},
 			wantID:       "env-id",
 			wantSecret:   "env-secret",
-			wantAudience: ptr(DefaultAudience),
+			wantAudience: ptr(config.DefaultAudience),
 			wantPath:     "/env",
 		},
 		{
@@ -64,7 +67,7 @@ func TestEnvCredentials(t *testing.T) {
 			wantSecret:   "env-secret",
 			wantAudience: ptr("stored-audience"),
 			wantPath:     "/stored",
-			wantProfile:  DefaultProfile,
+			wantProfile:  config.DefaultProfile,
 		},
 		{
 			name:         "environment URL beats the stored profile's",
@@ -74,7 +77,7 @@ func TestEnvCredentials(t *testing.T) {
 			wantSecret:   "env-secret",
 			wantAudience: ptr("env-audience"),
 			wantPath:     "/env",
-			wantProfile:  DefaultProfile,
+			wantProfile:  config.DefaultProfile,
 		},
 		{
 			name:         "stored profile without environment",
@@ -83,7 +86,7 @@ func TestEnvCredentials(t *testing.T) {
 			wantSecret:   "stored-secret",
 			wantAudience: ptr("stored-audience"),
 			wantPath:     "/stored",
-			wantProfile:  DefaultProfile,
+			wantProfile:  config.DefaultProfile,
 		},
 	}
 	for _, tt := range tests {
@@ -183,8 +186,8 @@ func TestMissingCredentials(t *testing.T) {
 			h.Profile = "work"
 			h.Secrets = tt.secrets
 			if tt.profile {
-				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
-					c.Profiles["work"] = &Profile{ClientID: "id", TokenURL: srv.URL}
+				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
+					c.Profiles["work"] = &config.Profile{ClientID: "id", TokenURL: srv.URL}
 					return nil
 				})
 				if err != nil {
@@ -210,8 +213,8 @@ func TestMissingCredentials(t *testing.T) {
 	t.Run("UnavailableError reachable with errors.As", func(t *testing.T) {
 		h := newTestHelper(t)
 		h.Secrets = failingStore{unavailable}
-		UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
-			c.Profiles[DefaultProfile] = &Profile{ClientID: "id"}
+		config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
+			c.Profiles[config.DefaultProfile] = &config.Profile{ClientID: "id"}
 			return nil
 		})
 		_, err := h.Token(context.Background(), credential.Request{})
@@ -229,11 +232,11 @@ func routed(t *testing.T) (*Helper, *tokenServer) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	for name, hosts := range map[string][]string{
-		DefaultProfile: nil,
-		"exact":        {"api.example.com"},
-		"wild":         {"*.example.com"},
-		"port":         {"api.example.com:8443"},
-		"ipv6":         {"[::1]:9443"},
+		config.DefaultProfile: nil,
+		"exact":               {"api.example.com"},
+		"wild":                {"*.example.com"},
+		"port":                {"api.example.com:8443"},
+		"ipv6":                {"[::1]:9443"},
 	} {
 		p := sibling(h)
 		p.Profile = name
@@ -262,8 +265,8 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "git+ssh://api.example.com/x"}},
 		{req: credential.Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
 		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
-		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
-		{req: credential.Request{Resource: "http://api.example.com/x"}, explicit: DefaultProfile},
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
+		{req: credential.Request{Resource: "http://api.example.com/x"}, explicit: config.DefaultProfile},
 		{req: credential.Request{Profile: "exact", Resource: "http://api.example.com/x"}},
 		{req: credential.Request{Resource: "x.example.com"}, wantProfile: "wild"},
 		{req: credential.Request{Resource: "grpcs://a.b.example.com:443/gateway_protocol.Gateway/Topology"}, wantProfile: "wild"},
@@ -277,7 +280,7 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "api.example.com.evil.org"}},
 		{req: credential.Request{Resource: "[::1]:8443"}},
 		{req: credential.Request{Resource: "http://[bad"}},
-		{req: credential.Request{}, wantProfile: DefaultProfile},
+		{req: credential.Request{}, wantProfile: config.DefaultProfile},
 		{req: credential.Request{Profile: "wild", Resource: "api.example.com"}, wantProfile: "wild"},
 		// A profile named by the request or on the command line is chosen
 		// only among those that serve the resource (was: served anything).
@@ -289,7 +292,7 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "port"},
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
 		{req: credential.Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
-		{req: credential.Request{Resource: "other.org"}, explicit: DefaultProfile, wantProfile: DefaultProfile},
+		{req: credential.Request{Resource: "other.org"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
 	}
 	for _, tt := range tests {
 		hh := sibling(h)
@@ -442,5 +445,18 @@ func TestKindCodes(t *testing.T) {
 	}
 	if !errors.Is(e, os.ErrNotExist) || credential.KindOf(e) != credential.KindRejected || credential.KindOf(errors.New("x")) != credential.KindOther {
 		t.Errorf("Unwrap or credential.KindOf broken for %v", e)
+	}
+}
+
+// The helper reports a broken config file rather than acting without it.
+func TestTokenWithBrokenConfig(t *testing.T) {
+	h := newTestHelper(t)
+	os.MkdirAll(filepath.Dir(h.ConfigPath), 0o700)
+	os.WriteFile(h.ConfigPath, []byte("[profiles.default]\nclient_idd = \"x\"\n"), 0o600)
+	h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: "s"})
+	_, err := h.Token(context.Background(), credential.Request{})
+	e := wantKind(t, err, credential.KindUsage)
+	if !strings.Contains(e.Msg, h.ConfigPath) {
+		t.Errorf("message %q does not name the config file", e.Msg)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -23,7 +25,7 @@ func memCreds() creds {
 		TokenURL:   "https://login.example.com/oauth/token",
 		Audience:   "zeebe.camunda.io",
 		Scope:      "openid",
-		AuthMethod: AuthBasic,
+		AuthMethod: config.AuthBasic,
 		CAFile:     "/etc/ca.pem",
 		Username:   "user",
 	}
@@ -57,7 +59,7 @@ func TestMemStoreKey(t *testing.T) {
 		{"another client ID", func(c *creds) { c.ClientID = "client2" }, false},
 		{"another audience", func(c *creds) { c.Audience = "" }, false},
 		{"another scope", func(c *creds) { c.Scope = "openid email" }, false},
-		{"another auth method", func(c *creds) { c.AuthMethod = AuthPost }, false},
+		{"another auth method", func(c *creds) { c.AuthMethod = config.AuthPost }, false},
 		{"another profile", func(c *creds) { c.Profile = "home" }, false},
 		{"environment credentials", func(c *creds) { c.Profile = "" }, false},
 	}
@@ -395,7 +397,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if got := store.gets.Load(); got != 1 {
 		t.Errorf("keychain reads on a miss = %d; want 1", got)
 	}
-	if first.AccessToken != srv.issued()[0] || first.Profile != DefaultProfile || first.Username != "cid" {
+	if first.AccessToken != srv.issued()[0] || first.Profile != config.DefaultProfile || first.Username != "cid" {
 		t.Errorf("token = %+v; want the issued one for the default profile", first)
 	}
 
@@ -527,7 +529,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		h := newTestHelper(t)
 		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
-		setStoredSecret(t, h, DefaultProfile, srv.URL, "cid", "rotated-"+testSecret)
+		setStoredSecret(t, h, config.DefaultProfile, srv.URL, "cid", "rotated-"+testSecret)
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{})
 		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {

@@ -17,6 +17,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"golang.org/x/oauth2"
@@ -50,26 +53,18 @@ type creds struct {
 func checkTokenURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", StripUserinfo(raw))
+		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", route.StripUserinfo(raw))
 	}
 	switch u.Scheme {
 	case "https":
 		return nil
 	case "http":
-		if isLoopback(u.Hostname()) {
+		if route.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return credential.Errorf(credential.KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
 	}
-	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", StripUserinfo(raw))
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", route.StripUserinfo(raw))
 }
 
 // httpClient builds the client for the token endpoint: proxy variables
@@ -121,7 +116,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		TokenURL:     c.TokenURL,
 		AuthStyle:    oauth2.AuthStyleInParams,
 	}
-	if c.AuthMethod == AuthBasic {
+	if c.AuthMethod == config.AuthBasic {
 		cfg.AuthStyle = oauth2.AuthStyleInHeader
 	}
 	if c.Scope != "" {

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -30,11 +32,11 @@ func TestTokenRequestShape(t *testing.T) {
 	}{
 		{
 			name:       "post with the default audience",
-			wantParams: map[string]string{"client_id": clientID, "client_secret": testSecret, "audience": DefaultAudience, "scope": ""},
+			wantParams: map[string]string{"client_id": clientID, "client_secret": testSecret, "audience": config.DefaultAudience, "scope": ""},
 		},
 		{
 			name:       "explicit post with a custom audience",
-			auth:       ptr(AuthPost),
+			auth:       ptr(config.AuthPost),
 			audience:   ptr("zeebe.camunda.io"),
 			wantParams: map[string]string{"client_id": clientID, "client_secret": testSecret, "audience": "zeebe.camunda.io"},
 		},
@@ -51,10 +53,10 @@ func TestTokenRequestShape(t *testing.T) {
 		},
 		{
 			name:       "basic sends the form-encoded id and secret in the header only",
-			auth:       ptr(AuthBasic),
+			auth:       ptr(config.AuthBasic),
 			scope:      ptr("a"),
 			wantBasic:  true,
-			wantParams: map[string]string{"client_secret": "", "client_id": "", "audience": DefaultAudience, "scope": "a"},
+			wantParams: map[string]string{"client_secret": "", "client_id": "", "audience": config.DefaultAudience, "scope": "a"},
 		},
 	}
 	for _, tt := range tests {
@@ -114,7 +116,7 @@ func TestTokenRequestShape(t *testing.T) {
 // x/oauth2's AuthStyle auto-detection sends a second request when the
 // first fails; the helper pins the style so a failure costs one request.
 func TestOneRequestPerFailedFetch(t *testing.T) {
-	for _, auth := range []string{AuthPost, AuthBasic} {
+	for _, auth := range []string{config.AuthPost, config.AuthBasic} {
 		t.Run(auth, func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -514,14 +516,14 @@ func TestFetchPlainHTTPRefused(t *testing.T) {
 				h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: testSecret, EnvOAuthURL: tt.tokenURL})
 			} else {
 				// Login refuses such a URL, but the file may be edited by hand.
-				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
-					c.Profiles[DefaultProfile] = &Profile{ClientID: "id", TokenURL: tt.tokenURL}
+				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
+					c.Profiles[config.DefaultProfile] = &config.Profile{ClientID: "id", TokenURL: tt.tokenURL}
 					return nil
 				})
 				if err != nil {
 					t.Fatal(err)
 				}
-				setStoredSecret(t, h, DefaultProfile, tt.tokenURL, "id", testSecret)
+				setStoredSecret(t, h, config.DefaultProfile, tt.tokenURL, "id", testSecret)
 			}
 			_, err := h.Token(context.Background(), credential.Request{})
 			e := wantKind(t, err, credential.KindUsage)

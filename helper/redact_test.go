@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -82,7 +84,7 @@ func TestRejectionEchoRedacted(t *testing.T) {
 			h := newTestHelper(t)
 			lp := loginParams(srv.URL, "my id", tt.secret)
 			if tt.basic {
-				lp.AuthMethod = ptr(AuthBasic)
+				lp.AuthMethod = ptr(config.AuthBasic)
 			}
 			mustLogin(t, h, lp)
 			_, err := h.Token(context.Background(), credential.Request{})

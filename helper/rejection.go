@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"golang.org/x/oauth2"
 )
 
@@ -102,7 +103,7 @@ func (c cache) rememberRejection(k cacheKey, msg string, now time.Time) {
 	}
 	c.sweepRejections(now)
 	b, _ := json.Marshal(rejection{Until: now.Add(rejectionMemory), Msg: msg})
-	_ = writeFileAtomic(c.path(k, ".rejected"), b)
+	_ = privfile.WriteAtomic(c.path(k, ".rejected"), b)
 }
 
 func (c cache) forgetRejection(k cacheKey) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -28,13 +30,13 @@ func (h *Helper) resolve(req credential.Request) (creds, error) {
 	if err != nil {
 		return creds{}, err
 	}
-	name, err := h.selectProfile(cfg, req)
+	name, err := cfg.Select(h.stamp(req))
 	if err != nil {
 		return creds{}, err
 	}
 	p, stored := cfg.Profiles[name]
 	if !stored {
-		p = &Profile{}
+		p = &config.Profile{}
 	}
 	c := creds{
 		Profile:    name,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -41,7 +43,7 @@ func TestStoreUnservedRegistry(t *testing.T) {
 		{server: "ghcr.io", hint: "login --host ghcr.io "},
 		{server: "registry.example.com:5000", hint: "login --host registry.example.com:5000 "},
 		{server: "http://registry.example.com"},
-		{server: "https://index.docker.io/v1/", explicit: DefaultProfile, hint: "login --host index.docker.io "},
+		{server: "https://index.docker.io/v1/", explicit: config.DefaultProfile, hint: "login --host index.docker.io "},
 		{server: "ghcr.io", explicit: "reg", hint: "login --host ghcr.io "},
 	} {
 		hh := sibling(h)
@@ -76,7 +78,7 @@ func TestStoreUnservedRegistry(t *testing.T) {
 	if err := pinned.Forget(ctx, "https://index.docker.io/v1/"); err != nil {
 		t.Errorf("Forget = %v; want nil", err)
 	}
-	for _, name := range []string{DefaultProfile, "reg"} {
+	for _, name := range []string{config.DefaultProfile, "reg"} {
 		if _, err := h.Secrets.Get(ctx, name); err != nil {
 			t.Errorf("Forget of an unserved registry deleted the secret of %q (%v)", name, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -76,7 +78,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				old, evil := newTokenServer(t, nil), newTokenServer(t, nil)
 				h := newTestHelper(t)
 				mustLogin(t, h, loginParams(old.URL, "cid", testSecret))
-				if s := storedSecretOf(t, h, DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.URL, ClientID: "cid", Secret: testSecret}) {
+				if s := storedSecretOf(t, h, config.DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.URL, ClientID: "cid", Secret: testSecret}) {
 					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.URL)
 				}
 				mk := func() (*Helper, *countingStore) {
@@ -90,11 +92,11 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				a, _ := mk()
 				mustToken(t, a, credential.Request{}) // cached now
-				err := UpdateConfig(context.Background(), h.ConfigPath, func(c *Config) error {
+				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
 					if field == "token_url" {
-						c.Profiles[DefaultProfile].TokenURL = evil.URL
+						c.Profiles[config.DefaultProfile].TokenURL = evil.URL
 					} else {
-						c.Profiles[DefaultProfile].ClientID = "other"
+						c.Profiles[config.DefaultProfile].ClientID = "other"
 					}
 					return nil
 				})
@@ -138,7 +140,7 @@ func TestLegacySecretRefused(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
-	if err := h.Secrets.Set(context.Background(), DefaultProfile, testSecret); err != nil {
+	if err := h.Secrets.Set(context.Background(), config.DefaultProfile, testSecret); err != nil {
 		t.Fatal(err)
 	}
 	net := &noNetwork{}

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -214,7 +216,7 @@ func newTestHelper(t *testing.T) *Helper {
 		Secrets:    &keystore.Memory{},
 		ConfigPath: filepath.Join(dir, "config", "config.toml"),
 		CacheDir:   filepath.Join(dir, "cache"),
-		Profile:    DefaultProfile,
+		Profile:    config.DefaultProfile,
 		Timeout:    10 * time.Second,
 		Getenv:     mapEnv(nil),
 	}

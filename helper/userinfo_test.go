@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -23,8 +25,8 @@ func TestStripUserinfo(t *testing.T) {
 		// A '@' in a path costs the host, not a password.
 		{"reg.example.com/img@sha256:abc", "sha256:abc"},
 	} {
-		if got := StripUserinfo(tt.in); got != tt.want {
-			t.Errorf("StripUserinfo(%q) = %q; want %q", tt.in, got, tt.want)
+		if got := route.StripUserinfo(tt.in); got != tt.want {
+			t.Errorf("route.StripUserinfo(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -57,9 +59,9 @@ func TestErrorsHideUserinfo(t *testing.T) {
 	}
 	h, _ := routed(t)
 	for _, in := range canaryInputs {
-		_, _, err := HostPort(in)
-		check("HostPort", in, err)
-		check("ValidHostPattern", in, ValidHostPattern(in))
+		_, _, err := route.HostPort(in)
+		check("route.HostPort", in, err)
+		check("route.ValidHostPattern", in, route.ValidHostPattern(in))
 		check("checkTokenURL", in, checkTokenURL(in))
 		_, err = sibling(h).Token(context.Background(), credential.Request{Resource: in})
 		check("credential.Token", in, err)

@@ -8,9 +8,9 @@ import (
 	"io"
 	"net/url"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The Bazel credential helper protocol (EngFlow credential-helper-spec, as
@@ -98,7 +98,7 @@ func readBazelRequest(r io.Reader) (string, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", errors.New(`"uri" is not an absolute URI with a host`) // may hold userinfo: not quoted
 	}
-	if _, _, err := helper.HostPort(uri); err != nil {
+	if _, _, err := route.HostPort(uri); err != nil {
 		return "", err
 	}
 	return uri, nil

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The docker credential helper protocol (docker-credential-helpers), spoken as
@@ -149,7 +149,7 @@ func dockerStore(ctx context.Context, r Registry, s Stdio) string {
 		return progName + ": empty client secret: log in with the client secret as password"
 	}
 	serverURL := strings.TrimSpace(c.ServerURL)
-	if _, err := helper.ParseTarget(serverURL); err != nil {
+	if _, err := route.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
 	if err := r.Store(ctx, serverURL, c.Username, c.Secret); err != nil {
@@ -168,7 +168,7 @@ func dockerErase(ctx context.Context, r Registry, s Stdio) string {
 	if serverURL == "" {
 		return dockerNoURL
 	}
-	if _, err := helper.ParseTarget(serverURL); err != nil {
+	if _, err := route.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
 	if err := r.Forget(ctx, serverURL); err != nil && !isNoRoute(err) {

@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // fakeCore is a hand-written Registry. It routes resources through host
-// patterns with the real helper.ParseTarget, Target.Served and
-// helper.MatchHost, answers
+// patterns with the real route.ParseTarget, Target.Served and
+// route.MatchHost, answers
 // NoRoute for the rest, and logs every call in calls.
 type fakeCore struct {
 	routes   map[string]fakeAnswer // host pattern → answer
@@ -99,7 +99,7 @@ func (f *fakeCore) logf(format string, args ...any) {
 
 // route finds the answer for a resource the way the core does.
 func (f *fakeCore) route(resource string) (fakeAnswer, error) {
-	tg, err := helper.ParseTarget(resource)
+	tg, err := route.ParseTarget(resource)
 	if err != nil {
 		return fakeAnswer{}, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
@@ -119,7 +119,7 @@ func (f *fakeCore) route(resource string) (fakeAnswer, error) {
 		return patterns[i] < patterns[j]
 	})
 	for _, p := range patterns {
-		if helper.MatchHost(p, tg) {
+		if route.MatchHost(p, tg) {
 			return f.routes[p], nil
 		}
 	}
@@ -166,7 +166,7 @@ func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string
 	}
 	if _, err := f.route(serverURL); err != nil {
 		// The core's answer for a registry no profile serves.
-		tg, _ := helper.ParseTarget(serverURL)
+		tg, _ := route.ParseTarget(serverURL)
 		return &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + tg.Host, Err: credential.ErrNoRoute,
 			Hint: "run: camunda-credential-helper login --host " + tg.Host + " ..."}
 	}

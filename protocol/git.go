@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The git credential helper protocol (gitcredentials(7), git-credential(1)).
@@ -131,7 +131,7 @@ func (r gitRequest) resource() (string, error) {
 	for i, c := range r.protocol {
 		isAlpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 		if !isAlpha && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return "", fmt.Errorf("invalid protocol %q in git request", helper.StripUserinfo(r.protocol))
+			return "", fmt.Errorf("invalid protocol %q in git request", route.StripUserinfo(r.protocol))
 		}
 	}
 	if strings.Contains(r.host, "@") {

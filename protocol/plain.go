@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The helper's own protocol, for scripts, editors and tools without a
@@ -128,7 +128,7 @@ func readPlainRequest(r io.Reader) (credential.Request, error) {
 	if strings.ContainsFunc(line, isSpaceOrControl) {
 		return credential.Request{}, errors.New("request must be one URL or host, or a JSON object")
 	}
-	if _, _, err := helper.HostPort(line); err != nil {
+	if _, _, err := route.HostPort(line); err != nil {
 		return credential.Request{}, err
 	}
 	return credential.Request{Resource: line}, nil
@@ -145,7 +145,7 @@ func parsePlainJSON(b []byte) (credential.Request, error) {
 	}
 	req := credential.Request{Profile: in.Profile, Resource: in.URL}
 	if in.URL != "" {
-		if _, _, err := helper.HostPort(in.URL); err != nil {
+		if _, _, err := route.HostPort(in.URL); err != nil {
 			return credential.Request{}, err
 		}
 	}

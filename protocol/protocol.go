@@ -6,7 +6,7 @@
 // streams it is handed; no adapter touches the process, the network or the
 // keychain by itself. Each returns the exit status its caller expects.
 //
-// Whether a resource is served is the core's decision (helper.ParseTarget,
+// Whether a resource is served is the core's decision (route.ParseTarget,
 // Target.Served, the profiles' host patterns), the same for every
 // protocol: adapters pass the resource on with its scheme, and --profile
 // never makes a profile serve a host outside its patterns.

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // SetupParams describes the installation that Setup writes snippets for.
@@ -25,7 +25,7 @@ type SetupParams struct {
 // parameter that the tool's snippet needs.
 func Setup(w io.Writer, tool string, p SetupParams) error {
 	for _, h := range p.Hosts {
-		if err := helper.ValidHostPattern(h); err != nil {
+		if err := route.ValidHostPattern(h); err != nil {
 			return err
 		}
 	}
@@ -204,7 +204,7 @@ func setupBazel(w io.Writer, p SetupParams) error {
 // bazelScope reduces a host pattern to a Bazel scope and the dropped port.
 func bazelScope(h string) (scope, port string) {
 	rest, wild := strings.CutPrefix(h, "*.")
-	host, port, _ := helper.HostPort(rest)
+	host, port, _ := route.HostPort(rest)
 	if wild {
 		host = "*." + host
 	}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // The Terraform and OpenTofu credentials helper protocol, spoken as
@@ -52,10 +52,10 @@ func Terraform(ctx context.Context, c Core, action string, args []string, s Stdi
 	if strings.ContainsAny(args[0], "/?#@") {
 		// HOST is a host[:port], always https: a scheme or a path would
 		// let the argument choose another scheme, or another host.
-		printError(s.Err, fmt.Errorf("terraform: %s: invalid host %q: want HOST or HOST:PORT", action, helper.StripUserinfo(args[0])))
+		printError(s.Err, fmt.Errorf("terraform: %s: invalid host %q: want HOST or HOST:PORT", action, route.StripUserinfo(args[0])))
 		return 1
 	}
-	if _, _, err := helper.HostPort(args[0]); err != nil {
+	if _, _, err := route.HostPort(args[0]); err != nil {
 		printError(s.Err, fmt.Errorf("terraform: %s: %v", action, err))
 		return 1
 	}

@@ -21,12 +21,16 @@ type Token struct {
 	Username    string // the profile's username for protocols that need one (default: client ID)
 }
 
-// Request says which token a caller wants.
+// Request says which token a caller wants. Which profile serves it is
+// config.Select's one rule.
 type Request struct {
-	// Profile names the profile explicitly. When empty, Resource is routed
-	// through the profiles' host patterns; when both are empty the selected
-	// default profile is used.
+	// Profile is the profile the caller named (--profile, or "profile" in
+	// get's JSON). It wins over host routing, but never serves a host
+	// outside its own host patterns.
 	Profile string
+	// Default is the profile for a request that names none and routes no
+	// host: CAMUNDA_PROFILE ("" means config.DefaultProfile).
+	Default string
 	// Resource is a URL, host, host:port or host/path named by the caller.
 	Resource string
 	// MinTTL demands at least this much remaining lifetime.

@@ -1,4 +1,4 @@
-package helper
+package config
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 )
 
 // checkConfigPerms refuses a config file that someone other than the user
@@ -44,11 +45,11 @@ func checkConfigDir(dir string) error {
 }
 
 func checkWritable(what, path string, fi fs.FileInfo, chmod string) error {
-	if uid, foreign := foreignOwner(fi); foreign {
+	if uid, foreign := privfile.ForeignOwner(fi); foreign {
 		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("%s %s is owned by another user (uid %d), who could change it: refusing to use it", what, path, uid),
 			Hint: fmt.Sprintf("Make it yours (sudo chown %d %s), or use a %s of your own.", os.Getuid(), path, what)}
 	}
-	if looseBits(fi, 0o022) != 0 {
+	if privfile.LooseBits(fi, 0o022) != 0 {
 		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("%s %s is writable by other users (mode %04o): refusing to use it", what, path, fi.Mode().Perm()),
 			Hint: "Run: " + chmod}
 	}

@@ -1,4 +1,4 @@
-package helper
+package route
 
 import (
 	"fmt"
@@ -42,7 +42,7 @@ func (t Target) Served() error {
 	switch _, known := defaultPorts[t.Scheme]; {
 	case !known:
 		return fmt.Errorf("tokens are not sent over %s: only https (and http to localhost)", t.Scheme)
-	case t.Scheme == "http" && !isLoopback(t.Host):
+	case t.Scheme == "http" && !IsLoopback(t.Host):
 		return fmt.Errorf("tokens are not sent over plain http to %s: only https (and http to localhost)", t.Host)
 	}
 	return nil
@@ -50,7 +50,7 @@ func (t Target) Served() error {
 
 // hostKey is t's host as docker and the --host flag name it: the port is
 // left out when it is the scheme's default.
-func (t Target) hostKey() string {
+func (t Target) HostKey() string {
 	if t.Port != "" && t.Port != defaultPorts[t.Scheme] {
 		return net.JoinHostPort(t.Host, t.Port)
 	}
@@ -58,4 +58,14 @@ func (t Target) hostKey() string {
 		return "[" + t.Host + "]"
 	}
 	return t.Host
+}
+
+// IsLoopback reports whether host names this machine: localhost or a
+// loopback address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

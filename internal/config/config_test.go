@@ -1,7 +1,8 @@
-package helper
+package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,16 +12,18 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestLoadConfigMissing(t *testing.T) {
-	cfg, err := LoadConfig(filepath.Join(t.TempDir(), "nope", "config.toml"))
+	cfg, err := Load(filepath.Join(t.TempDir(), "nope", "config.toml"))
 	if err != nil {
-		t.Fatalf("LoadConfig(missing) = %v; want an empty config", err)
+		t.Fatalf("Load(missing) = %v; want an empty config", err)
 	}
 	if cfg.Profiles == nil || len(cfg.Profiles) != 0 {
-		t.Errorf("LoadConfig(missing).Profiles = %#v; want an empty, non-nil map", cfg.Profiles)
+		t.Errorf("Load(missing).Profiles = %#v; want an empty, non-nil map", cfg.Profiles)
 	}
 }
 
@@ -93,10 +96,10 @@ api_url = "https://api.example.com"
 			if err := os.WriteFile(path, []byte(tt.text), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := LoadConfig(path)
+			cfg, err := Load(path)
 			if tt.wantErr == "" {
 				if err != nil {
-					t.Fatalf("LoadConfig = %v", err)
+					t.Fatalf("Load = %v", err)
 				}
 				tt.check(t, cfg)
 				return
@@ -109,19 +112,6 @@ api_url = "https://api.example.com"
 	}
 }
 
-// The helper reports a broken config file rather than acting without it.
-func TestTokenWithBrokenConfig(t *testing.T) {
-	h := newTestHelper(t)
-	os.MkdirAll(filepath.Dir(h.ConfigPath), 0o700)
-	os.WriteFile(h.ConfigPath, []byte("[profiles.default]\nclient_idd = \"x\"\n"), 0o600)
-	h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: "s"})
-	_, err := h.Token(context.Background(), credential.Request{})
-	e := wantKind(t, err, credential.KindUsage)
-	if !strings.Contains(e.Msg, h.ConfigPath) {
-		t.Errorf("message %q does not name the config file", e.Msg)
-	}
-}
-
 func TestUpdateConfigConcurrent(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "dir")
 	path := filepath.Join(dir, "config.toml")
@@ -130,7 +120,7 @@ func TestUpdateConfigConcurrent(t *testing.T) {
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			errs[i] = UpdateConfig(context.Background(), path, func(c *Config) error {
+			errs[i] = Update(context.Background(), path, func(c *Config) error {
 				c.Profiles[fmt.Sprintf("p%02d", i)] = &Profile{ClientID: fmt.Sprintf("id-%d", i)}
 				return nil
 			})
@@ -139,10 +129,10 @@ func TestUpdateConfigConcurrent(t *testing.T) {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			t.Errorf("UpdateConfig %d = %v", i, err)
+			t.Errorf("Update %d = %v", i, err)
 		}
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,13 +144,21 @@ func TestUpdateConfigConcurrent(t *testing.T) {
 			t.Errorf("profile p%02d = %+v; want client ID id-%d", i, p, i)
 		}
 	}
-	checkModes(t, dir, map[string]int{".toml": 1})
+	if runtime.GOOS != "windows" {
+		for path, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+			if fi, err := os.Stat(path); err != nil {
+				t.Error(err)
+			} else if fi.Mode().Perm() != want {
+				t.Errorf("%s: mode %v; want %v", path, fi.Mode().Perm(), want)
+			}
+		}
+	}
 }
 
 func TestUpdateConfigErrorKeepsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
 	add := func(name string) error {
-		return UpdateConfig(context.Background(), path, func(c *Config) error {
+		return Update(context.Background(), path, func(c *Config) error {
 			c.Profiles[name] = &Profile{ClientID: name}
 			return nil
 		})
@@ -170,12 +168,12 @@ func TestUpdateConfigErrorKeepsFile(t *testing.T) {
 	}
 	before, _ := os.ReadFile(path)
 	boom := fmt.Errorf("boom")
-	err := UpdateConfig(context.Background(), path, func(c *Config) error {
+	err := Update(context.Background(), path, func(c *Config) error {
 		c.Profiles["b"] = &Profile{}
 		return boom
 	})
 	if err != boom {
-		t.Errorf("UpdateConfig = %v; want the callback's error", err)
+		t.Errorf("Update = %v; want the callback's error", err)
 	}
 	after, _ := os.ReadFile(path)
 	if string(before) != string(after) {
@@ -184,10 +182,10 @@ func TestUpdateConfigErrorKeepsFile(t *testing.T) {
 	// A file that does not parse is not overwritten either.
 	os.WriteFile(path, []byte("junk = \n"), 0o600)
 	if err := add("c"); credential.KindOf(err) != credential.KindUsage {
-		t.Errorf("UpdateConfig over a broken file = %v; want a usage error", err)
+		t.Errorf("Update over a broken file = %v; want a usage error", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "junk = \n" {
-		t.Errorf("UpdateConfig rewrote a broken file to %q", b)
+		t.Errorf("Update rewrote a broken file to %q", b)
 	}
 }
 
@@ -196,7 +194,7 @@ func TestUpdateConfigErrorKeepsFile(t *testing.T) {
 func TestUpdateConfigCrashLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.toml")
-	if err := UpdateConfig(context.Background(), path, func(c *Config) error {
+	if err := Update(context.Background(), path, func(c *Config) error {
 		c.Profiles["a"] = &Profile{ClientID: "a", Hosts: []string{"a.example.com"}}
 		return nil
 	}); err != nil {
@@ -208,17 +206,17 @@ func TestUpdateConfigCrashLeftovers(t *testing.T) {
 	for i, junk := range [][]byte{full[:len(full)/2], []byte("\x00\x00garbage [[[")} {
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf(".config.toml.%d.tmp", 1000+i)), junk, 0o600)
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil || cfg.Profiles["a"] == nil {
-		t.Fatalf("LoadConfig with leftovers = %+v, %v; want profile a", cfg, err)
+		t.Fatalf("Load with leftovers = %+v, %v; want profile a", cfg, err)
 	}
-	if err := UpdateConfig(context.Background(), path, func(c *Config) error {
+	if err := Update(context.Background(), path, func(c *Config) error {
 		c.Profiles["b"] = &Profile{ClientID: "b"}
 		return nil
 	}); err != nil {
-		t.Fatalf("UpdateConfig with leftovers = %v", err)
+		t.Fatalf("Update with leftovers = %v", err)
 	}
-	cfg, err = LoadConfig(path)
+	cfg, err = Load(path)
 	if err != nil || len(cfg.Profiles) != 2 {
 		t.Fatalf("after an update with leftovers: %v, %v; want profiles a and b", cfg, err)
 	}
@@ -229,7 +227,7 @@ func TestUpdateConfigCrashLeftovers(t *testing.T) {
 	}
 }
 
-// A config that parses survives being rewritten by UpdateConfig.
+// A config that parses survives being rewritten by Update.
 func TestUpdateConfigRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
 	orig := map[string]*Profile{
@@ -238,13 +236,13 @@ func TestUpdateConfigRoundTrip(t *testing.T) {
 		"c:5000":     {ClientID: "c"},
 		"me@example": {ClientID: "ünïcödé\ttab"},
 	}
-	if err := UpdateConfig(context.Background(), path, func(c *Config) error {
+	if err := Update(context.Background(), path, func(c *Config) error {
 		c.Profiles = orig
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,21 +273,21 @@ func FuzzLoadConfig(f *testing.F) {
 			p.TokenURLOrDefault()
 			p.AudienceOrDefault()
 			for _, h := range p.Hosts {
-				MatchHost(h, Target{Scheme: "https", Host: "a.example.com", Port: "443"})
+				route.MatchHost(h, route.Target{Scheme: "https", Host: "a.example.com", Port: "443"})
 			}
 		}
 		if runtime.GOOS == "windows" {
 			return
 		}
-		// What parses must survive a rewrite by UpdateConfig.
+		// What parses must survive a rewrite by Update.
 		path := filepath.Join(t.TempDir(), "config.toml")
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := UpdateConfig(context.Background(), path, func(*Config) error { return nil }); err != nil {
-			t.Fatalf("UpdateConfig of a parseable file = %v", err)
+		if err := Update(context.Background(), path, func(*Config) error { return nil }); err != nil {
+			t.Fatalf("Update of a parseable file = %v", err)
 		}
-		again, err := LoadConfig(path)
+		again, err := Load(path)
 		if err != nil {
 			out, _ := os.ReadFile(path)
 			t.Fatalf("the rewritten file does not parse: %v\n%s", err, out)
@@ -313,4 +311,15 @@ func normalized(m map[string]*Profile) map[string]Profile {
 		out[k] = q
 	}
 	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func wantKind(t *testing.T, err error, k credential.Kind) *credential.Error {
+	t.Helper()
+	var e *credential.Error
+	if !errors.As(err, &e) || e.Kind != k {
+		t.Fatalf("error = %v; want an error of kind %s", err, k.Code())
+	}
+	return e
 }

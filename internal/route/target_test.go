@@ -1,4 +1,4 @@
-package helper
+package route
 
 import "testing"
 
@@ -62,8 +62,8 @@ func TestTargetHostKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tg, err := ParseTarget(tt.in)
-		if got := tg.hostKey(); err != nil || got != tt.want {
-			t.Errorf("ParseTarget(%q).hostKey() = %q, %v; want %q", tt.in, got, err, tt.want)
+		if got := tg.HostKey(); err != nil || got != tt.want {
+			t.Errorf("ParseTarget(%q).HostKey() = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 }

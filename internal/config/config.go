@@ -1,4 +1,4 @@
-package helper
+package config
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 
@@ -112,8 +115,8 @@ func (c *Config) Names() []string {
 	return names
 }
 
-// DefaultConfigPath is <os.UserConfigDir()>/camunda-credential-helper/config.toml.
-func DefaultConfigPath() (string, error) {
+// DefaultPath is <os.UserConfigDir()>/camunda-credential-helper/config.toml.
+func DefaultPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", err
@@ -121,9 +124,9 @@ func DefaultConfigPath() (string, error) {
 	return filepath.Join(dir, "camunda-credential-helper", "config.toml"), nil
 }
 
-// LoadConfig reads the config file at path. A missing file is an empty
+// Load reads the config file at path. A missing file is an empty
 // config; one that others could have changed is refused (checkConfigPerms).
-func LoadConfig(path string) (*Config, error) {
+func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{Profiles: map[string]*Profile{}}, nil
@@ -164,7 +167,7 @@ func parseConfig(path string, b []byte) (*Config, error) {
 			c.Profiles[name] = &Profile{}
 			continue
 		}
-		if err := validateProfile(p); err != nil {
+		if err := p.Validate(); err != nil {
 			return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: profile %q: %v", path, name, err), Err: err}
 		}
 		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
@@ -198,7 +201,8 @@ func tomlError(err error) string {
 	return err.Error()
 }
 
-func validateProfile(p *Profile) error {
+// Validate reports why p cannot be used, or nil.
+func (p *Profile) Validate() error {
 	switch p.AuthMethod {
 	case "", AuthPost, AuthBasic:
 	default:
@@ -208,18 +212,18 @@ func validateProfile(p *Profile) error {
 		return fmt.Errorf("api %q: want one of %v", p.API, PresetNames())
 	}
 	for _, h := range p.Hosts {
-		if err := ValidHostPattern(h); err != nil {
+		if err := route.ValidHostPattern(h); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// UpdateConfig applies f to the config file at path under an exclusive lock
+// Update applies f to the config file at path under an exclusive lock
 // and writes the result atomically (temp file, fsync, rename), so concurrent
 // updates never lose each other's changes and a crash leaves either the old
 // or the new file. The directory is created 0700 and the file is 0600.
-func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error {
+func Update(ctx context.Context, path string, f func(*Config) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
@@ -236,7 +240,7 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot lock config file", Err: err}
 	}
 	defer lock.Unlock()
-	c, err := LoadConfig(path)
+	c, err := Load(path)
 	if err != nil {
 		return err
 	}
@@ -250,35 +254,8 @@ func UpdateConfig(ctx context.Context, path string, f func(*Config) error) error
 	if err := enc.Encode(c); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := privfile.WriteAtomic(path, buf.Bytes()); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot write config file: " + err.Error(), Err: err}
 	}
 	return nil
-}
-
-// writeFileAtomic writes b to path through a 0600 temporary file in the same
-// directory, synced and renamed over path.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -1,6 +1,10 @@
-package helper
+package config
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+)
 
 // TestRouteDockerHubAliases: docker asks for Docker Hub as
 // https://index.docker.io/v1/, while users (and setup docker) say docker.io.
@@ -20,11 +24,11 @@ func TestRouteDockerHubAliases(t *testing.T) {
 		{"registry.example.com", "other", true},
 		{"ghcr.io", "", false},
 	} {
-		tg, err := ParseTarget(tc.resource)
+		tg, err := route.ParseTarget(tc.resource)
 		if err != nil {
-			t.Fatalf("ParseTarget(%q): %v", tc.resource, err)
+			t.Fatalf("route.ParseTarget(%q): %v", tc.resource, err)
 		}
-		got, ok := route(cfg, tg)
+		got, ok := bestRoute(cfg, tg)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("route(%q) = %q, %v; want %q, %v", tc.resource, got, ok, tc.want, tc.ok)
 		}

@@ -1,0 +1,140 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+)
+
+// Select is the one rule for which profile serves a request: the profile
+// the caller named (req.Profile: --profile, or "profile" in get's JSON),
+// else the profile whose host patterns best match req.Resource, else
+// req.Default (CAMUNDA_PROFILE), else DefaultProfile. A resource that gets
+// no token is an error of KindNoRoute: one no profile serves, one outside
+// the host patterns of the profile named, and one whose scheme would carry
+// the token in the clear.
+//
+// CAMUNDA_PROFILE stands below host routing on purpose: a variable set for
+// a whole shell must not send one profile's token to every host a tool
+// asks about.
+func (c *Config) Select(req credential.Request) (string, error) {
+	return c.pick(req, true)
+}
+
+// SelectScoped is Select for docker login and logout, which name whatever
+// registry the user logs in to: a profile serves a resource only when its
+// host patterns list it, even when it is named.
+func (c *Config) SelectScoped(req credential.Request) (string, error) {
+	return c.pick(req, false)
+}
+
+// pick is Select. unscoped says whether a profile without host patterns
+// serves any resource it is named for: it does for tokens, where the
+// calling tool's own config scopes it.
+func (c *Config) pick(req credential.Request, unscoped bool) (string, error) {
+	pinned := req.Profile
+	if req.Resource == "" {
+		switch {
+		case pinned != "":
+			return pinned, nil
+		case req.Default != "":
+			return req.Default, nil
+		}
+		return DefaultProfile, nil
+	}
+	t, err := route.ParseTarget(req.Resource)
+	if err != nil {
+		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+	}
+	if err := t.Served(); err != nil {
+		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+	}
+	if pinned != "" {
+		// Naming a profile chooses among the profiles that serve the
+		// resource; it never widens one: a global git credential.helper
+		// with --profile P must not answer every host git asks about. A
+		// profile without host patterns serves any host it is named for:
+		// the calling tool's own config scopes it.
+		p, ok := c.Profiles[pinned]
+		switch {
+		case ok && len(p.Hosts) > 0 && !serves(p, t):
+			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
+				pinned, route.StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
+		case !unscoped && (!ok || len(p.Hosts) == 0):
+			return "", noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no %q", pinned, route.StripUserinfo(req.Resource)))
+		}
+		return pinned, nil
+	}
+	name, ok := bestRoute(c, t)
+	if !ok {
+		return "", noRoute(fmt.Sprintf("no profile serves %q", route.StripUserinfo(req.Resource)))
+	}
+	return name, nil
+}
+
+func noRoute(msg string) *credential.Error {
+	return &credential.Error{Kind: credential.KindNoRoute, Msg: msg, Err: credential.ErrNoRoute}
+}
+
+// route returns the profile whose host patterns best match t: an exact
+// host beats a wildcard, a longer wildcard beats a shorter one, and a
+// pattern with a port beats one without. Ties go to the first profile name
+// in sorted order.
+func bestRoute(cfg *Config, t route.Target) (string, bool) {
+	best, bestScore := "", -1
+	for _, name := range cfg.Names() {
+		for _, pat := range cfg.Profiles[name].Hosts {
+			if !matchAlias(pat, t) {
+				continue
+			}
+			if s := patternScore(pat); s > bestScore {
+				best, bestScore = name, s
+			}
+		}
+	}
+	return best, bestScore >= 0
+}
+
+// serves reports whether one of p's host patterns matches t.
+func serves(p *Profile, t route.Target) bool {
+	for _, pat := range p.Hosts {
+		if matchAlias(pat, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAlias is MatchHost, with Docker Hub's names taken as one.
+func matchAlias(pat string, t route.Target) bool {
+	if !dockerHub[t.Host] {
+		return route.MatchHost(pat, t)
+	}
+	// docker names Docker Hub https://index.docker.io/v1/; users write docker.io.
+	for a := range dockerHub {
+		if route.MatchHost(pat, route.Target{Scheme: t.Scheme, Host: a, Port: t.Port}) {
+			return true
+		}
+	}
+	return false
+}
+
+// dockerHub are the names of Docker Hub's registry.
+var dockerHub = map[string]bool{"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true}
+
+func patternScore(pat string) int {
+	s := len(pat)
+	if pat[0] != '*' {
+		s += 1 << 16
+	}
+	for i := len(pat) - 1; i >= 0 && pat[i] != ']'; i-- {
+		if pat[i] == ':' {
+			s += 1 << 12
+			break
+		}
+	}
+	return s
+}
