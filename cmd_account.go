@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"bufio"
 	"context"
 	"fmt"
@@ -95,14 +96,14 @@ func (cmd *loginCmd) importCredentials(lp *helper.LoginParams, e env) ([]string,
 		if err != nil {
 			return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 		}
-		vars, err := helper.ParseEnvFile(f)
+		vars, err := envfile.ParseEnvFile(f)
 		f.Close()
 		if err != nil {
 			return nil, &credential.Error{Kind: credential.KindUsage, Msg: cmd.FromEnvFile + ": " + err.Error()}
 		}
 		lookup = func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	}
-	im, err := helper.ImportEnv(lookup)
+	im, err := envfile.ImportEnv(lookup)
 	if err != nil {
 		return nil, &credential.Error{Kind: credential.KindUsage, Msg: cmd.source() + ": " + err.Error()}
 	}

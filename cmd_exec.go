@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"context"
 	"errors"
 	"fmt"
@@ -33,7 +34,7 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	if len(args) == 0 {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
 	}
-	if !helper.ValidEnvName(cmd.EnvVar) {
+	if !envfile.ValidEnvName(cmd.EnvVar) {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
 	}
 	tok, err := h.Token(ctx, credential.Request{MinTTL: cmd.MinTTL})
@@ -44,7 +45,7 @@ func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
 	// The command gets the token, never a client secret: the variables that
 	// may hold one (ours among them) are left out.
-	c.Env = append(withoutVars(os.Environ(), append(helper.SecretVars(), cmd.EnvVar)), cmd.EnvVar+"="+tok.AccessToken)
+	c.Env = append(withoutVars(os.Environ(), append(envfile.SecretVars(), cmd.EnvVar)), cmd.EnvVar+"="+tok.AccessToken)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
