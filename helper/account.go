@@ -80,7 +80,7 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 		Username: p.UsernameOrDefault()}
 	var tok credential.Token
 	if !lp.NoVerify {
-		e, err := h.fetchEntry(ctx, c, h.tokens().key(c))
+		e, err := h.fetchEntry(ctx, c, h.tokens().Key(c.identity()))
 		if err != nil {
 			return credential.Token{}, err
 		}
@@ -89,8 +89,8 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
 		return credential.Token{}, keychainError(name, err)
 	}
-	h.tokens().forgetRejection(h.tokens().key(c)) // a new login is worth asking again, verified or not
-	h.agentErase(name)                            // the agent's tokens may come from the old secret
+	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
+	h.agentErase(name)                                       // the agent's tokens may come from the old secret
 	err = config.Update(ctx, h.ConfigPath, func(cfg *config.Config) error {
 		cfg.Profiles[name] = &p
 		return nil
@@ -171,7 +171,7 @@ func (h *Helper) logout(ctx context.Context, name string) error {
 		return keychainError(name, err)
 	}
 	h.agentErase(name)
-	return h.tokens().erase(name)
+	return h.tokens().Erase(name)
 }
 
 // ProfileStatus describes a profile for listings.

@@ -300,10 +300,10 @@ func TestStoreForget(t *testing.T) {
 		return lp
 	}())
 	if err := sibling(h).Store(ctx, "https://registry.example.com/v2/", "id2", "stored-secret"); err != nil {
-		t.Fatalf("Store = %v", err)
+		t.Fatalf("tokencache.Store = %v", err)
 	}
 	if got := srv.last(t).Form.Get("client_id"); got != "id2" {
-		t.Errorf("Store verified client %q; want id2", got)
+		t.Errorf("tokencache.Store verified client %q; want id2", got)
 	}
 	hosts, err := sibling(h).Hosts(ctx)
 	if err != nil || hosts["registry.example.com"] != "id2" {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -52,7 +54,7 @@ type Agent struct {
 
 // agentState is what the agent keeps for one config file.
 type agentState struct {
-	mem *memStore
+	mem *tokencache.Memory
 
 	mu   sync.Mutex
 	path string
@@ -252,7 +254,7 @@ func (a *Agent) handle(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 		st := a.states[r.Config]
 		a.mu.Unlock()
 		if st != nil {
-			_ = st.mem.erase(r.ReqProfile)
+			_ = st.mem.Erase(r.ReqProfile)
 		}
 		return &agentwire.Reply{}
 	case agentwire.OpToken, agentwire.OpRun:
@@ -316,7 +318,7 @@ func (a *Agent) attach(h *Helper) error {
 	a.mu.Lock()
 	st := a.states[h.ConfigPath]
 	if st == nil {
-		st = &agentState{path: h.ConfigPath, mem: newMemStore()}
+		st = &agentState{path: h.ConfigPath, mem: tokencache.NewMemory()}
 		a.states[h.ConfigPath] = st
 	}
 	a.mu.Unlock()
@@ -379,7 +381,7 @@ func (a *Agent) status() *agentwire.Status {
 	n := 0
 	a.mu.Lock()
 	for _, st := range a.states {
-		n += st.mem.size()
+		n += st.mem.Size()
 	}
 	a.mu.Unlock()
 	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(), Memory: memoryGuard()}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -35,11 +37,11 @@ func TestEntryMargin(t *testing.T) {
 	}
 	t0 := newFakeClock().Now()
 	for _, tt := range tests {
-		e := &entry{AccessToken: "x", Received: t0, Expiry: t0.Add(tt.life)}
-		if got := e.margin(); got != tt.want {
+		e := &tokencache.Entry{AccessToken: "x", Received: t0, Expiry: t0.Add(tt.life)}
+		if got := e.Margin(); got != tt.want {
 			t.Errorf("margin for a %v token = %v; want %v", tt.life, got, tt.want)
 		}
-		if got, want := e.refreshAt(), t0.Add(tt.life-tt.want); !got.Equal(want) {
+		if got, want := e.RefreshAt(), t0.Add(tt.life-tt.want); !got.Equal(want) {
 			t.Errorf("refreshAt for a %v token = %v; want %v", tt.life, got, want)
 		}
 	}
@@ -387,6 +389,9 @@ func TestCacheFileModes(t *testing.T) {
 
 // checkModes checks that dir is 0700 and holds only 0600 files, with at
 // least the given number of files per suffix.
+// magic is the file cache's header (tokencache's own).
+const magic = "cch1"
+
 func checkModes(t *testing.T, dir string, want map[string]int) {
 	t.Helper()
 	if runtime.GOOS == "windows" {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
@@ -126,7 +128,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix})
 	} else {
 		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
-		if e, ok := h.cache().load(newCacheKey(c)); ok {
+		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 			out = append(out, claimFindings(e, c.Audience)...)
 		}
 	}
@@ -232,7 +234,7 @@ func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Findin
 // claimFindings show a JWT token's audience, scope and lifetime, and
 // compare its issue time (iat) with the local time at which it was
 // received (clock skew) and its audience with the one asked for.
-func claimFindings(e *entry, audience string) []Finding {
+func claimFindings(e *tokencache.Entry, audience string) []Finding {
 	c, ok := parseJWT(e.AccessToken)
 	if !ok {
 		return []Finding{{OK: true, Topic: "token claims", Detail: "the token is opaque (not a JWT): nothing to decode"}}
@@ -284,8 +286,8 @@ func (h *Helper) cacheFinding(c creds) Finding {
 		}
 	}
 	f.Detail = fmt.Sprintf("%s: %d encrypted token(s), mode %v", h.CacheDir, n, fi.Mode().Perm())
-	if e, ok := h.cache().load(newCacheKey(c)); ok {
-		f.Detail += fmt.Sprintf("; this profile's token expires %s, refreshed from %s", e.Expiry.UTC().Format(time.RFC3339), e.refreshAt().UTC().Format(time.RFC3339))
+	if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
+		f.Detail += fmt.Sprintf("; this profile's token expires %s, refreshed from %s", e.Expiry.UTC().Format(time.RFC3339), e.RefreshAt().UTC().Format(time.RFC3339))
 	}
 	return f
 }

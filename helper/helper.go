@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -53,7 +55,7 @@ type Helper struct {
 	mu  sync.Mutex
 	cfg *config.Config // loaded on first use; nil after a change
 
-	mem *memStore // the agent's memory, when this Helper serves inside the agent
+	mem *tokencache.Memory // the agent's memory, when this Helper serves inside the agent
 }
 
 // DefaultCacheDir is <os.UserCacheDir()>/camunda-credential-helper.
@@ -113,11 +115,11 @@ func (h *Helper) configChanged() {
 	h.mu.Unlock()
 }
 
-func (h *Helper) cache() cache { return cache{dir: h.CacheDir} }
+func (h *Helper) cache() tokencache.Files { return tokencache.Files{Dir: h.CacheDir} }
 
 // tokens is where this Helper keeps tokens: the agent's memory inside the
 // agent, the encrypted file cache everywhere else.
-func (h *Helper) tokens() tokenStore {
+func (h *Helper) tokens() tokencache.Store {
 	if h.mem != nil {
 		return h.mem
 	}
@@ -166,30 +168,30 @@ func (h *Helper) directToken(ctx context.Context, req credential.Request) (crede
 		return credential.Token{}, err
 	}
 	cc := h.tokens()
-	if cc.keyedBySecret() {
+	if cc.KeyedBySecret() {
 		if err := h.readSecret(ctx, &c); err != nil {
 			return credential.Token{}, err
 		}
 	}
-	k := cc.key(c)
+	k := cc.Key(c.identity())
 	if !req.ForceRefresh {
-		if e, ok := cc.load(k); ok && e.usable(h.now(), req.MinTTL) {
+		if e, ok := cc.Load(k); ok && e.Usable(h.now(), req.MinTTL) {
 			return token(c, e), nil
 		}
 	}
-	unlock, err := cc.lock(ctx, k)
+	unlock, err := cc.Lock(ctx, k)
 	if err != nil {
 		return credential.Token{}, err
 	}
 	defer unlock()
 	if req.ForceRefresh {
-		cc.forgetRejection(k)
+		cc.ForgetRejection(k)
 	} else {
 		// Another invocation may have fetched while we waited for the lock.
-		if e, ok := cc.load(k); ok && e.usable(h.now(), req.MinTTL) {
+		if e, ok := cc.Load(k); ok && e.Usable(h.now(), req.MinTTL) {
 			return token(c, e), nil
 		}
-		if r, ok := cc.rejected(k, h.now()); ok {
+		if r, ok := cc.Rejected(k, h.now()); ok {
 			return credential.Token{}, rejectedAgain(r)
 		}
 	}
@@ -205,9 +207,9 @@ func (h *Helper) directToken(ctx context.Context, req credential.Request) (crede
 	if err != nil {
 		return credential.Token{}, err
 	}
-	if !e.usable(h.now(), req.MinTTL) {
+	if !e.Usable(h.now(), req.MinTTL) {
 		return credential.Token{}, credential.Errorf(credential.KindUsage, "the token endpoint issues tokens valid for %s, less than the requested minimum lifetime %s (plus the refresh margin %s)",
-			e.Expiry.Sub(e.Received).Round(time.Second), req.MinTTL, e.margin())
+			e.Expiry.Sub(e.Received).Round(time.Second), req.MinTTL, e.Margin())
 	}
 	return token(c, e), nil
 }
@@ -216,32 +218,32 @@ func (h *Helper) directToken(ctx context.Context, req credential.Request) (crede
 // earlier call left in the encrypted file cache (login's verified token, a
 // remembered rejection), so that starting the agent costs no extra token
 // request. The agent only reads that cache; it never writes a token there.
-func (h *Helper) adopt(c creds, k cacheKey, req credential.Request) (credential.Token, error, bool) {
+func (h *Helper) adopt(c creds, k tokencache.Key, req credential.Request) (credential.Token, error, bool) {
 	disk := h.cache()
-	dk := disk.key(c)
+	dk := disk.Key(c.identity())
 	if req.ForceRefresh {
-		disk.forgetRejection(dk)
+		disk.ForgetRejection(dk)
 		return credential.Token{}, nil, false
 	}
-	if e, ok := disk.load(dk); ok && e.usable(h.now(), req.MinTTL) {
-		_ = h.mem.store(k, e)
+	if e, ok := disk.Load(dk); ok && e.Usable(h.now(), req.MinTTL) {
+		_ = h.mem.Store(k, e)
 		return token(c, e), nil, true
 	}
-	if r, ok := disk.rejected(dk, h.now()); ok {
-		h.mem.rememberRejection(k, r.Msg, h.now())
+	if r, ok := disk.Rejected(dk, h.now()); ok {
+		h.mem.RememberRejection(k, r.Msg, h.now())
 		return credential.Token{}, rejectedAgain(r), true
 	}
 	return credential.Token{}, nil, false
 }
 
 // fetchEntry fetches a token, caches it, and remembers a rejection.
-func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, error) {
+func (h *Helper) fetchEntry(ctx context.Context, c creds, k tokencache.Key) (*tokencache.Entry, error) {
 	cc := h.tokens()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
 		// fetch took the secret out of what the server said (creds.scrub).
 		if credential.KindOf(err) == credential.KindRejected {
-			cc.rememberRejection(k, rejectionReason(err), h.now())
+			cc.RememberRejection(k, rejectionReason(err), h.now())
 		}
 		return nil, err
 	}
@@ -249,7 +251,7 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	// lifetime (whole seconds on the wire) over to the helper's clock. A JWT
 	// whose exp comes sooner wins; without expires_in, its exp decides.
 	now := h.now()
-	e := &entry{AccessToken: tok.AccessToken, Received: now}
+	e := &tokencache.Entry{AccessToken: tok.AccessToken, Received: now}
 	life, ok := time.Until(tok.Expiry).Round(time.Second), !tok.Expiry.IsZero()
 	if jl, jok := jwtLifetime(tok.AccessToken, time.Now()); jok && (!ok || jl < life) {
 		life, ok = jl.Round(time.Second), true
@@ -259,18 +261,18 @@ func (h *Helper) fetchEntry(ctx context.Context, c creds, k cacheKey) (*entry, e
 	} else {
 		e.Expiry = now.Add(DefaultLifetime)
 	}
-	cc.forgetRejection(k)
-	_ = cc.store(k, e) // a token that cannot be cached is still good
+	cc.ForgetRejection(k)
+	_ = cc.Store(k, e) // a token that cannot be cached is still good
 	return e, nil
 }
 
-func rejectedAgain(r *rejection) error {
+func rejectedAgain(r *tokencache.Rejection) error {
 	return &credential.Error{Kind: credential.KindRejected, Msg: r.Msg,
 		Hint: "The token endpoint rejected these credentials moments ago, so it was not asked again. Fix the credentials (login), or retry with --force-refresh."}
 }
 
-func token(c creds, e *entry) credential.Token {
-	return credential.Token{AccessToken: e.AccessToken, Expiry: e.refreshAt(), Profile: c.Profile, Username: c.Username}
+func token(c creds, e *tokencache.Entry) credential.Token {
+	return credential.Token{AccessToken: e.AccessToken, Expiry: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
 }
 
 // Erase drops the cached tokens of the profile req selects, never its
@@ -292,7 +294,7 @@ func (h *Helper) Erase(ctx context.Context, req credential.Request) error {
 	}
 	// The file cache first: the agent, on its next miss, takes up what it
 	// still holds (see adopt).
-	err = h.tokens().erase(name)
+	err = h.tokens().Erase(name)
 	h.agentErase(name)
 	return err
 }

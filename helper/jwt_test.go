@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -74,9 +76,9 @@ func TestJWTExpiry(t *testing.T) {
 			h.Now = clock.Now
 			mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
 			tok := mustToken(t, h, credential.Request{})
-			e := entry{Received: clock.Now(), Expiry: clock.Now().Add(tc.life)}
-			if d := tok.Expiry.Sub(e.refreshAt()); d < -2*time.Second || d > 2*time.Second {
-				t.Errorf("credential.Token().Expiry = %v; want %v (a lifetime of %v)", tok.Expiry, e.refreshAt(), tc.life)
+			e := tokencache.Entry{Received: clock.Now(), Expiry: clock.Now().Add(tc.life)}
+			if d := tok.Expiry.Sub(e.RefreshAt()); d < -2*time.Second || d > 2*time.Second {
+				t.Errorf("credential.Token().Expiry = %v; want %v (a lifetime of %v)", tok.Expiry, e.RefreshAt(), tc.life)
 			}
 		})
 	}
@@ -98,7 +100,7 @@ func TestClaimFindings(t *testing.T) {
 		{"clock 10 minutes behind", makeJWT(t, map[string]any{"iat": received.Add(10 * time.Minute).Unix()}), "", []string{"ok", "fail"}},
 	} {
 		var got []string
-		for _, f := range claimFindings(&entry{AccessToken: tc.tok, Received: received}, tc.audience) {
+		for _, f := range claimFindings(&tokencache.Entry{AccessToken: tc.tok, Received: received}, tc.audience) {
 			switch {
 			case !f.OK:
 				got = append(got, "fail")

@@ -11,346 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
-
-// memCreds are the credentials the memStore tests vary.
-func memCreds() creds {
-	return creds{
-		Profile:    "work",
-		ClientID:   "client",
-		Secret:     "secret-1",
-		TokenURL:   "https://login.example.com/oauth/token",
-		Audience:   "zeebe.camunda.io",
-		Scope:      "openid",
-		AuthMethod: config.AuthBasic,
-		CAFile:     "/etc/ca.pem",
-		Username:   "user",
-	}
-}
-
-func TestMemStoreKey(t *testing.T) {
-	m := newMemStore()
-	base := m.key(memCreds())
-	if base.prefix != profilePrefix("work") {
-		t.Errorf("prefix = %q; want the profile's %q", base.prefix, profilePrefix("work"))
-	}
-	if base.id == "" {
-		t.Fatal("empty key id")
-	}
-	if m.keyedBySecret() {
-		t.Error("keyedBySecret() = true; the agent's keys must not need the secret")
-	}
-	tests := []struct {
-		name   string
-		change func(c *creds)
-		same   bool
-	}{
-		{"nothing", func(*creds) {}, true},
-		{"another secret", func(c *creds) { c.Secret = "secret-2" }, true},
-		{"no secret", func(c *creds) { c.Secret = "" }, true},
-		{"another CA file", func(c *creds) { c.CAFile = "" }, true},
-		{"another username", func(c *creds) { c.Username = "other" }, true},
-		{"token URL with a trailing slash", func(c *creds) { c.TokenURL += "/" }, true},
-		{"token URL in upper case host", func(c *creds) { c.TokenURL = "https://LOGIN.example.com:443/oauth/token" }, true},
-		{"another token URL", func(c *creds) { c.TokenURL = "https://login.example.com/other/token" }, false},
-		{"another client ID", func(c *creds) { c.ClientID = "client2" }, false},
-		{"another audience", func(c *creds) { c.Audience = "" }, false},
-		{"another scope", func(c *creds) { c.Scope = "openid email" }, false},
-		{"another auth method", func(c *creds) { c.AuthMethod = config.AuthPost }, false},
-		{"another profile", func(c *creds) { c.Profile = "home" }, false},
-		{"environment credentials", func(c *creds) { c.Profile = "" }, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := memCreds()
-			tt.change(&c)
-			k := m.key(c)
-			if same := k.name() == base.name(); same != tt.same {
-				t.Errorf("key %q vs base %q: same = %v; want %v", k.name(), base.name(), same, tt.same)
-			}
-			if k.prefix != profilePrefix(c.Profile) {
-				t.Errorf("prefix = %q; want the profile's %q", k.prefix, profilePrefix(c.Profile))
-			}
-			if c.Secret != "" && strings.Contains(k.name(), c.Secret) {
-				t.Errorf("key %q contains the secret", k.name())
-			}
-		})
-	}
-	// The file cache's key needs the secret; the agent's must differ from
-	// it, so that a disk entry is never taken for a memory one.
-	if fk := newCacheKey(memCreds()); fk.id == base.id {
-		t.Errorf("memory key id equals the file cache's %q", fk.id)
-	}
-}
-
-func TestMemStoreLoadStore(t *testing.T) {
-	m := newMemStore()
-	k1 := m.key(memCreds())
-	c2 := memCreds()
-	c2.ClientID = "other"
-	k2 := m.key(c2)
-	if _, ok := m.load(k1); ok {
-		t.Fatal("load() on an empty store found an entry")
-	}
-	now := time.Now()
-	e1 := &entry{AccessToken: "t1", Received: now, Expiry: now.Add(time.Hour)}
-	if err := m.store(k1, e1); err != nil {
-		t.Fatal(err)
-	}
-	if got, ok := m.load(k1); !ok || got != e1 {
-		t.Errorf("load(k1) = %v, %v; want the stored entry", got, ok)
-	}
-	if _, ok := m.load(k2); ok {
-		t.Error("load(k2) found k1's entry")
-	}
-	e1b := &entry{AccessToken: "t1b", Received: now, Expiry: now.Add(2 * time.Hour)}
-	m.store(k1, e1b)
-	if got, _ := m.load(k1); got != e1b {
-		t.Errorf("load(k1) after a second store = %v; want the newer entry", got)
-	}
-	if got := m.size(); got != 1 {
-		t.Errorf("size() = %d; want 1", got)
-	}
-	m.store(k2, &entry{AccessToken: "t2", Received: now, Expiry: now.Add(time.Hour)})
-	if got := m.size(); got != 2 {
-		t.Errorf("size() = %d; want 2", got)
-	}
-}
-
-func TestMemStorePrunes(t *testing.T) {
-	m := newMemStore()
-	now := time.Now()
-	keyFor := func(id string) cacheKey { c := memCreds(); c.ClientID = id; return m.key(c) }
-	expired, fresh, justExpired, newer := keyFor("expired"), keyFor("fresh"), keyFor("just"), keyFor("newer")
-	m.store(expired, &entry{AccessToken: "old", Received: now.Add(-2 * time.Hour), Expiry: now.Add(-time.Hour)})
-	m.store(fresh, &entry{AccessToken: "fresh", Received: now, Expiry: now.Add(time.Hour)})
-	m.store(justExpired, &entry{AccessToken: "just", Received: now.Add(-time.Hour), Expiry: now.Add(-time.Millisecond)})
-	// Each store prunes what expired before it: "expired" went when
-	// "fresh" came, "just" (stored already expired) is still held.
-	if got := m.size(); got != 2 {
-		t.Errorf("size() before the next store = %d; want 2 (fresh, just)", got)
-	}
-	if _, ok := m.load(expired); ok {
-		t.Error("an expired entry survived the next store")
-	}
-	m.store(newer, &entry{AccessToken: "newer", Received: now, Expiry: now.Add(time.Hour)})
-	for _, tc := range []struct {
-		name string
-		k    cacheKey
-		want bool
-	}{{"expired", expired, false}, {"just expired", justExpired, false}, {"fresh", fresh, true}, {"newer", newer, true}} {
-		if _, ok := m.load(tc.k); ok != tc.want {
-			t.Errorf("load(%s) found = %v; want %v", tc.name, ok, tc.want)
-		}
-	}
-	if got := m.size(); got != 2 {
-		t.Errorf("size() = %d; want 2", got)
-	}
-}
-
-func TestMemStoreRejections(t *testing.T) {
-	t0 := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
-	tests := []struct {
-		name string
-		at   time.Duration // after the rejection
-		want bool
-	}{
-		{"at once", 0, true},
-		{"after 10s", 10 * time.Second, true},
-		{"just before the window ends", rejectionMemory - time.Nanosecond, true},
-		{"when the window ends", rejectionMemory, false},
-		{"after the window", rejectionMemory + time.Minute, false},
-		{"clock went back a little", -time.Nanosecond, false},
-		{"clock went back", -time.Hour, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := newMemStore()
-			k := m.key(memCreds())
-			c := memCreds()
-			c.Scope = "other"
-			other := m.key(c)
-			m.rememberRejection(k, "401 invalid_client", t0)
-			r, ok := m.rejected(k, t0.Add(tt.at))
-			if ok != tt.want {
-				t.Fatalf("rejected(t0%+v) = %v; want %v", tt.at, ok, tt.want)
-			}
-			if ok {
-				if r.Msg != "401 invalid_client" || !r.Until.Equal(t0.Add(rejectionMemory)) {
-					t.Errorf("rejection = %+v; want the message until t0+%v", r, rejectionMemory)
-				}
-			} else if _, again := m.rejected(k, t0); again {
-				t.Error("an expired rejection was kept")
-			}
-			if _, ok := m.rejected(other, t0); ok {
-				t.Error("another key is rejected too")
-			}
-		})
-	}
-	t.Run("forget", func(t *testing.T) {
-		m := newMemStore()
-		k := m.key(memCreds())
-		m.rememberRejection(k, "no", t0)
-		m.forgetRejection(k)
-		if _, ok := m.rejected(k, t0); ok {
-			t.Error("rejected() after forgetRejection() = true")
-		}
-		m.forgetRejection(k) // forgetting twice is fine
-	})
-	t.Run("remembering again moves the window", func(t *testing.T) {
-		m := newMemStore()
-		k := m.key(memCreds())
-		m.rememberRejection(k, "first", t0)
-		m.rememberRejection(k, "second", t0.Add(20*time.Second))
-		r, ok := m.rejected(k, t0.Add(40*time.Second))
-		if !ok || r.Msg != "second" {
-			t.Errorf("rejected() = %+v, %v; want the second rejection", r, ok)
-		}
-	})
-	t.Run("the secret does not matter", func(t *testing.T) {
-		m := newMemStore()
-		m.rememberRejection(m.key(memCreds()), "no", t0)
-		c := memCreds()
-		c.Secret = "rotated"
-		// A rotated secret reaches the agent through login, which erases
-		// the profile: until then, the key is the same.
-		if _, ok := m.rejected(m.key(c), t0); !ok {
-			t.Error("a rejection is keyed by the secret")
-		}
-	})
-}
-
-func TestMemStoreErase(t *testing.T) {
-	m := newMemStore()
-	now := time.Now()
-	t0 := now
-	keys := map[string][]cacheKey{}
-	for _, p := range []string{"a", "b", "", "a-b"} {
-		for _, id := range []string{"x", "y"} {
-			c := memCreds()
-			c.Profile, c.ClientID = p, id
-			k := m.key(c)
-			keys[p] = append(keys[p], k)
-			m.store(k, &entry{AccessToken: p + id, Received: now, Expiry: now.Add(time.Hour)})
-			m.rememberRejection(k, "r", t0)
-		}
-	}
-	if got := m.size(); got != 8 {
-		t.Fatalf("size() = %d; want 8", got)
-	}
-	check := func(gone ...string) {
-		t.Helper()
-		for p, ks := range keys {
-			want := true
-			for _, g := range gone {
-				if p == g {
-					want = false
-				}
-			}
-			for _, k := range ks {
-				if _, ok := m.load(k); ok != want {
-					t.Errorf("profile %q: token held = %v; want %v", p, ok, want)
-				}
-				if _, ok := m.rejected(k, t0); ok != want {
-					t.Errorf("profile %q: rejection held = %v; want %v", p, ok, want)
-				}
-			}
-		}
-	}
-	if err := m.erase("a"); err != nil {
-		t.Fatal(err)
-	}
-	check("a")
-	if got := m.size(); got != 6 {
-		t.Errorf("size() after erase(a) = %d; want 6", got)
-	}
-	m.erase("")
-	check("a", "")
-	m.erase("missing")
-	check("a", "")
-	m.erase("b")
-	m.erase("a-b")
-	if got := m.size(); got != 0 {
-		t.Errorf("size() after erasing every profile = %d; want 0", got)
-	}
-}
-
-func TestMemStoreLock(t *testing.T) {
-	m := newMemStore()
-	k := m.key(memCreds())
-	c := memCreds()
-	c.ClientID = "other"
-	other := m.key(c)
-	ctx := context.Background()
-
-	unlock, err := m.lock(ctx, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Another key is not held up.
-	u2, err := m.lock(ctx, other)
-	if err != nil {
-		t.Fatalf("lock(other key) = %v", err)
-	}
-	u2()
-
-	acquired := make(chan func(), 1)
-	go func() {
-		u, err := m.lock(ctx, k)
-		if err != nil {
-			t.Errorf("second lock() = %v", err)
-			close(acquired)
-			return
-		}
-		acquired <- u
-	}()
-	select {
-	case <-acquired:
-		t.Fatal("a second lock() did not wait for unlock")
-	case <-time.After(50 * time.Millisecond):
-	}
-
-	t.Run("cancelled", func(t *testing.T) {
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		u, err := m.lock(cctx, k)
-		if err == nil {
-			u()
-			t.Fatal("lock() with a cancelled context = nil while the key is held")
-		}
-		e := wantKind(t, err, credential.KindUnreachable)
-		if !errors.Is(err, context.Canceled) || !strings.Contains(e.Msg, "--timeout") {
-			t.Errorf("error = %v (cause %v); want context.Canceled and a hint at --timeout", err, e.Err)
-		}
-	})
-	t.Run("deadline", func(t *testing.T) {
-		dctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-		defer cancel()
-		if _, err := m.lock(dctx, k); !errors.Is(err, context.DeadlineExceeded) || credential.KindOf(err) != credential.KindUnreachable {
-			t.Errorf("lock() past the deadline = %v; want credential.KindUnreachable and DeadlineExceeded", err)
-		}
-	})
-
-	unlock()
-	select {
-	case u, ok := <-acquired:
-		if !ok {
-			t.Fatal("second lock() failed")
-		}
-		u()
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second lock() did not get the lock after unlock")
-	}
-	// Released again: a third lock gets it at once.
-	u3, err := m.lock(ctx, k)
-	if err != nil {
-		t.Fatalf("lock() after both unlocked = %v", err)
-	}
-	u3()
-}
 
 // agentHelper is a sibling of h serving from the agent's memory, as
 // Agent.attach wires it, with a keychain that counts reads.
@@ -358,7 +24,7 @@ func agentHelper(h *Helper) (*Helper, *countingStore) {
 	store := &countingStore{Store: h.Secrets}
 	a := sibling(h)
 	a.Secrets = store
-	a.mem = newMemStore()
+	a.mem = tokencache.NewMemory()
 	return a, store
 }
 
@@ -433,7 +99,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.count() != 2 {
 		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.count())
 	}
-	if got := a.mem.size(); got != 1 {
+	if got := a.mem.Size(); got != 1 {
 		t.Errorf("tokens in memory = %d; want 1", got)
 	}
 	// The agent never writes a token to the file cache.
@@ -465,7 +131,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		if got := srv.count(); got != 1 {
 			t.Errorf("token requests = %d; want 1 (adopted)", got)
 		}
-		if got := a.mem.size(); got != 1 {
+		if got := a.mem.Size(); got != 1 {
 			t.Errorf("tokens in memory = %d; want 1", got)
 		}
 		// Later hits come from memory: no keychain read, and the file
@@ -610,7 +276,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		_, err := sibling(h).Token(context.Background(), credential.Request{})
 		wantKind(t, err, credential.KindRejected)
 		srv.setRespond(nil)
-		clock.Advance(rejectionMemory)
+		clock.Advance(tokencache.RejectionMemory)
 		a, _ := agentHelper(h)
 		mustToken(t, a, credential.Request{})
 		if got := srv.count(); got != 2 {

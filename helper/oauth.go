@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
@@ -46,6 +48,12 @@ type creds struct {
 	AuthMethod string
 	CAFile     string
 	Username   string
+}
+
+// identity is what decides which token c yields, for the token stores.
+func (c creds) identity() tokencache.Identity {
+	return tokencache.Identity{Profile: c.Profile, TokenURL: c.TokenURL, ClientID: c.ClientID, Audience: c.Audience,
+		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: c.Secret}
 }
 
 // checkTokenURL refuses URLs the secret must not be sent to: anything but
@@ -158,26 +166,12 @@ func checkToken(tok *oauth2.Token) error {
 	if t := tok.TokenType; t != "" && !strings.EqualFold(t, "bearer") {
 		return credential.Errorf(credential.KindUnreachable, "token endpoint issued a token of type %q; only Bearer tokens are supported", t)
 	}
-	if !printableToken(tok.AccessToken) {
+	if !credential.Printable(tok.AccessToken) {
 		// The message must not quote it: it is a credential, and its line
 		// breaks are the problem.
 		return credential.Errorf(credential.KindUnreachable, "token endpoint issued an access token with spaces, control or non-ASCII characters; refusing it")
 	}
 	return nil
-}
-
-// printableToken reports whether tok is visible ASCII, as RFC 6750's
-// b64token is. Every output carries the token inside a line-based format
-// (git's key=value lines, an HTTP header, a shell variable): a line break
-// in it would let the token endpoint add lines of its own, such as another
-// username for git.
-func printableToken(tok string) bool {
-	for i := 0; i < len(tok); i++ {
-		if c := tok[i]; c <= ' ' || c >= 0x7f {
-			return false
-		}
-	}
-	return tok != ""
 }
 
 // classify turns a token request error into a user-facing *Error and says
@@ -305,4 +299,22 @@ func retryAfter(v string) time.Duration {
 		}
 	}
 	return 0
+}
+
+// rejectionReason is what the rejection memory keeps of a refusal: the
+// HTTP status and the OAuth error code. The server's free text was shown
+// once; kept, it would sit on disk in the clear (or in the agent) and be
+// repeated to callers that never sent the request it answered.
+func rejectionReason(err error) string {
+	const msg = "token endpoint rejected the credentials"
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		return msg
+	}
+	code := re.Response.StatusCode
+	s := fmt.Sprintf("%s: HTTP %d %s", msg, code, http.StatusText(code))
+	if re.ErrorCode != "" {
+		s += ": " + clean(re.ErrorCode)
+	}
+	return s
 }

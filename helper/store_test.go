@@ -53,13 +53,13 @@ func TestStoreUnservedRegistry(t *testing.T) {
 		err := hh.Store(ctx, tc.server, "hub-user", "hub-password")
 		e := wantKind(t, err, credential.KindNoRoute)
 		if tc.hint != "" && !strings.Contains(e.Hint, tc.hint) {
-			t.Errorf("Store(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
+			t.Errorf("tokencache.Store(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
 		}
 		if strings.Contains(err.Error(), "hub-password") {
-			t.Errorf("Store(%q) = %v; quotes the password", tc.server, err)
+			t.Errorf("tokencache.Store(%q) = %v; quotes the password", tc.server, err)
 		}
 		if n := srv.count() - before; n != 0 {
-			t.Fatalf("Store(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
+			t.Fatalf("tokencache.Store(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
 		}
 	}
 	if after, err := os.ReadFile(h.ConfigPath); err != nil || string(after) != string(cfgBefore) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // storedSecret is what the keychain holds for a profile (the account is the
@@ -54,7 +55,7 @@ func openSecret(c creds, v string) (string, error) {
 	if s.V != storedSecretVersion {
 		return "", relogin(fmt.Sprintf("the secret stored for profile %q has format version %d, which this version does not know", c.Profile, s.V))
 	}
-	if normalizeURL(s.TokenURL) != normalizeURL(c.TokenURL) || s.ClientID != c.ClientID {
+	if route.NormalizeURL(s.TokenURL) != route.NormalizeURL(c.TokenURL) || s.ClientID != c.ClientID {
 		return "", relogin(fmt.Sprintf("the secret stored for profile %q was verified against %s (client %s), but the profile now points to %s (client %s); it is not sent there",
 			c.Profile, s.TokenURL, s.ClientID, c.TokenURL, c.ClientID))
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -41,8 +43,8 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 					t.Errorf("credential.Token(%q) returned the token %q", tok, got.AccessToken)
 				}
 				wantNoLeak(t, "error", e.Error(), "evil", "tök")
-				if c.mem != nil && c.mem.size() != 0 {
-					t.Errorf("the agent's memory keeps %d token(s)", c.mem.size())
+				if c.mem != nil && c.mem.Size() != 0 {
+					t.Errorf("the agent's memory keeps %d token(s)", c.mem.Size())
 				}
 				if files := tokFiles(t, h.CacheDir); len(files) != 0 {
 					t.Errorf("the file cache keeps %q", files)
@@ -59,13 +61,13 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 
 // A token cached before the check existed (by an older build) is not served.
 func TestCachedUnprintableTokenNotServed(t *testing.T) {
-	e := &entry{AccessToken: "tok\r\nusername=evil", Received: newFakeClock().Now()}
+	e := &tokencache.Entry{AccessToken: "tok\r\nusername=evil", Received: newFakeClock().Now()}
 	e.Expiry = e.Received.Add(time.Hour)
-	if e.usable(e.Received, 0) {
+	if e.Usable(e.Received, 0) {
 		t.Error("usable() = true for a token with CR LF")
 	}
 	e.AccessToken = "tok-1"
-	if !e.usable(e.Received, 0) {
+	if !e.Usable(e.Received, 0) {
 		t.Error("usable() = false for a visible-ASCII token")
 	}
 }

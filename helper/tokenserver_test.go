@@ -302,7 +302,7 @@ func cacheFiles(t *testing.T, h *Helper, ext string) []string {
 	t.Helper()
 	des, err := os.ReadDir(h.CacheDir)
 	if err != nil {
-		t.Fatalf("ReadDir(cache) = %v", err)
+		t.Fatalf("ReadDir(tokencache.Files) = %v", err)
 	}
 	var out []string
 	for _, de := range des {

@@ -71,6 +71,6 @@ func TestErrorsHideUserinfo(t *testing.T) {
 		check("credential.Token with --profile", in, err)
 		_, err = sibling(h).Token(context.Background(), credential.Request{Profile: "port", Resource: in})
 		check("credential.Token with a profile", in, err)
-		check("Store", in, sibling(h).Store(context.Background(), in, "id", "secret"))
+		check("tokencache.Store", in, sibling(h).Store(context.Background(), in, "id", "secret"))
 	}
 }

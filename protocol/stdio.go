@@ -54,10 +54,8 @@ func token(ctx context.Context, c Core, req credential.Request) (credential.Toke
 	if tok.AccessToken == "" {
 		return credential.Token{}, errors.New("the token endpoint returned an empty access token")
 	}
-	for i := 0; i < len(tok.AccessToken); i++ {
-		if c := tok.AccessToken[i]; c <= ' ' || c >= 0x7f {
-			return credential.Token{}, errors.New("the access token contains spaces, control or non-ASCII characters; refusing to print it")
-		}
+	if !credential.Printable(tok.AccessToken) {
+		return credential.Token{}, errors.New("the access token contains spaces, control or non-ASCII characters; refusing to print it")
 	}
 	return tok, nil
 }

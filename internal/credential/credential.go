@@ -44,3 +44,17 @@ type Request struct {
 type Source interface {
 	Token(ctx context.Context, req Request) (Token, error)
 }
+
+// Printable reports whether tok is visible ASCII, as RFC 6750's
+// b64token is. Every output carries the token inside a line-based format
+// (git's key=value lines, an HTTP header, a shell variable): a line break
+// in it would let the token endpoint add lines of its own, such as another
+// username for git.
+func Printable(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return tok != ""
+}

@@ -1,4 +1,4 @@
-package helper
+package tokencache
 
 import (
 	"context"
@@ -9,30 +9,30 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
-// memStore is the agent's token store: tokens live in its memory only and
+// Memory is the agent's token store: tokens live in its memory only and
 // are never written anywhere. Its keys leave the secret out, so that a hit
 // needs no keychain read; a changed secret reaches it through login, which
 // erases the profile's tokens.
-type memStore struct {
+type Memory struct {
 	mu         sync.Mutex
-	entries    map[string]*entry // by cacheKey.prefix + "-" + cacheKey.id
-	rejections map[string]rejection
+	entries    map[string]*Entry // by Key.prefix + "-" + Key.id
+	rejections map[string]Rejection
 	locks      map[string]chan struct{} // one fetch at a time per key
 }
 
-func newMemStore() *memStore {
-	return &memStore{entries: map[string]*entry{}, rejections: map[string]rejection{}, locks: map[string]chan struct{}{}}
+func NewMemory() *Memory {
+	return &Memory{entries: map[string]*Entry{}, rejections: map[string]Rejection{}, locks: map[string]chan struct{}{}}
 }
 
-func (*memStore) key(c creds) cacheKey {
-	return cacheKey{prefix: profilePrefix(c.Profile), id: keyID(c, "memory")}
+func (*Memory) Key(c Identity) Key {
+	return Key{prefix: profilePrefix(c.Profile), id: keyID(c, "memory")}
 }
 
-func (*memStore) keyedBySecret() bool { return false }
+func (*Memory) KeyedBySecret() bool { return false }
 
-func (k cacheKey) name() string { return k.prefix + "-" + k.id }
+func (k Key) name() string { return k.prefix + "-" + k.id }
 
-func (m *memStore) load(k cacheKey) (*entry, bool) {
+func (m *Memory) Load(k Key) (*Entry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.entries[k.name()]
@@ -40,7 +40,7 @@ func (m *memStore) load(k cacheKey) (*entry, bool) {
 }
 
 // lock waits for the key's fetch lock until ctx ends.
-func (m *memStore) lock(ctx context.Context, k cacheKey) (func(), error) {
+func (m *Memory) Lock(ctx context.Context, k Key) (func(), error) {
 	m.mu.Lock()
 	ch := m.locks[k.name()]
 	if ch == nil {
@@ -57,7 +57,7 @@ func (m *memStore) lock(ctx context.Context, k cacheKey) (func(), error) {
 }
 
 // store keeps e and drops the entries that have expired.
-func (m *memStore) store(k cacheKey, e *entry) error {
+func (m *Memory) Store(k Key, e *Entry) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := time.Now()
@@ -70,7 +70,7 @@ func (m *memStore) store(k cacheKey, e *entry) error {
 	return nil
 }
 
-func (m *memStore) rejected(k cacheKey, now time.Time) (*rejection, bool) {
+func (m *Memory) Rejected(k Key, now time.Time) (*Rejection, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweepRejections(now)
@@ -81,16 +81,16 @@ func (m *memStore) rejected(k cacheKey, now time.Time) (*rejection, bool) {
 	return &r, true
 }
 
-func (m *memStore) rememberRejection(k cacheKey, msg string, now time.Time) {
+func (m *Memory) RememberRejection(k Key, msg string, now time.Time) {
 	m.mu.Lock()
 	m.sweepRejections(now)
-	m.rejections[k.name()] = rejection{Until: now.Add(rejectionMemory), Msg: msg}
+	m.rejections[k.name()] = Rejection{Until: now.Add(RejectionMemory), Msg: msg}
 	m.mu.Unlock()
 }
 
 // sweepRejections drops the rejections that no longer hold, of any key;
 // m.mu is held.
-func (m *memStore) sweepRejections(now time.Time) {
+func (m *Memory) sweepRejections(now time.Time) {
 	for n, r := range m.rejections {
 		if !r.holds(now) {
 			delete(m.rejections, n)
@@ -98,14 +98,14 @@ func (m *memStore) sweepRejections(now time.Time) {
 	}
 }
 
-func (m *memStore) forgetRejection(k cacheKey) {
+func (m *Memory) ForgetRejection(k Key) {
 	m.mu.Lock()
 	delete(m.rejections, k.name())
 	m.mu.Unlock()
 }
 
 // erase drops every token and remembered rejection of a profile.
-func (m *memStore) erase(profile string) error {
+func (m *Memory) Erase(profile string) error {
 	prefix := profilePrefix(profile) + "-"
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -123,7 +123,7 @@ func (m *memStore) erase(profile string) error {
 }
 
 // size is the number of tokens held.
-func (m *memStore) size() int {
+func (m *Memory) Size() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.entries)

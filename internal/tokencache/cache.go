@@ -1,4 +1,4 @@
-package helper
+package tokencache
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,41 +19,42 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 
 	"github.com/gofrs/flock"
 )
 
-// tokenStore keeps tokens between calls: the encrypted file cache of every
+// Store keeps tokens between calls: the encrypted file cache of every
 // process, or the agent's memory. The freshness rules, the lock that makes
 // concurrent callers wait for one fetch, and the rejection memory are the
 // same for both (see Helper.Token).
-type tokenStore interface {
+type Store interface {
 	// key identifies the token that c yields. c.Secret is set when
 	// keyedBySecret says the key needs it.
-	key(c creds) cacheKey
-	keyedBySecret() bool
-	load(k cacheKey) (*entry, bool)
-	lock(ctx context.Context, k cacheKey) (unlock func(), err error)
-	store(k cacheKey, e *entry) error
-	rejected(k cacheKey, now time.Time) (*rejection, bool)
-	rememberRejection(k cacheKey, msg string, now time.Time)
-	forgetRejection(k cacheKey)
-	erase(profile string) error
+	Key(c Identity) Key
+	KeyedBySecret() bool
+	Load(k Key) (*Entry, bool)
+	Lock(ctx context.Context, k Key) (unlock func(), err error)
+	Store(k Key, e *Entry) error
+	Rejected(k Key, now time.Time) (*Rejection, bool)
+	RememberRejection(k Key, msg string, now time.Time)
+	ForgetRejection(k Key)
+	Erase(profile string) error
 }
 
 // cache keeps tokens on disk, one AES-GCM encrypted file per key, under a
 // key derived from the client secret: no plaintext token rests on disk, a
 // hit costs no keychain read beyond the secret's, and a rotated secret
 // invalidates its entries by itself.
-type cache struct {
-	dir string // "" disables caching
+type Files struct {
+	Dir string // "" disables caching
 }
 
-func (cache) key(c creds) cacheKey { return newCacheKey(c) }
-func (cache) keyedBySecret() bool  { return true }
+func (Files) Key(c Identity) Key  { return NewKey(c) }
+func (Files) KeyedBySecret() bool { return true }
 
 // entry is a cached token.
-type entry struct {
+type Entry struct {
 	AccessToken string    `json:"access_token"`
 	Expiry      time.Time `json:"expiry"`   // from expires_in (or a sooner JWT exp) at receipt, capped
 	Received    time.Time `json:"received"` // when the response arrived
@@ -62,7 +62,7 @@ type entry struct {
 
 // margin is how long before its expiry a token stops being served:
 // max(30 s, 10% of its lifetime), but at most half of it.
-func (e *entry) margin() time.Duration {
+func (e *Entry) Margin() time.Duration {
 	life := e.Expiry.Sub(e.Received)
 	m := max(30*time.Second, life/10)
 	return min(m, life/2)
@@ -70,40 +70,46 @@ func (e *entry) margin() time.Duration {
 
 // refreshAt is the time from which the helper no longer serves the token;
 // it is the expiry reported to callers.
-func (e *entry) refreshAt() time.Time { return e.Expiry.Add(-e.margin()) }
+func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 
 // usable reports whether the token may be served at now with at least minTTL
 // left before refreshAt. A token received "in the future" (the clock went
 // back) is never served, nor one that an older build cached without
-// checking its characters (see printableToken).
-func (e *entry) usable(now time.Time, minTTL time.Duration) bool {
-	if !printableToken(e.AccessToken) || now.Before(e.Received) {
+// checking its characters (see credential.Printable).
+func (e *Entry) Usable(now time.Time, minTTL time.Duration) bool {
+	if !credential.Printable(e.AccessToken) || now.Before(e.Received) {
 		return false
 	}
-	left := e.refreshAt().Sub(now)
+	left := e.RefreshAt().Sub(now)
 	return left > 0 && left >= minTTL
 }
 
-// cacheKey identifies the token a set of credentials yields: a hash of the
+// Identity is what decides which token a set of credentials yields. Secret
+// is needed only by stores whose KeyedBySecret says so.
+type Identity struct {
+	Profile, TokenURL, ClientID, Audience, Scope, AuthMethod, Secret string
+}
+
+// Key identifies the token a set of credentials yields: a hash of the
 // normalised token URL, client ID, audience, scope, auth method and a
 // fingerprint of the secret. It also returns the entry encryption key.
-type cacheKey struct {
+type Key struct {
 	prefix string // hash of the profile name, so a profile's entries can be erased without its secret
 	id     string
 	aead   []byte
 }
 
-func newCacheKey(c creds) cacheKey {
+func NewKey(c Identity) Key {
 	fp, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(keystoreSalt), "fingerprint", 32)
 	id := keyID(c, hex.EncodeToString(fp))
 	key, _ := hkdf.Key(sha256.New, []byte(c.Secret), []byte(id), "cache entry v1", 32)
-	return cacheKey{prefix: profilePrefix(c.Profile), id: id, aead: key}
+	return Key{prefix: profilePrefix(c.Profile), id: id, aead: key}
 }
 
 // keyID hashes the settings that decide which token c yields, and extra.
-func keyID(c creds, extra string) string {
+func keyID(c Identity, extra string) string {
 	h := sha256.New()
-	for _, s := range []string{normalizeURL(c.TokenURL), c.ClientID, c.Audience, c.Scope, c.AuthMethod, extra} {
+	for _, s := range []string{route.NormalizeURL(c.TokenURL), c.ClientID, c.Audience, c.Scope, c.AuthMethod, extra} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -117,40 +123,14 @@ func profilePrefix(profile string) string {
 	return hex.EncodeToString(sum[:])[:16]
 }
 
-// normalizeURL makes equivalent token URLs equal: case of scheme and host,
-// default ports and trailing slashes.
-func normalizeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	u.Host = host
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	u.Fragment = ""
-	return u.String()
-}
-
-func (c cache) path(k cacheKey, ext string) string {
-	return filepath.Join(c.dir, k.prefix+"-"+k.id+ext)
+func (c Files) path(k Key, ext string) string {
+	return filepath.Join(c.Dir, k.prefix+"-"+k.id+ext)
 }
 
 // load returns the cached entry for k. Anything unreadable, corrupt or
 // undecryptable is discarded: the caller then fetches a new token.
-func (c cache) load(k cacheKey) (*entry, bool) {
-	if c.dir == "" {
+func (c Files) Load(k Key) (*Entry, bool) {
+	if c.Dir == "" {
 		return nil, false
 	}
 	p := c.path(k, ".tok")
@@ -188,7 +168,7 @@ func readSmall(p string) ([]byte, error) {
 
 const magic = "cch1"
 
-func decrypt(k cacheKey, b []byte) (*entry, error) {
+func decrypt(k Key, b []byte) (*Entry, error) {
 	aead, err := newAEAD(k.aead)
 	if err != nil {
 		return nil, err
@@ -201,7 +181,7 @@ func decrypt(k cacheKey, b []byte) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var e entry
+	var e Entry
 	if err := json.Unmarshal(plain, &e); err != nil {
 		return nil, err
 	}
@@ -218,8 +198,8 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 
 // store writes e for k atomically. Failing to cache is not worth failing
 // the call for: the token is still good.
-func (c cache) store(k cacheKey, e *entry) error {
-	if c.dir == "" {
+func (c Files) Store(k Key, e *Entry) error {
+	if c.Dir == "" {
 		return nil
 	}
 	if err := c.mkdir(); err != nil {
@@ -242,20 +222,20 @@ func (c cache) store(k cacheKey, e *entry) error {
 	return privfile.WriteAtomic(c.path(k, ".tok"), out)
 }
 
-func (c cache) mkdir() error {
-	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+func (c Files) mkdir() error {
+	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err
 	}
-	if fi, err := os.Stat(c.dir); err == nil && fi.Mode().Perm() != 0o700 {
-		return os.Chmod(c.dir, 0o700)
+	if fi, err := os.Stat(c.Dir); err == nil && fi.Mode().Perm() != 0o700 {
+		return os.Chmod(c.Dir, 0o700)
 	}
 	return nil
 }
 
 // lock takes the per-key lock file, waiting at most until ctx ends. A
 // holder that dies releases it (flock(2) locks die with their process).
-func (c cache) lock(ctx context.Context, k cacheKey) (func(), error) {
-	if c.dir == "" {
+func (c Files) Lock(ctx context.Context, k Key) (func(), error) {
+	if c.Dir == "" {
 		return func() {}, nil
 	}
 	if err := c.mkdir(); err != nil {
@@ -273,12 +253,12 @@ func (c cache) lock(ctx context.Context, k cacheKey) (func(), error) {
 }
 
 // erase drops every cached token and remembered rejection of a profile.
-func (c cache) erase(profile string) error {
-	if c.dir == "" {
+func (c Files) Erase(profile string) error {
+	if c.Dir == "" {
 		return nil
 	}
 	prefix := profilePrefix(profile) + "-"
-	des, err := os.ReadDir(c.dir)
+	des, err := os.ReadDir(c.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -288,7 +268,7 @@ func (c cache) erase(profile string) error {
 	for _, de := range des {
 		n := de.Name()
 		if strings.HasPrefix(n, prefix) && (strings.HasSuffix(n, ".tok") || strings.HasSuffix(n, ".rejected")) {
-			if err := os.Remove(filepath.Join(c.dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := os.Remove(filepath.Join(c.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
