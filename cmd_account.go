@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"bufio"
 	"context"
 	"fmt"
@@ -11,11 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"golang.org/x/term"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 

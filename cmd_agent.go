@@ -10,14 +10,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/alecthomas/kong"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 type agentCmd struct {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 )
 
 type completionCmd struct {

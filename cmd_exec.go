@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"context"
 	"errors"
 	"fmt"
@@ -13,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 )
 
 type execCmd struct {

@@ -10,12 +10,10 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 

@@ -18,15 +18,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )

@@ -9,10 +9,8 @@ import (
 	"unicode"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

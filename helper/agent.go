@@ -11,15 +11,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/gofrs/flock"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // startAgent serves an agent in this process, in a short private directory,

@@ -11,9 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // AgentClient reaches the user's token agent, starting it when it is not

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 

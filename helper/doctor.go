@@ -14,14 +14,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

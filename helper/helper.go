@@ -12,12 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

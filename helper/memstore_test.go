@@ -11,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
 // agentHelper is a sibling of h serving from the agent's memory, as

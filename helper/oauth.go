@@ -17,15 +17,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
 // DefaultLifetime is assumed for a token whose response carries no

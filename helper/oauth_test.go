@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 

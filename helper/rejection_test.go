@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
 // The rejection memory keeps the status and the error code of a refusal,

@@ -6,9 +6,7 @@ import (
 	"fmt"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

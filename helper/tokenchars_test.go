@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
 // A token that is not visible ASCII is refused where it arrives, on the

@@ -19,9 +19,7 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 func TestStripUserinfo(t *testing.T) {

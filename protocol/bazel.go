@@ -8,9 +8,8 @@ import (
 	"io"
 	"net/url"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // The Bazel credential helper protocol (EngFlow credential-helper-spec, as

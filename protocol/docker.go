@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // The docker credential helper protocol (docker-credential-helpers), spoken as

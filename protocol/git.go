@@ -9,9 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // The git credential helper protocol (gitcredentials(7), git-credential(1)).

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // The helper's own protocol, for scripts, editors and tools without a

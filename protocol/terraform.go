@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // The Terraform and OpenTofu credentials helper protocol, spoken as

@@ -13,13 +13,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-
 	"github.com/gofrs/flock"
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // Camunda SaaS defaults.

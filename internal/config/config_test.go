@@ -12,9 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 func TestLoadConfigMissing(t *testing.T) {

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
 
 // Select is the one rule for which profile serves a request: the profile

@@ -17,11 +17,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-
-	"github.com/gofrs/flock"
 )
 
 // Store keeps tokens between calls: the encrypted file cache of every
