@@ -15,7 +15,7 @@ import (
 func TestAgentRunsOnlyTokenCommands(t *testing.T) {
 	run := agentRun("/nonexistent")
 	attached := 0
-	attach := func(*helper.Helper) error { attached++; return errStop }
+	attach := func(*helper.Core) error { attached++; return errStop }
 	for _, tc := range []struct {
 		args []string
 		runs bool

@@ -35,7 +35,7 @@ type loginCmd struct {
 	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
 }
 
-func (cmd *loginCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *loginCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	// kong's existingfile type does not apply to a *string (nil keeps the
 	// profile's bundle); the core reads the file and names it if it cannot.
 	// A relative path is the caller's: store it absolute.
@@ -166,7 +166,7 @@ type tokenCmd struct {
 	MinTTL       time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
 }
 
-func (cmd *tokenCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *tokenCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	tok, err := h.Token(ctx, credential.Request{MinTTL: cmd.MinTTL, ForceRefresh: cmd.ForceRefresh})
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func (cmd *tokenCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 
 type logoutCmd struct{}
 
-func (cmd *logoutCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *logoutCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	if err := h.Logout(ctx); err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (cmd *logoutCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
 
 type profilesCmd struct{}
 
-func (cmd *profilesCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *profilesCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	list, err := h.Profiles(ctx)
 	if err != nil {
 		return err

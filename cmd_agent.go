@@ -29,7 +29,7 @@ type agentRunCmd struct {
 	ReadyFD int           `name:"ready-fd" hidden:"" help:"File descriptor told \"ready\" once the agent listens."`
 }
 
-func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	if !agentwire.Supported {
 		return &credential.Error{Kind: credential.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
@@ -54,7 +54,7 @@ func (cmd *agentRunCmd) Run(ctx context.Context, h *helper.Helper, e env) error 
 }
 
 // idle is the first of --idle, the environment and the config file.
-func (cmd *agentRunCmd) idle(h *helper.Helper, e env) time.Duration {
+func (cmd *agentRunCmd) idle(h *helper.Core, e env) time.Duration {
 	if cmd.Idle > 0 {
 		return cmd.Idle
 	}
@@ -71,13 +71,13 @@ func (cmd *agentRunCmd) idle(h *helper.Helper, e env) time.Duration {
 
 // agentRun runs a command line forwarded by a client (agentwire.OpRun) as
 // this binary would, with the client's stdin, variables and outputs.
-func agentRun(exe string) func(context.Context, *agentwire.Request, func(*helper.Helper) error) ([]byte, []byte, int, error) {
-	return func(ctx context.Context, r *agentwire.Request, attach func(*helper.Helper) error) ([]byte, []byte, int, error) {
+func agentRun(exe string) func(context.Context, *agentwire.Request, func(*helper.Core) error) ([]byte, []byte, int, error) {
+	return func(ctx context.Context, r *agentwire.Request, attach func(*helper.Core) error) ([]byte, []byte, int, error) {
 		var stdout, stderr bytes.Buffer
 		var attachErr error
 		e := env{stdin: bytes.NewReader(r.Stdin), stdout: &stdout, stderr: &stderr, exe: exe, cwd: r.Cwd, interactive: r.Interactive,
 			lookup: func(k string) (string, bool) { v, ok := r.Env[k]; return v, ok },
-			attach: func(h *helper.Helper, kctx *kong.Context) error {
+			attach: func(h *helper.Core, kctx *kong.Context) error {
 				if !printsToken(kctx) {
 					attachErr = errors.New("not a command the agent runs")
 				} else {

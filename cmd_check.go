@@ -20,7 +20,7 @@ type checkCmd struct {
 
 // Run calls an API with the profile's token and tells a rejected token
 // (401) from missing permissions (403).
-func (cmd *checkCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *checkCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	res, err := h.Check(ctx, cmd.URL)
 	if err != nil {
 		return err

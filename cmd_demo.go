@@ -48,7 +48,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	}
 	defer store.Delete(context.WithoutCancel(ctx), profile)
 
-	h := &helper.Helper{Secrets: store, ConfigPath: filepath.Join(tmp, "config.toml"), CacheDir: filepath.Join(tmp, "cache"),
+	h := &helper.Core{Secrets: store, ConfigPath: filepath.Join(tmp, "config.toml"), CacheDir: filepath.Join(tmp, "cache"),
 		Profile: profile, Explicit: true, Getenv: func(string) (string, bool) { return "", false }}
 	say := func(format string, args ...any) { fmt.Fprintf(e.stdout, format+"\n", args...) }
 

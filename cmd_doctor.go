@@ -11,7 +11,7 @@ type doctorCmd struct{}
 
 // Run prints each check with the command that fixes what fails, and exits
 // non-zero when something does.
-func (cmd *doctorCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *doctorCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	failed := 0
 	for _, f := range h.Doctor(ctx) {
 		mark := "ok  "

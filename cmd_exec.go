@@ -25,7 +25,7 @@ type execCmd struct {
 
 // Run starts the command with a fresh token in its environment, passes the
 // standard streams through, forwards signals, and returns its exit status.
-func (cmd *execCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *execCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	args := cmd.Command
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]

@@ -12,7 +12,7 @@ type gitCmd struct {
 	Rest   []string `arg:"" optional:"" passthrough:"" hidden:""`
 }
 
-func (cmd *gitCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio) error {
+func (cmd *gitCmd) Run(ctx context.Context, h *helper.Core, s protocol.Stdio) error {
 	return code(protocol.Git(ctx, h, cmd.Action, s))
 }
 
@@ -26,7 +26,7 @@ func (cmd *dockerCmd) Run(ctx context.Context, r protocol.Registry, s protocol.S
 
 type kubectlCmd struct{}
 
-func (cmd *kubectlCmd) Run(ctx context.Context, h *helper.Helper, e env, s protocol.Stdio) error {
+func (cmd *kubectlCmd) Run(ctx context.Context, h *helper.Core, e env, s protocol.Stdio) error {
 	getenv := func(k string) string { v, _ := e.lookup(k); return v }
 	return code(protocol.Kubectl(ctx, h, getenv, s))
 }
@@ -35,7 +35,7 @@ type bazelCmd struct {
 	Action string `arg:"" optional:"" help:"get."`
 }
 
-func (cmd *bazelCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio) error {
+func (cmd *bazelCmd) Run(ctx context.Context, h *helper.Core, s protocol.Stdio) error {
 	return code(protocol.Bazel(ctx, h, cmd.Action, s))
 }
 
@@ -44,12 +44,12 @@ type terraformCmd struct {
 	Args   []string `arg:"" optional:"" help:"The host."`
 }
 
-func (cmd *terraformCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio) error {
+func (cmd *terraformCmd) Run(ctx context.Context, h *helper.Core, s protocol.Stdio) error {
 	return code(protocol.Terraform(ctx, h, cmd.Action, cmd.Args, s))
 }
 
 type getCmd struct{}
 
-func (cmd *getCmd) Run(ctx context.Context, h *helper.Helper, s protocol.Stdio) error {
+func (cmd *getCmd) Run(ctx context.Context, h *helper.Core, s protocol.Stdio) error {
 	return code(protocol.Plain(ctx, h, s))
 }

@@ -30,7 +30,7 @@ var shimFor = map[string]string{
 	"terraform": "terraform-credentials-camunda",
 }
 
-func (cmd *setupCmd) Run(ctx context.Context, h *helper.Helper, e env) error {
+func (cmd *setupCmd) Run(ctx context.Context, h *helper.Core, e env) error {
 	cfg, err := config.Load(h.ConfigPath)
 	if err != nil {
 		return err

@@ -80,7 +80,7 @@ type env struct {
 	interactive    bool   // a person may answer a keychain prompt (besides a terminal on stderr)
 	// attach, inside the agent, checks the parsed command and wires its
 	// Helper to the agent's memory (see agentRun).
-	attach func(*helper.Helper, *kong.Context) error
+	attach func(*helper.Core, *kong.Context) error
 }
 
 func main() {
@@ -208,7 +208,7 @@ func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
 }
 
 // newHelper builds the token core from the global flags.
-func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
+func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Core, error) {
 	explicit := profileOnCommandLine(kctx)
 	profile := c.Profile
 	if v, ok := e.lookup("CAMUNDA_PROFILE"); ok && !explicit {
@@ -223,7 +223,7 @@ func newHelper(c *cli, kctx *kong.Context, e env) (*helper.Helper, error) {
 		cacheDir = "" // no cache rather than no tokens
 	}
 	service, _ := e.lookup("CAMUNDA_CREDENTIAL_HELPER_SERVICE")
-	h := &helper.Helper{
+	h := &helper.Core{
 		Secrets:    keystore.Keyring{Service: service, Timeout: keychainTimeout(e)},
 		ConfigPath: cfgPath,
 		CacheDir:   cacheDir,

@@ -48,11 +48,11 @@ func ValidProfileName(name string) error {
 // Login verifies the credentials by fetching a token (unless NoVerify),
 // then stores the secret in the keychain and the settings in the config
 // file. When verification fails nothing is stored.
-func (h *Helper) Login(ctx context.Context, lp LoginParams) (credential.Token, error) {
-	return h.login(ctx, h.profileName(), lp)
+func (h *Core) Login(ctx context.Context, lp LoginParams) (credential.Token, error) {
+	return h.login(ctx, h.ProfileName(), lp)
 }
 
-func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
+func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	if err := ValidProfileName(name); err != nil {
@@ -88,7 +88,6 @@ func (h *Helper) login(ctx context.Context, name string, lp LoginParams) (creden
 		return credential.Token{}, keychainError(name, err)
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
-	h.agentErase(name)                                       // the agent's tokens may come from the old secret
 	err = config.Update(ctx, h.ConfigPath, func(cfg *config.Config) error {
 		cfg.Profiles[name] = &p
 		return nil
@@ -160,16 +159,15 @@ func checkProfile(p *config.Profile) error {
 
 // Logout deletes the profile's secret from the keychain and its cached
 // tokens. The profile's settings stay in the config file.
-func (h *Helper) Logout(ctx context.Context) error {
-	return h.logout(ctx, h.profileName())
+func (h *Core) Logout(ctx context.Context) error {
+	return h.logout(ctx, h.ProfileName())
 }
 
-func (h *Helper) logout(ctx context.Context, name string) error {
+func (h *Core) logout(ctx context.Context, name string) error {
 	if err := h.Secrets.Delete(ctx, name); err != nil {
 		return keychainError(name, err)
 	}
-	h.agentErase(name)
-	return h.tokens().Erase(name)
+	return h.DropProfile(name)
 }
 
 // ProfileStatus describes a profile for listings.
@@ -182,7 +180,7 @@ type ProfileStatus struct {
 
 // Profiles lists the profiles in the config file and whether each has a
 // secret in the keychain.
-func (h *Helper) Profiles(ctx context.Context) ([]ProfileStatus, error) {
+func (h *Core) Profiles(ctx context.Context) ([]ProfileStatus, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return nil, err
@@ -203,24 +201,25 @@ func (h *Helper) Profiles(ctx context.Context) ([]ProfileStatus, error) {
 	return out, nil
 }
 
-// Store saves a client ID and secret, after verifying them, for the
-// profile whose host patterns serve serverURL (docker login). It never
-// creates a profile: docker login names any registry, Docker Hub's
-// included, and verifying its password at an endpoint chosen for another
-// registry would hand that endpoint the password.
-func (h *Helper) Store(ctx context.Context, serverURL, clientID, secret string) error {
+// LoginRegistry saves a client ID and secret, after verifying them, for
+// the profile whose host patterns serve serverURL (docker login), and
+// returns its name. It never creates a profile: docker login names any
+// registry, Docker Hub's included, and verifying its password at an
+// endpoint chosen for another registry would hand that endpoint the
+// password.
+func (h *Core) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) (string, error) {
 	name, err := h.registryProfile(serverURL)
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, err = h.login(ctx, name, LoginParams{ClientID: &clientID, Secret: secret})
-	return err
+	return name, err
 }
 
 // registryProfile is the profile whose host patterns serve a registry
 // (named by --profile or by routing); a profile without patterns serves
 // none. Not finding one is an error with the login command that makes one.
-func (h *Helper) registryProfile(serverURL string) (string, error) {
+func (h *Core) registryProfile(serverURL string) (string, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return "", err
@@ -229,7 +228,7 @@ func (h *Helper) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := cfg.SelectScoped(h.stamp(credential.Request{Resource: serverURL}))
+	name, err := cfg.SelectScoped(h.Stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}
@@ -241,23 +240,23 @@ func (h *Helper) registryProfile(serverURL string) (string, error) {
 	return "", e
 }
 
-// Forget deletes the secret and cached tokens of the profile whose host
-// patterns serve serverURL (docker logout). An unserved registry is not
-// an error.
-func (h *Helper) Forget(ctx context.Context, serverURL string) error {
+// LogoutRegistry deletes the secret and cached tokens of the profile whose
+// host patterns serve serverURL (docker logout), and returns its name. An
+// unserved registry is not an error ("" and nil).
+func (h *Core) LogoutRegistry(ctx context.Context, serverURL string) (string, error) {
 	name, err := h.registryProfile(serverURL)
 	if credential.KindOf(err) == credential.KindNoRoute {
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return h.logout(ctx, name)
+	return name, h.logout(ctx, name)
 }
 
 // Hosts maps every host pattern of every profile that has a secret stored
 // to the profile's username.
-func (h *Helper) Hosts(ctx context.Context) (map[string]string, error) {
+func (h *Core) Hosts(ctx context.Context) (map[string]string, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func TestValidProfileName(t *testing.T) {
 
 // wantNothingStored checks that a failed login left no secret and no
 // profile behind.
-func wantNothingStored(t *testing.T, h *Helper, profile string) {
+func wantNothingStored(t *testing.T, h *Core, profile string) {
 	t.Helper()
 	if _, err := h.Secrets.Get(context.Background(), profile); !errors.Is(err, keystore.ErrNotFound) {
 		t.Errorf("keychain entry for %q after a failed login: err = %v; want ErrNotFound", profile, err)
@@ -205,7 +205,7 @@ func TestLogin(t *testing.T) {
 		t.Errorf("stored profile = %+v; want the login's settings", p)
 	}
 
-	// The same Helper serves the new profile from the token login cached.
+	// The same Core serves the new profile from the token login cached.
 	if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken {
 		t.Errorf("credential.Token after Login = %q; want the verified token %q", got.AccessToken, tok.AccessToken)
 	}

@@ -102,7 +102,7 @@ func TestCacheHit(t *testing.T) {
 	h.Now = newFakeClock().Now
 	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
 	first := mustToken(t, h, credential.Request{})
-	for i, hh := range []*Helper{h, sibling(h), sibling(h)} {
+	for i, hh := range []*Core{h, sibling(h), sibling(h)} {
 		tok := mustToken(t, hh, credential.Request{})
 		if !sameToken(tok, first) {
 			t.Errorf("call %d: token = %+v; want the cached %+v", i+2, tok, first)
@@ -445,7 +445,7 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 	srv.setRespond(nil)
 	env := sibling(h)
 	env.Profile = "env-only"
-	env.Getenv = mapEnv(map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret-value", EnvOAuthURL: srv.URL})
+	env.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret-value", EnvOAuthURL: srv.URL})
 	mustToken(t, env, credential.Request{})
 
 	secrets := append(srv.issued(), testSecret, url.QueryEscape(testSecret), "second-secret-value", "env-secret-value")
@@ -484,7 +484,7 @@ func TestRejectionMemory(t *testing.T) {
 	}
 	// setup logs in, has the first Token call rejected and returns the
 	// message remembered: the status and error code, not the server's text.
-	setup := func(t *testing.T) (*Helper, *tokenServer, *fakeClock, string) {
+	setup := func(t *testing.T) (*Core, *tokenServer, *fakeClock, string) {
 		t.Helper()
 		srv := newTokenServer(t, reject)
 		clock := newFakeClock()
@@ -627,7 +627,7 @@ func TestConcurrentTokenOneRequest(t *testing.T) {
 	toks := make([]credential.Token, n)
 	errs := make([]error, n)
 	for i := range n {
-		h := sibling(base) // each its own Helper, as separate processes
+		h := sibling(base) // each its own Core, as separate processes
 		wg.Go(func() {
 			<-start
 			toks[i], errs[i] = h.Token(context.Background(), credential.Request{})

@@ -22,14 +22,14 @@ type CheckResult struct {
 // Check calls an API with the selected profile's token: rawURL, or the
 // profile's default check URL (see CheckTarget) when rawURL is empty. A
 // non-2xx answer is returned as a result, not an error.
-func (h *Helper) Check(ctx context.Context, rawURL string) (*CheckResult, error) {
+func (h *Core) Check(ctx context.Context, rawURL string) (*CheckResult, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	cfg, err := h.config()
 	if err != nil {
 		return nil, err
 	}
-	p := cfg.Profiles[h.profileName()]
+	p := cfg.Profiles[h.ProfileName()]
 	if p == nil {
 		p = &config.Profile{}
 	}

@@ -6,6 +6,7 @@ package helper
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,8 +27,8 @@ const MaxLifetime = 24 * time.Hour
 // included.
 const DefaultTimeout = 30 * time.Second
 
-// Helper hands out tokens. Set its fields before first use.
-type Helper struct {
+// Core hands out tokens. Set its fields before first use.
+type Core struct {
 	Secrets    keystore.Store // where client secrets live
 	ConfigPath string         // the config file
 	CacheDir   string         // token cache directory; "" disables the cache
@@ -40,19 +41,14 @@ type Helper struct {
 	Now func() time.Time
 	// HTTPClient overrides the client built for each profile (tests).
 	HTTPClient *http.Client
-	// Agent, when set, is asked first for tokens and told about logins,
-	// logouts and erasures (see agentclient.go).
-	Agent *AgentClient
-	// AgentDir, when set, is the agent's directory (agentwire.Dir): a
-	// running agent there is told about logins, logouts and erasures also
-	// when Agent is nil (the agent turned off for this call): it must not
-	// go on serving a token the call withdrew.
-	AgentDir string
+	// Front, when set, is a faster store in front of the file cache (the
+	// agent's memory): tokens are kept there, and on a miss what the file
+	// cache holds is taken up into it, never written back.
+	Front tokencache.Store
 
-	mu  sync.Mutex
-	cfg *config.Config // loaded on first use; nil after a change
-
-	mem *tokencache.Memory // the agent's memory, when this Helper serves inside the agent
+	mu     sync.Mutex
+	cfg    *config.Config // as last read
+	cfgSig os.FileInfo    // of the file cfg was read from; nil when it did not exist
 }
 
 // DefaultCacheDir is <os.UserCacheDir()>/camunda-credential-helper.
@@ -64,79 +60,107 @@ func DefaultCacheDir() (string, error) {
 	return filepath.Join(dir, "camunda-credential-helper"), nil
 }
 
-func (h *Helper) now() time.Time {
+func (h *Core) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
 	return time.Now()
 }
 
-func (h *Helper) lookupEnv(k string) (string, bool) {
+// LookupEnv reads the caller's environment (Getenv, else the process's).
+func (h *Core) LookupEnv(k string) (string, bool) {
 	if h.Getenv != nil {
 		return h.Getenv(k)
 	}
 	return os.LookupEnv(k)
 }
 
-func (h *Helper) getenv(k string) string {
-	v, _ := h.lookupEnv(k)
+func (h *Core) getenv(k string) string {
+	v, _ := h.LookupEnv(k)
 	return v
 }
 
-func (h *Helper) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	d := h.Timeout
-	if d <= 0 {
-		d = DefaultTimeout
+// TimeoutOrDefault is the bound on one call: Timeout, else DefaultTimeout.
+func (h *Core) TimeoutOrDefault() time.Duration {
+	if h.Timeout <= 0 {
+		return DefaultTimeout
 	}
-	return context.WithTimeout(ctx, d)
+	return h.Timeout
 }
 
-// config loads the config file on first use.
-func (h *Helper) config() (*config.Config, error) {
+func (h *Core) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, h.TimeoutOrDefault())
+}
+
+// EnvCredentials reports whether the caller's environment holds a client
+// ID or secret (see credential.EnvCredentials).
+func (h *Core) EnvCredentials() bool { return credential.EnvCredentials(h.LookupEnv) }
+
+// Config is the config file as last read: it is read again when its
+// identity, size, modification time or mode changed, so a long-lived Core
+// (the agent's) follows edits, and a mode others may write through gets it
+// refused, as on the first read.
+func (h *Core) Config() (*config.Config, error) { return h.config() }
+
+func (h *Core) config() (*config.Config, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.cfg == nil {
-		cfg, err := config.Load(h.ConfigPath)
-		if err != nil {
-			return nil, err
-		}
-		h.cfg = cfg
+	fi, err := os.Stat(h.ConfigPath)
+	if err != nil {
+		fi = nil
 	}
-	return h.cfg, nil
+	if h.cfg != nil && sameFile(fi, h.cfgSig) {
+		return h.cfg, nil
+	}
+	cfg, err := config.Load(h.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	h.cfg, h.cfgSig = cfg, fi
+	return cfg, nil
+}
+
+func sameFile(a, b os.FileInfo) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
 }
 
 // configChanged makes the next config() read the file again.
-func (h *Helper) configChanged() {
+func (h *Core) configChanged() {
 	h.mu.Lock()
 	h.cfg = nil
 	h.mu.Unlock()
 }
 
-func (h *Helper) cache() tokencache.Files { return tokencache.Files{Dir: h.CacheDir} }
+func (h *Core) cache() tokencache.Files { return tokencache.Files{Dir: h.CacheDir} }
 
-// tokens is where this Helper keeps tokens: the agent's memory inside the
-// agent, the encrypted file cache everywhere else.
-func (h *Helper) tokens() tokencache.Store {
-	if h.mem != nil {
-		return h.mem
+// tokens is where this Core keeps tokens: Front when set, else the
+// encrypted file cache.
+func (h *Core) tokens() tokencache.Store {
+	if h.Front != nil {
+		return h.Front
 	}
 	return h.cache()
 }
 
-// stamp puts this Helper's choice of profile on req: --profile as the
+// Stamp puts the caller's choice of profile on req: --profile as the
 // profile named, CAMUNDA_PROFILE (or --profile) as the default (see
 // config.Select).
-func (h *Helper) stamp(req credential.Request) credential.Request {
+func (h *Core) Stamp(req credential.Request) credential.Request {
 	if req.Profile == "" && h.Explicit {
-		req.Profile = h.profileName()
+		req.Profile = h.ProfileName()
 	}
 	if req.Default == "" {
-		req.Default = h.profileName()
+		req.Default = h.ProfileName()
 	}
 	return req
 }
 
-func (h *Helper) profileName() string {
+// ProfileName is the profile the caller selected: --profile, else
+// CAMUNDA_PROFILE, else config.DefaultProfile.
+func (h *Core) ProfileName() string {
 	if h.Profile == "" {
 		return config.DefaultProfile
 	}
@@ -146,18 +170,7 @@ func (h *Helper) profileName() string {
 // Token returns a token for req: from the cache while it has more than the
 // refresh margin and req.MinTTL left, otherwise from the token endpoint,
 // with one request for any number of concurrent callers.
-//
-// With an agent, the agent is asked first; the rest of this function is
-// then the same steps on the agent's side, over its memory.
-func (h *Helper) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
-	if tok, err, ok := h.agentToken(ctx, req); ok {
-		return tok, err
-	}
-	return h.directToken(ctx, req)
-}
-
-// directToken is Token without the agent.
-func (h *Helper) directToken(ctx context.Context, req credential.Request) (credential.Token, error) {
+func (h *Core) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
 	c, err := h.resolve(req)
@@ -195,7 +208,7 @@ func (h *Helper) directToken(ctx context.Context, req credential.Request) (crede
 	if err := h.readSecret(ctx, &c); err != nil {
 		return credential.Token{}, err
 	}
-	if h.mem != nil {
+	if h.Front != nil {
 		if tok, err, ok := h.adopt(c, k, req); ok {
 			return tok, err
 		}
@@ -211,11 +224,11 @@ func (h *Helper) directToken(ctx context.Context, req credential.Request) (crede
 	return token(c, e), nil
 }
 
-// adopt lets the agent, on a miss, take up what the direct path of an
-// earlier call left in the encrypted file cache (login's verified token, a
-// remembered rejection), so that starting the agent costs no extra token
-// request. The agent only reads that cache; it never writes a token there.
-func (h *Helper) adopt(c creds, k tokencache.Key, req credential.Request) (credential.Token, error, bool) {
+// adopt takes up into Front, on a miss, what an earlier call left in the
+// encrypted file cache (login's verified token, a remembered rejection), so
+// that starting the agent costs no extra token request. The file cache is
+// only read here; a token is never written back to it.
+func (h *Core) adopt(c creds, k tokencache.Key, req credential.Request) (credential.Token, error, bool) {
 	disk := h.cache()
 	dk := disk.Key(c.identity())
 	if req.ForceRefresh {
@@ -223,18 +236,18 @@ func (h *Helper) adopt(c creds, k tokencache.Key, req credential.Request) (crede
 		return credential.Token{}, nil, false
 	}
 	if e, ok := disk.Load(dk); ok && e.Usable(h.now(), req.MinTTL) {
-		_ = h.mem.Store(k, e)
+		_ = h.Front.Store(k, e)
 		return token(c, e), nil, true
 	}
 	if r, ok := disk.Rejected(dk, h.now()); ok {
-		h.mem.RememberRejection(k, r.Msg, h.now())
+		h.Front.RememberRejection(k, r.Msg, h.now())
 		return credential.Token{}, rejectedAgain(r), true
 	}
 	return credential.Token{}, nil, false
 }
 
 // fetchEntry fetches a token, caches it, and remembers a rejection.
-func (h *Helper) fetchEntry(ctx context.Context, c creds, k tokencache.Key) (*tokencache.Entry, error) {
+func (h *Core) fetchEntry(ctx context.Context, c creds, k tokencache.Key) (*tokencache.Entry, error) {
 	cc := h.tokens()
 	tok, err := fetch(ctx, c, h.HTTPClient)
 	if err != nil {
@@ -272,26 +285,33 @@ func token(c creds, e *tokencache.Entry) credential.Token {
 	return credential.Token{AccessToken: e.AccessToken, Expiry: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
 }
 
-// Erase drops the cached tokens of the profile req selects, never its
-// secret. A resource no profile serves is a no-op.
-func (h *Helper) Erase(ctx context.Context, req credential.Request) error {
+// Drop drops the cached tokens of the profile req selects, never its
+// secret, and returns that profile's name ("" for environment
+// credentials). A resource no profile serves is a no-op.
+func (h *Core) Drop(ctx context.Context, req credential.Request) (string, error) {
 	cfg, err := h.config()
 	if err != nil {
-		return err
+		return "", err
 	}
-	name, err := cfg.Select(h.stamp(req))
+	name, err := cfg.Select(h.Stamp(req))
 	if credential.KindOf(err) == credential.KindNoRoute {
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, ok := cfg.Profiles[name]; !ok && h.getenv(EnvClientID) != "" {
+	if _, ok := cfg.Profiles[name]; !ok && h.getenv(credential.EnvClientID) != "" {
 		name = ""
 	}
-	// The file cache first: the agent, on its next miss, takes up what it
-	// still holds (see adopt).
-	err = h.tokens().Erase(name)
-	h.agentErase(name)
+	return name, h.DropProfile(name)
+}
+
+// DropProfile drops a profile's cached tokens: those of the file cache
+// first, so that Front, on its next miss, cannot take them up again.
+func (h *Core) DropProfile(name string) error {
+	err := h.cache().Erase(name)
+	if h.Front != nil {
+		err = errors.Join(err, h.Front.Erase(name))
+	}
 	return err
 }

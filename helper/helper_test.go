@@ -36,7 +36,7 @@ func TestEnvCredentials(t *testing.T) {
 	}{
 		{
 			name:         "environment only",
-			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "zeebe.camunda.io"},
+			env:          map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "zeebe.camunda.io"},
 			wantID:       "env-id",
 			wantSecret:   "env-secret",
 			wantAudience: ptr("zeebe.camunda.io"),
@@ -44,14 +44,14 @@ func TestEnvCredentials(t *testing.T) {
 		},
 		{
 			name:       "environment with an empty audience",
-			env:        map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: ""},
+			env:        map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: ""},
 			wantID:     "env-id",
 			wantSecret: "env-secret",
 			wantPath:   "/env",
 		},
 		{
 			name:         "environment without an audience",
-			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv"},
+			env:          map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: "srv"},
 			wantID:       "env-id",
 			wantSecret:   "env-secret",
 			wantAudience: ptr(config.DefaultAudience),
@@ -60,7 +60,7 @@ func TestEnvCredentials(t *testing.T) {
 		{
 			name:         "environment beats the stored profile",
 			stored:       true,
-			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret"},
+			env:          map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret"},
 			wantID:       "env-id",
 			wantSecret:   "env-secret",
 			wantAudience: ptr("stored-audience"),
@@ -70,7 +70,7 @@ func TestEnvCredentials(t *testing.T) {
 		{
 			name:         "environment URL beats the stored profile's",
 			stored:       true,
-			env:          map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "env-audience"},
+			env:          map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: "srv", EnvAudience: "env-audience"},
 			wantID:       "env-id",
 			wantSecret:   "env-secret",
 			wantAudience: ptr("env-audience"),
@@ -138,7 +138,7 @@ func TestEnvCredentials(t *testing.T) {
 
 func TestEnvCredentialsHalfSet(t *testing.T) {
 	for _, stored := range []bool{false, true} {
-		for _, v := range []string{EnvClientID, EnvClientSecret} {
+		for _, v := range []string{credential.EnvClientID, credential.EnvClientSecret} {
 			t.Run(v, func(t *testing.T) {
 				srv := newTokenServer(t, nil)
 				h := newTestHelper(t)
@@ -149,7 +149,7 @@ func TestEnvCredentialsHalfSet(t *testing.T) {
 				h.Getenv = mapEnv(map[string]string{v: "only-this-one"})
 				_, err := h.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindUsage)
-				if !strings.Contains(e.Msg, EnvClientID) || !strings.Contains(e.Msg, EnvClientSecret) {
+				if !strings.Contains(e.Msg, credential.EnvClientID) || !strings.Contains(e.Msg, credential.EnvClientSecret) {
 					t.Errorf("message %q does not name both variables", e.Msg)
 				}
 				wantNoLeak(t, "error", err.Error(), "only-this-one")
@@ -225,7 +225,7 @@ func TestMissingCredentials(t *testing.T) {
 
 // routed sets up profiles with host patterns, each with its own client ID
 // (the profile's name) and token path.
-func routed(t *testing.T) (*Helper, *tokenServer) {
+func routed(t *testing.T) (*Core, *tokenServer) {
 	t.Helper()
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
@@ -249,7 +249,7 @@ func TestRouting(t *testing.T) {
 	h, srv := routed(t)
 	tests := []struct {
 		req         credential.Request
-		explicit    string // Helper.Profile with Explicit set
+		explicit    string // Core.Profile with Explicit set
 		wantProfile string // "": credential.KindNoRoute
 	}{
 		{req: credential.Request{Resource: "api.example.com"}, wantProfile: "exact"},
@@ -393,7 +393,7 @@ func TestErase(t *testing.T) {
 func TestEraseEnvCredentials(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	h.Getenv = mapEnv(map[string]string{EnvClientID: "env-id", EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
+	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
 	mustToken(t, h, credential.Request{})
 	if err := sibling(h).Erase(context.Background(), credential.Request{}); err != nil {
 		t.Fatal(err)
@@ -404,7 +404,7 @@ func TestEraseEnvCredentials(t *testing.T) {
 	}
 }
 
-// One Helper value may serve concurrent calls (run with -race).
+// One Core value may serve concurrent calls (run with -race).
 func TestSharedHelperConcurrent(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	setup := newTestHelper(t)
@@ -451,7 +451,7 @@ func TestTokenWithBrokenConfig(t *testing.T) {
 	h := newTestHelper(t)
 	os.MkdirAll(filepath.Dir(h.ConfigPath), 0o700)
 	os.WriteFile(h.ConfigPath, []byte("[profiles.default]\nclient_idd = \"x\"\n"), 0o600)
-	h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: "s"})
+	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "id", credential.EnvClientSecret: "s"})
 	_, err := h.Token(context.Background(), credential.Request{})
 	e := wantKind(t, err, credential.KindUsage)
 	if !strings.Contains(e.Msg, h.ConfigPath) {

@@ -18,7 +18,7 @@ import (
 
 // agentHelper is a sibling of h serving from the agent's memory, as
 // Agent.attach wires it, with a keychain that counts reads.
-func agentHelper(h *Helper) (*Helper, *countingStore) {
+func agentHelper(h *Core) (*Core, *countingStore) {
 	store := &countingStore{Store: h.Secrets}
 	a := sibling(h)
 	a.Secrets = store
@@ -77,7 +77,7 @@ func TestAgentMemoryHit(t *testing.T) {
 		t.Errorf("keychain reads on a memory hit = %d; want 0", got)
 	}
 
-	// A second Helper on the same memory (the next request to the agent)
+	// A second Core on the same memory (the next request to the agent)
 	// hits as well.
 	b := sibling(a)
 	b.Secrets = store
@@ -104,7 +104,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if files := tokFiles(t, a.CacheDir); len(files) != 0 {
 		t.Errorf("the agent wrote token files: %q", files)
 	}
-	// A Helper without the memory does not see the agent's tokens.
+	// A Core without the memory does not see the agent's tokens.
 	direct := sibling(h)
 	if tok := mustToken(t, direct, credential.Request{}); tok.AccessToken == third.AccessToken || srv.count() != 3 {
 		t.Errorf("direct path: token %q after %d requests; want a token of its own", tok.AccessToken, srv.count())
@@ -210,7 +210,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 	reject := func(w http.ResponseWriter, r *http.Request, n int) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 	}
-	setup := func(t *testing.T) (*Helper, *tokenServer, string) {
+	setup := func(t *testing.T) (*Core, *tokenServer, string) {
 		t.Helper()
 		srv := newTokenServer(t, reject)
 		h := newTestHelper(t)

@@ -398,7 +398,7 @@ func TestFetchRedirectNotFollowed(t *testing.T) {
 		for _, custom := range []bool{false, true} {
 			name := http.StatusText(code)
 			if custom {
-				name += " with Helper.HTTPClient"
+				name += " with Core.HTTPClient"
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
@@ -512,7 +512,7 @@ func TestFetchPlainHTTPRefused(t *testing.T) {
 			rt := &countingTransport{}
 			h.HTTPClient = &http.Client{Transport: rt}
 			if tt.viaEnv {
-				h.Getenv = mapEnv(map[string]string{EnvClientID: "id", EnvClientSecret: testSecret, EnvOAuthURL: tt.tokenURL})
+				h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "id", credential.EnvClientSecret: testSecret, EnvOAuthURL: tt.tokenURL})
 			} else {
 				// Login refuses such a URL, but the file may be edited by hand.
 				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {

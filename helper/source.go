@@ -10,25 +10,22 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// The environment variables of Camunda's docs, read on every call. When the
-// client ID and secret are both set they take precedence over the stored
-// profile's, as AWS's variables beat its config files.
+// The environment variables of Camunda's docs that go with
+// credential.EnvClientID and credential.EnvClientSecret, read on every call.
 const (
-	EnvClientID     = "CAMUNDA_CONSOLE_CLIENT_ID"
-	EnvClientSecret = "CAMUNDA_CONSOLE_CLIENT_SECRET"
-	EnvOAuthURL     = "CAMUNDA_OAUTH_URL"
-	EnvAudience     = "CAMUNDA_CONSOLE_OAUTH_AUDIENCE"
+	EnvOAuthURL = "CAMUNDA_OAUTH_URL"
+	EnvAudience = "CAMUNDA_CONSOLE_OAUTH_AUDIENCE"
 )
 
 // resolve gathers the credentials for a request from the environment and
 // the config file. The secret of a stored profile is left for readSecret,
 // so that a cache that needs no secret for its key saves the keychain read.
-func (h *Helper) resolve(req credential.Request) (creds, error) {
+func (h *Core) resolve(req credential.Request) (creds, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return creds{}, err
 	}
-	name, err := cfg.Select(h.stamp(req))
+	name, err := cfg.Select(h.Stamp(req))
 	if err != nil {
 		return creds{}, err
 	}
@@ -46,14 +43,14 @@ func (h *Helper) resolve(req credential.Request) (creds, error) {
 		CAFile:     p.CAFile,
 		Username:   p.UsernameOrDefault(),
 	}
-	id, secret := h.getenv(EnvClientID), h.getenv(EnvClientSecret)
+	id, secret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 	switch {
 	case id != "" && secret != "":
 		c.ClientID, c.Secret, c.Username = id, secret, id
 		if v := h.getenv(EnvOAuthURL); v != "" {
 			c.TokenURL = v
 		}
-		if v, ok := h.lookupEnv(EnvAudience); ok {
+		if v, ok := h.LookupEnv(EnvAudience); ok {
 			c.Audience = v
 		}
 		if !stored {
@@ -61,11 +58,11 @@ func (h *Helper) resolve(req credential.Request) (creds, error) {
 		}
 		return c, nil
 	case id != "" || secret != "":
-		return creds{}, credential.Errorf(credential.KindUsage, "%s and %s must be set together", EnvClientID, EnvClientSecret)
+		return creds{}, credential.Errorf(credential.KindUsage, "%s and %s must be set together", credential.EnvClientID, credential.EnvClientSecret)
 	}
 	if !stored {
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, EnvClientID, EnvClientSecret)}
+			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, credential.EnvClientID, credential.EnvClientSecret)}
 	}
 	return c, nil
 }
@@ -74,7 +71,7 @@ func (h *Helper) resolve(req credential.Request) (creds, error) {
 // already there (from the environment, or read before). A secret stored for
 // another token URL or client ID is refused here, before any cache lookup
 // or request: this one keychain read serves both the check and the cache key.
-func (h *Helper) readSecret(ctx context.Context, c *creds) error {
+func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if c.Secret != "" {
 		return nil
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // storedSecretOf decodes what the keychain holds for profile.
-func storedSecretOf(t *testing.T, h *Helper, profile string) storedSecret {
+func storedSecretOf(t *testing.T, h *Core, profile string) storedSecret {
 	t.Helper()
 	v, err := h.Secrets.Get(context.Background(), profile)
 	if err != nil {
@@ -27,7 +27,7 @@ func storedSecretOf(t *testing.T, h *Helper, profile string) storedSecret {
 
 // setStoredSecret writes the keychain behind login's back, as another
 // program (or an earlier version) could.
-func setStoredSecret(t *testing.T, h *Helper, profile, tokenURL, clientID, secret string) {
+func setStoredSecret(t *testing.T, h *Core, profile, tokenURL, clientID, secret string) {
 	t.Helper()
 	v := encodeSecret(creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret})
 	if err := h.Secrets.Set(context.Background(), profile, v); err != nil {
@@ -80,7 +80,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				if s := storedSecretOf(t, h, config.DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.URL, ClientID: "cid", Secret: testSecret}) {
 					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.URL)
 				}
-				mk := func() (*Helper, *countingStore) {
+				mk := func() (*Core, *countingStore) {
 					if via == "agent" {
 						return agentHelper(h)
 					}
@@ -158,7 +158,7 @@ func TestLegacySecretRefused(t *testing.T) {
 		t.Errorf("Profiles = %+v, %v; want default with a secret", ps, err)
 	}
 	// Credentials from the environment do not touch the keychain entry.
-	h.Getenv = mapEnv(map[string]string{EnvClientID: "cid", EnvClientSecret: testSecret})
+	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "cid", credential.EnvClientSecret: testSecret})
 	h.HTTPClient = nil
 	mustToken(t, h, credential.Request{})
 }

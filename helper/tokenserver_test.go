@@ -24,7 +24,7 @@ import (
 )
 
 // This file holds the fixtures the helper tests share: a fake OAuth 2.0
-// token endpoint, a fake clock, a map-backed environment and a Helper
+// token endpoint, a fake clock, a map-backed environment and a Core
 // wired to temporary files and an in-memory keychain.
 
 // testSecret contains every character that form encoding and HTTP Basic
@@ -204,13 +204,13 @@ func mapEnv(m map[string]string) func(string) (string, bool) {
 	}
 }
 
-// newTestHelper returns a Helper on temporary files, an in-memory keychain
+// newTestHelper returns a Core on temporary files, an in-memory keychain
 // and an empty environment. The config and cache directories do not exist
 // yet, so the tests see the helper create them.
-func newTestHelper(t *testing.T) *Helper {
+func newTestHelper(t *testing.T) *Core {
 	t.Helper()
 	dir := t.TempDir()
-	return &Helper{
+	return &Core{
 		Secrets:    &keystore.Memory{},
 		ConfigPath: filepath.Join(dir, "config", "config.toml"),
 		CacheDir:   filepath.Join(dir, "cache"),
@@ -221,9 +221,9 @@ func newTestHelper(t *testing.T) *Helper {
 }
 
 // sibling is another invocation of the helper: the same files, keychain,
-// environment and clock, but its own Helper value (and config load).
-func sibling(h *Helper) *Helper {
-	return &Helper{
+// environment and clock, but its own Core value (and config load).
+func sibling(h *Core) *Core {
+	return &Core{
 		Secrets:    h.Secrets,
 		ConfigPath: h.ConfigPath,
 		CacheDir:   h.CacheDir,
@@ -244,7 +244,7 @@ func loginParams(tokenURL, clientID, secret string) LoginParams {
 }
 
 // mustLogin logs in without contacting the token endpoint.
-func mustLogin(t *testing.T, h *Helper, lp LoginParams) {
+func mustLogin(t *testing.T, h *Core, lp LoginParams) {
 	t.Helper()
 	lp.NoVerify = true
 	if _, err := h.Login(context.Background(), lp); err != nil {
@@ -253,7 +253,7 @@ func mustLogin(t *testing.T, h *Helper, lp LoginParams) {
 }
 
 // mustToken calls Token and fails the test on an error.
-func mustToken(t *testing.T, h *Helper, req credential.Request) credential.Token {
+func mustToken(t *testing.T, h *Core, req credential.Request) credential.Token {
 	t.Helper()
 	tok, err := h.Token(context.Background(), req)
 	if err != nil {
@@ -296,7 +296,7 @@ func sameToken(a, b credential.Token) bool {
 }
 
 // cacheFiles returns the paths in the cache directory that end in ext.
-func cacheFiles(t *testing.T, h *Helper, ext string) []string {
+func cacheFiles(t *testing.T, h *Core, ext string) []string {
 	t.Helper()
 	des, err := os.ReadDir(h.CacheDir)
 	if err != nil {

@@ -17,11 +17,28 @@ const DefaultTimeout = 5 * time.Second
 // terminal and may have to answer the desktop's unlock prompt.
 const InteractiveTimeout = 2 * time.Minute
 
+type promptKey struct{}
+
+// WithPrompt marks ctx as a call for which a person may answer the
+// desktop's unlock prompt (a terminal is attached): keychain calls made
+// with it wait InteractiveTimeout instead of DefaultTimeout.
+func WithPrompt(ctx context.Context) context.Context {
+	return context.WithValue(ctx, promptKey{}, true)
+}
+
+// timeout is the bound of a keychain call made with ctx.
+func timeout(ctx context.Context) time.Duration {
+	if ctx.Value(promptKey{}) != nil {
+		return InteractiveTimeout
+	}
+	return DefaultTimeout
+}
+
 // Keyring is the OS keychain through go-keyring. Its zero value uses Service
 // and DefaultTimeout.
 type Keyring struct {
 	Service string        // "" means Service
-	Timeout time.Duration // 0 means DefaultTimeout
+	Timeout time.Duration // 0: DefaultTimeout, or InteractiveTimeout under WithPrompt
 }
 
 var _ Store = Keyring{}
@@ -66,7 +83,7 @@ func (k Keyring) do(ctx context.Context, f func() error) error {
 	}
 	d := k.Timeout
 	if d == 0 {
-		d = DefaultTimeout
+		d = timeout(ctx)
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()

@@ -97,7 +97,7 @@ func toTime(v []byte) (time.Time, error) {
 // allocation, sized for the usual request (each new size the heap sees costs
 // a short-lived client a page fault).
 func (r *Request) encode() []byte {
-	e := newEncoder(1024 + len(r.Stdin))
+	e := newEncoder(1024)
 	e.str("op", r.Op)
 	e.str("version", r.Version)
 	for n, v := range r.Env {
@@ -105,18 +105,12 @@ func (r *Request) encode() []byte {
 	}
 	e.str("config", r.Config)
 	e.str("profile", r.Profile)
-	e.bool("explicit", r.Explicit)
+	e.str("default", r.Default)
 	e.str("resource", r.Resource)
-	e.str("req_profile", r.ReqProfile)
 	e.int("min_ttl", int64(r.MinTTL))
 	e.bool("force_refresh", r.ForceRefresh)
 	e.int("timeout", int64(r.Timeout))
 	e.bool("interactive", r.Interactive)
-	e.str("cwd", r.Cwd)
-	for _, a := range r.Args {
-		e.field("arg", a)
-	}
-	e.bytes("stdin", r.Stdin)
 	return e.b
 }
 
@@ -141,12 +135,10 @@ func (r *Request) decode(b []byte) error {
 			r.Config = string(v)
 		case "profile":
 			r.Profile = string(v)
-		case "explicit":
-			r.Explicit = toBool(v)
+		case "default":
+			r.Default = string(v)
 		case "resource":
 			r.Resource = string(v)
-		case "req_profile":
-			r.ReqProfile = string(v)
 		case "min_ttl":
 			n, err = toInt(v)
 			r.MinTTL = time.Duration(n)
@@ -157,19 +149,13 @@ func (r *Request) decode(b []byte) error {
 			r.Timeout = time.Duration(n)
 		case "interactive":
 			r.Interactive = toBool(v)
-		case "cwd":
-			r.Cwd = string(v)
-		case "arg":
-			r.Args = append(r.Args, string(v))
-		case "stdin":
-			r.Stdin = bytes.Clone(v)
 		}
 		return err
 	})
 }
 
 func (r *Reply) encode() []byte {
-	e := newEncoder(256 + len(r.Stdout) + len(r.Stderr) + len(r.AccessToken) + len(r.Unserved))
+	e := newEncoder(256 + len(r.AccessToken) + len(r.Unserved))
 	e.str("unserved", r.Unserved)
 	if r.Err != nil {
 		e.int("err_kind", int64(r.Err.Kind))
@@ -181,9 +167,6 @@ func (r *Reply) encode() []byte {
 	e.time("expiry", r.Expiry)
 	e.str("profile", r.Profile)
 	e.str("username", r.Username)
-	e.bytes("stdout", r.Stdout)
-	e.bytes("stderr", r.Stderr)
-	e.int("exit", int64(r.Exit))
 	if s := r.Status; s != nil {
 		e.str("status_version", s.Version)
 		e.int("status_pid", int64(s.PID))
@@ -222,13 +205,6 @@ func (r *Reply) decode(b []byte) error {
 			r.Profile = string(v)
 		case "username":
 			r.Username = string(v)
-		case "stdout":
-			r.Stdout = bytes.Clone(v)
-		case "stderr":
-			r.Stderr = bytes.Clone(v)
-		case "exit":
-			n, err = toInt(v)
-			r.Exit = int(n)
 		case "status_version":
 			st.Version = string(v)
 		case "status_pid":

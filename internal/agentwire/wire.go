@@ -11,10 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -180,33 +182,26 @@ func Dial(dir string) (Conn, error) {
 
 // Request is what a client asks.
 type Request struct {
-	Op      string            // OpToken, OpErase, OpRun, OpStatus or OpStop
-	Env     map[string]string // the caller's ProcessEnv (and for OpRun its CallEnv)
+	Op      string            // OpToken, OpDrop, OpStatus or OpStop
+	Env     map[string]string // the caller's ProcessEnv: another than the agent's is not served
 	Version string            // the caller's build (see BuildVersion); another than the agent's retires the agent
 
-	// OpToken and OpErase: which token, as credential.Request and the global flags say.
+	// OpToken: the config file and the credential.Request. OpDrop: the
+	// config file and the Profile whose tokens to drop.
 	Config       string
-	Profile      string
-	Explicit     bool // Profile came from the command line
+	Profile      string // the profile the caller named
+	Default      string // the caller's CAMUNDA_PROFILE
 	Resource     string
-	ReqProfile   string // the request's own profile
 	MinTTL       time.Duration
 	ForceRefresh bool
-	Timeout      time.Duration
-	Interactive  bool // a person may answer a keychain prompt
-
-	// OpRun: a command line, run by the agent as the binary would run it
-	// in the caller's working directory.
-	Args  []string
-	Stdin []byte
-	Cwd   string
+	Timeout      time.Duration // bounds the request
+	Interactive  bool          // a person may answer a keychain prompt
 }
 
 // Operations.
 const (
 	OpToken  = "token"
-	OpErase  = "erase"
-	OpRun    = "run"
+	OpDrop   = "drop"
 	OpStatus = "status"
 	OpStop   = "stop"
 )
@@ -214,8 +209,8 @@ const (
 // Reply is the agent's answer.
 type Reply struct {
 	// Unserved says the agent did not handle the request (environment
-	// mismatch, agent turned off, another user, a command it does not run):
-	// the client takes the direct path. Its text says why.
+	// mismatch, agent turned off, another user): the client takes the
+	// direct path. Its text says why.
 	Unserved string
 	// Err is the request's own failure, as the direct path would report it.
 	Err *Error
@@ -225,11 +220,6 @@ type Reply struct {
 	Expiry      time.Time
 	Profile     string
 	Username    string
-
-	// OpRun
-	Stdout []byte
-	Stderr []byte
-	Exit   int
 
 	// OpStatus
 	Status *Status
@@ -249,7 +239,7 @@ type Status struct {
 	Started time.Time
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
-	Served  int64         // token and run requests served (not those sent to the direct path)
+	Served  int64         // token requests served (not those sent to the direct path)
 	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
@@ -267,4 +257,10 @@ func Call(c Conn, req *Request, deadline time.Time) (*Reply, error) {
 		return nil, err
 	}
 	return &rep, nil
+}
+
+// NotListening reports whether a dial failed because no agent runs: no
+// directory or socket yet, or a socket left by an agent that died.
+func NotListening(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT)
 }

@@ -58,3 +58,23 @@ func Printable(tok string) bool {
 	}
 	return tok != ""
 }
+
+// The variables of Camunda's docs that carry a client ID and secret. When
+// both are set they take precedence over the stored profile's, as AWS's
+// variables beat its config files; such a caller is never served by the
+// token agent, so a secret from the environment never crosses its socket
+// nor outlives the caller.
+const (
+	EnvClientID     = "CAMUNDA_CONSOLE_CLIENT_ID"
+	EnvClientSecret = "CAMUNDA_CONSOLE_CLIENT_SECRET"
+)
+
+// EnvCredentials reports whether lookup holds either variable.
+func EnvCredentials(lookup func(string) (string, bool)) bool {
+	for _, n := range []string{EnvClientID, EnvClientSecret} {
+		if v, _ := lookup(n); v != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package helper
+package agent
 
 // GuardMemory does nothing where there is no agent.
 func GuardMemory() error { return nil }

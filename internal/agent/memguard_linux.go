@@ -1,6 +1,6 @@
 //go:build linux
 
-package helper
+package agent
 
 import "golang.org/x/sys/unix"
 

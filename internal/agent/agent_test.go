@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package helper
+package agent
 
 import (
 	"context"
@@ -65,7 +65,7 @@ func TestAgentHitCost(t *testing.T) {
 	a := &Agent{Idle: time.Minute, Secrets: agentStore}
 	stop := startAgent(t, a)
 
-	client := func() (*Helper, *countingStore, *noNetwork) {
+	client := func() (*Core, *countingStore, *noNetwork) {
 		c := sibling(h)
 		store, net := &countingStore{Store: h.Secrets}, &noNetwork{}
 		c.Secrets, c.HTTPClient, c.CacheDir = store, &http.Client{Transport: net}, t.TempDir()

@@ -1,4 +1,4 @@
-package helper
+package doctor
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 )
 
@@ -22,12 +23,12 @@ var storageHelpers = []string{"store", "cache", "osxkeychain", "manager", "manag
 // before it: `setup git` clears helpers configured earlier, but a
 // credential.helper set later (further down the global file, or in a
 // repository's config) still gets the token.
-func gitFindings(ctx context.Context, cfg *config.Config) []Finding {
+func gitFindings(ctx context.Context, cfg *config.Config) []helper.Finding {
 	entries, ok := gitHelperEntries(ctx)
 	if !ok {
 		return nil
 	}
-	var out []Finding
+	var out []helper.Finding
 	for _, name := range cfg.Names() {
 		for _, pat := range cfg.Profiles[name].Hosts {
 			host := strings.Replace(pat, "*", "x", 1) // a host the pattern serves
@@ -35,7 +36,7 @@ func gitFindings(ctx context.Context, cfg *config.Config) []Finding {
 			if len(stores) == 0 {
 				continue
 			}
-			out = append(out, Finding{OK: true, Warn: true, Topic: "git " + pat,
+			out = append(out, helper.Finding{OK: true, Warn: true, Topic: "git " + pat,
 				Detail: fmt.Sprintf("git would also give profile %s's token for https://%s to %s, configured after this helper", name, host, strings.Join(stores, ", ")),
 				Fix:    "Move that credential.helper before this helper's lines (run setup git again), or scope it to other hosts"})
 		}

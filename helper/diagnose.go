@@ -9,20 +9,17 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// Finding is one result of Doctor.
+// Finding is one result of a check: doctor prints it with its fix.
 type Finding struct {
 	OK     bool
 	Warn   bool // OK but worth a look
@@ -31,62 +28,16 @@ type Finding struct {
 	Fix    string // the command or step that fixes it, when not OK
 }
 
-// Doctor checks and explains the keychain, the config file, the selected
-// profile, its token endpoint (reachability, TLS, proxy), clock skew
-// against the token's issue time, and the cache. Nothing it reports holds
-// a secret or a token.
-func (h *Helper) Doctor(ctx context.Context) []Finding {
+// Diagnose checks and explains what the core owns for the profile it
+// selects: the profile and its secret, the token endpoint (reachability,
+// TLS, proxy), a token (clock skew against its issue time, its claims) and
+// the cache. Nothing it reports holds a secret or a token.
+func (h *Core) Diagnose(ctx context.Context) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
-	name := h.profileName()
+	name := h.ProfileName()
 	self := "camunda-credential-helper --profile " + name
-
-	// Keychain.
-	backend := map[string]string{"darwin": "macOS Keychain (via /usr/bin/security)", "windows": "Windows Credential Manager"}[runtime.GOOS]
-	if backend == "" {
-		backend = "Secret Service over the D-Bus session bus (gnome-keyring, KeePassXC, KWallet)"
-	}
-	_, err := h.Secrets.Get(ctx, "doctor-probe")
-	var ue *keystore.UnavailableError
-	switch {
-	case err == nil || errors.Is(err, keystore.ErrNotFound):
-		add(Finding{OK: true, Topic: "keychain", Detail: backend + ": reachable and unlocked"})
-	case errors.As(err, &ue):
-		add(Finding{Topic: "keychain", Detail: backend + ": " + ue.Reason, Fix: ue.Hint})
-	default:
-		add(Finding{Topic: "keychain", Detail: backend + ": " + err.Error()})
-	}
-
-	// Environment.
-	envID, envSecret := h.getenv(EnvClientID), h.getenv(EnvClientSecret)
-	if envID != "" || envSecret != "" {
-		f := Finding{OK: envID != "" && envSecret != "", Warn: true, Topic: "environment",
-			Detail: fmt.Sprintf("%s=%s and %s=%s override the stored profile", EnvClientID, envID, EnvClientSecret, mask(envSecret))}
-		if !f.OK {
-			f.Fix = "Set both variables, or unset both."
-		}
-		add(f)
-	}
-
-	// Config file.
-	// The loader refuses a file others could change (checkConfigPerms), and
-	// its message names the fix.
-	cfg, err := h.config()
-	switch _, serr := os.Stat(h.ConfigPath); {
-	case err != nil:
-		f := Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath}
-		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
-			f.Detail, f.Fix = e.Msg, e.Hint
-		}
-		add(f)
-		return out
-	case serr != nil:
-		add(Finding{OK: true, Warn: true, Topic: "config", Detail: h.ConfigPath + " does not exist yet (no profiles)"})
-	default:
-		add(Finding{OK: true, Topic: "config", Detail: fmt.Sprintf("%s: %d profile(s): %s", h.ConfigPath, len(cfg.Profiles), strings.Join(cfg.Names(), ", "))})
-	}
-
-	out = append(out, gitFindings(ctx, cfg)...)
+	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
 	c, err := h.resolve(credential.Request{})
@@ -114,7 +65,7 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 
 	// Token, clock skew and cache: the direct path, keychain and endpoint
 	// included, whatever the agent holds.
-	tok, err := h.directToken(ctx, credential.Request{})
+	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
 		var e *credential.Error
 		errors.As(err, &e)
@@ -130,49 +81,10 @@ func (h *Helper) Doctor(ctx context.Context) []Finding {
 		}
 	}
 	add(h.cacheFinding(c))
-	add(h.agentFinding())
 	return out
 }
 
-// agentFinding says whether the token agent is on and how it is.
-func (h *Helper) agentFinding() Finding {
-	f := Finding{OK: true, Topic: "agent"}
-	const direct = ": tokens come from the encrypted file cache"
-	switch {
-	case !agentwire.Supported:
-		f.Detail = "not available on " + runtime.GOOS + direct
-	case agentwire.Off(h.lookupEnv):
-		f.Detail = "off (" + agentwire.EnvAgent + "=off)" + direct
-	case !h.agentAllowed():
-		f.Detail = "off ([agent] enabled = false in " + h.ConfigPath + ")" + direct
-	case h.Agent == nil:
-		f.Detail = "not used here" + direct
-	default:
-		sock := agentwire.SocketPath(h.Agent.Dir)
-		st, err := AgentStatus(h.Agent.Dir)
-		switch {
-		case err == nil:
-			f.Detail = fmt.Sprintf("running (pid %d, up %s, %d token(s) in memory, exits after %s idle); socket %s",
-				st.PID, time.Since(st.Started).Round(time.Second), st.Tokens, st.Idle, sock)
-		case notListening(err):
-			f.Detail = "not running; the next call that needs a token starts it (socket " + sock + ")"
-		default:
-			f.OK = false
-			f.Detail = err.Error()
-			f.Fix = "Make " + h.Agent.Dir + " a directory of yours with mode 0700 (or remove it), or turn the agent off: " + agentwire.EnvAgent + "=off"
-		}
-	}
-	return f
-}
-
-func mask(s string) string {
-	if s == "" {
-		return "(unset)"
-	}
-	return fmt.Sprintf("(set, %d characters)", len(s))
-}
-
-func (h *Helper) probeEndpoint(ctx context.Context, c creds, self string) Finding {
+func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding {
 	f := Finding{Topic: "token endpoint"}
 	if err := checkTokenURL(c.TokenURL); err != nil {
 		f.Detail, f.Fix = err.Error(), self+" login --oauth-url https://..."
@@ -261,7 +173,7 @@ func claimFindings(e *tokencache.Entry, audience string) []Finding {
 	return append(out, s)
 }
 
-func (h *Helper) cacheFinding(c creds) Finding {
+func (h *Core) cacheFinding(c creds) Finding {
 	f := Finding{OK: true, Topic: "cache"}
 	if h.CacheDir == "" {
 		f.Detail = "disabled"

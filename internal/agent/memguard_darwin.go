@@ -1,6 +1,6 @@
 //go:build darwin
 
-package helper
+package agent
 
 // GuardMemory keeps the agent's memory, which holds tokens, out of core
 // files (macOS has no dumpable flag to clear). Call it once, at the start

@@ -1,0 +1,42 @@
+package doctor
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+)
+
+// agentFinding says whether the token agent is on for this caller and how
+// it is. dir is the agent's directory ("" where the OS has none).
+func agentFinding(h *helper.Core, dir string) helper.Finding {
+	f := helper.Finding{OK: true, Topic: "agent"}
+	const direct = ": tokens come from the encrypted file cache"
+	cfg, err := h.Config()
+	switch {
+	case dir == "":
+		f.Detail = "not available on " + runtime.GOOS + direct
+	case agentwire.Off(h.LookupEnv):
+		f.Detail = "off (" + agentwire.EnvAgent + "=off)" + direct
+	case err == nil && !cfg.Agent.On():
+		f.Detail = "off ([agent] enabled = false in " + h.ConfigPath + ")" + direct
+	default:
+		sock := agentwire.SocketPath(dir)
+		st, err := agent.Status(dir)
+		switch {
+		case err == nil:
+			f.Detail = fmt.Sprintf("running (pid %d, up %s, %d token(s) in memory, exits after %s idle); socket %s",
+				st.PID, time.Since(st.Started).Round(time.Second), st.Tokens, st.Idle, sock)
+		case agentwire.NotListening(err):
+			f.Detail = "not running; the next call that needs a token starts it (socket " + sock + ")"
+		default:
+			f.OK = false
+			f.Detail = err.Error()
+			f.Fix = "Make " + dir + " a directory of yours with mode 0700 (or remove it), or turn the agent off: " + agentwire.EnvAgent + "=off"
+		}
+	}
+	return f
+}
