@@ -39,7 +39,7 @@ type bazelResponse struct {
 }
 
 // Bazel answers one Bazel credential helper call (see above).
-func Bazel(ctx context.Context, c Core, action string, s Stdio) int {
+func Bazel(ctx context.Context, src credential.Source, action string, s Stdio) int {
 	if action != "get" {
 		msg := "missing command"
 		if action != "" {
@@ -53,7 +53,7 @@ func Bazel(ctx context.Context, c Core, action string, s Stdio) int {
 		printError(s.Err, fmt.Errorf("bazel: %w", err))
 		return 2
 	}
-	tok, err := token(ctx, c, credential.Request{Resource: uri})
+	tok, err := token(ctx, src, credential.Request{Resource: uri})
 	if isNoRoute(err) {
 		return writeBazel(s, bazelResponse{})
 	}

@@ -151,7 +151,7 @@ func dockerStore(ctx context.Context, r Registry, s Stdio) string {
 	if _, err := route.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
-	if err := r.Store(ctx, serverURL, c.Username, c.Secret); err != nil {
+	if err := r.LoginRegistry(ctx, serverURL, c.Username, c.Secret); err != nil {
 		return progName + ": " + oneLine(redact(err.Error(), c.Secret))
 	}
 	return ""
@@ -170,7 +170,7 @@ func dockerErase(ctx context.Context, r Registry, s Stdio) string {
 	if _, err := route.ParseTarget(serverURL); err != nil {
 		return progName + ": " + oneLine(err.Error())
 	}
-	if err := r.Forget(ctx, serverURL); err != nil && !isNoRoute(err) {
+	if err := r.LogoutRegistry(ctx, serverURL); err != nil && !isNoRoute(err) {
 		return progName + ": " + oneLine(err.Error())
 	}
 	return ""

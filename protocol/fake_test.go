@@ -145,8 +145,8 @@ func (f *fakeCore) Token(ctx context.Context, req credential.Request) (credentia
 	return a.tok, a.err
 }
 
-func (f *fakeCore) Erase(ctx context.Context, req credential.Request) error {
-	f.logf("erase profile=%q resource=%q", req.Profile, req.Resource)
+func (f *fakeCore) Drop(ctx context.Context, req credential.Request) error {
+	f.logf("drop profile=%q resource=%q", req.Profile, req.Resource)
 	if f.err != nil {
 		return f.err
 	}
@@ -158,8 +158,8 @@ func (f *fakeCore) Erase(ctx context.Context, req credential.Request) error {
 	return nil
 }
 
-func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string) error {
-	f.logf("store server=%q client_id=%q secret=%q", serverURL, clientID, secret)
+func (f *fakeCore) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
+	f.logf("login server=%q client_id=%q secret=%q", serverURL, clientID, secret)
 	if f.err != nil {
 		return f.err
 	}
@@ -175,8 +175,8 @@ func (f *fakeCore) Store(ctx context.Context, serverURL, clientID, secret string
 	return f.storeErr
 }
 
-func (f *fakeCore) Forget(ctx context.Context, serverURL string) error {
-	f.logf("forget server=%q", serverURL)
+func (f *fakeCore) LogoutRegistry(ctx context.Context, serverURL string) error {
+	f.logf("logout server=%q", serverURL)
 	return f.err
 }
 

@@ -43,7 +43,7 @@ import (
 // Errors go to stderr as one line with exit status 1; git ignores the status.
 
 // Git answers one git credential helper request (see above).
-func Git(ctx context.Context, c Core, action string, s Stdio) int {
+func Git(ctx context.Context, t Tokens, action string, s Stdio) int {
 	switch action {
 	case "get", "erase":
 	case "store":
@@ -67,13 +67,13 @@ func Git(ctx context.Context, c Core, action string, s Stdio) int {
 		return 1
 	}
 	if action == "erase" {
-		if err := c.Erase(ctx, credential.Request{Resource: res}); err != nil && !isNoRoute(err) {
+		if err := t.Drop(ctx, credential.Request{Resource: res}); err != nil && !isNoRoute(err) {
 			printError(s.Err, err)
 			return 1
 		}
 		return 0
 	}
-	tok, err := token(ctx, c, credential.Request{Resource: res})
+	tok, err := token(ctx, t, credential.Request{Resource: res})
 	if isNoRoute(err) {
 		return 0
 	}

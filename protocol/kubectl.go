@@ -46,7 +46,7 @@ type execStatus struct {
 
 // Kubectl answers one exec credential plugin call (see above). getenv looks
 // up KUBERNETES_EXEC_INFO; nil means an empty environment.
-func Kubectl(ctx context.Context, c Core, getenv func(string) string, s Stdio) int {
+func Kubectl(ctx context.Context, src credential.Source, getenv func(string) string, s Stdio) int {
 	var info string
 	if getenv != nil {
 		info = getenv("KUBERNETES_EXEC_INFO")
@@ -56,7 +56,7 @@ func Kubectl(ctx context.Context, c Core, getenv func(string) string, s Stdio) i
 		printError(s.Err, err)
 		return 1
 	}
-	tok, err := token(ctx, c, credential.Request{})
+	tok, err := token(ctx, src, credential.Request{})
 	if err != nil {
 		printError(s.Err, err)
 		return 1

@@ -1,10 +1,11 @@
 // Package protocol translates between the wire protocols of the tools that
 // shell out for credentials (git, docker, kubectl, Bazel, Terraform, and this
-// helper's own JSON protocol) and the token core in package helper.
+// helper's own JSON protocol, get) and the token path: a credential.Source.
 //
-// Each protocol lives in its own file as one function over a Core and the
-// streams it is handed; no adapter touches the process, the network or the
-// keychain by itself. Each returns the exit status its caller expects.
+// Each protocol lives in its own file as one function over a token source
+// and the streams it is handed; no adapter touches the process, the network
+// or the keychain by itself, and none imports the core. Each returns the
+// exit status its caller expects.
 //
 // Whether a resource is served is the core's decision (route.ParseTarget,
 // Target.Served, the profiles' host patterns), the same for every
@@ -19,28 +20,28 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
-// Core is what the adapters need from the token core.
-type Core interface {
-	// Token returns a valid token for the request. When no profile serves
-	// req.Resource the error is an *credential.Error of kind credential.KindNoRoute.
-	Token(ctx context.Context, req credential.Request) (credential.Token, error)
-	// Erase drops the cached token for the request's profile (never the
-	// secret). Erasing for a resource no profile serves is a no-op.
-	Erase(ctx context.Context, req credential.Request) error
+// Tokens is what git and Terraform need from the token path: a token, and
+// dropping a cached one that the tool found rejected.
+type Tokens interface {
+	credential.Source
+	// Drop drops the cached token of the profile req selects (never the
+	// secret). Dropping for a resource no profile serves is a no-op.
+	Drop(ctx context.Context, req credential.Request) error
 }
 
-// Registry is what the docker adapter needs beyond Core: docker login stores
-// credentials, docker logout erases them, and docker build lists them.
+// Registry is what the docker adapter needs beyond Tokens: docker login
+// stores credentials, docker logout deletes them, and docker build lists
+// them.
 type Registry interface {
-	Core
-	// Store verifies clientID and secret against the token endpoint and saves
-	// them for the profile whose host patterns serve serverURL. For any other
-	// registry it fails (KindNoRoute) without a request.
-	Store(ctx context.Context, serverURL, clientID, secret string) error
-	// Forget deletes the stored secret and cached token of the profile whose
-	// host patterns serve serverURL. Forgetting an unserved one is not an
+	credential.Source
+	// LoginRegistry verifies clientID and secret against the token endpoint
+	// and saves them for the profile whose host patterns serve serverURL.
+	// For any other registry it fails (KindNoRoute) without a request.
+	LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error
+	// LogoutRegistry deletes the stored secret and cached token of the
+	// profile whose host patterns serve serverURL. An unserved one is not an
 	// error.
-	Forget(ctx context.Context, serverURL string) error
+	LogoutRegistry(ctx context.Context, serverURL string) error
 	// Hosts maps each host pattern of every profile to its username.
 	Hosts(ctx context.Context) (map[string]string, error)
 }

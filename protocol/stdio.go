@@ -46,8 +46,8 @@ func drain(r io.Reader) {
 // token asks the core for a token and refuses one that is empty or that
 // cannot be sent in an HTTP header (RFC 6750 tokens are visible ASCII), which
 // also keeps line breaks out of the line-based protocols.
-func token(ctx context.Context, c Core, req credential.Request) (credential.Token, error) {
-	tok, err := c.Token(ctx, req)
+func token(ctx context.Context, src credential.Source, req credential.Request) (credential.Token, error) {
+	tok, err := src.Token(ctx, req)
 	if err != nil {
 		return credential.Token{}, err
 	}

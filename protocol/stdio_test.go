@@ -17,7 +17,7 @@ func TestOversizeInput(t *testing.T) {
 		{"git", func(s Stdio) int { return Git(context.Background(), newFake(), "get", s) }, 1, ""},
 		{"docker", func(s Stdio) int { return Docker(context.Background(), newFake(), "get", s) }, 1, progName + ": input larger than"},
 		{"bazel", func(s Stdio) int { return Bazel(context.Background(), newFake(), "get", s) }, 2, ""},
-		{"plain", func(s Stdio) int { return Plain(context.Background(), newFake(), s) }, 2, `{"error":"bad_request"`},
+		{"get", func(s Stdio) int { return Get(context.Background(), newFake(), s) }, 2, `{"error":"bad_request"`},
 	}
 	for _, tt := range tests {
 		var out, errb strings.Builder

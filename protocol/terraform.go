@@ -33,7 +33,7 @@ const terraformStoreRefusal = `store is not supported: tokens are minted from th
 
 // Terraform answers one credentials helper call (see above); args are the
 // arguments after the command, args[0] being the host.
-func Terraform(ctx context.Context, c Core, action string, args []string, s Stdio) int {
+func Terraform(ctx context.Context, t Tokens, action string, args []string, s Stdio) int {
 	switch action {
 	case "store":
 		drain(s.In)
@@ -60,13 +60,13 @@ func Terraform(ctx context.Context, c Core, action string, args []string, s Stdi
 	}
 	req := credential.Request{Resource: args[0]}
 	if action == "forget" {
-		if err := c.Erase(ctx, req); err != nil && !isNoRoute(err) {
+		if err := t.Drop(ctx, req); err != nil && !isNoRoute(err) {
 			printError(s.Err, err)
 			return 1
 		}
 		return 0
 	}
-	tok, err := token(ctx, c, req)
+	tok, err := token(ctx, t, req)
 	var out any = struct{}{}
 	switch {
 	case err == nil:

@@ -40,8 +40,8 @@ func TestNoUserinfoInOutput(t *testing.T) {
 			run{"docker erase", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Docker(ctx, f, "erase", s) }},
 			run{"docker store", `{"ServerURL":"` + q + `","Username":"u","Secret":"s"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Docker(ctx, f, "store", s) }},
 			run{"bazel get", `{"uri":"` + q + `"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Bazel(ctx, f, "get", s) }},
-			run{"get", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Plain(ctx, f, s) }},
-			run{"get json", `{"url":"` + q + `"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Plain(ctx, f, s) }},
+			run{"get", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Get(ctx, f, s) }},
+			run{"get json", `{"url":"` + q + `"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Get(ctx, f, s) }},
 			run{"terraform get", "", func(ctx context.Context, f *fakeCore, s Stdio) int { return Terraform(ctx, f, "get", []string{r}, s) }},
 			run{"terraform forget", "", func(ctx context.Context, f *fakeCore, s Stdio) int {
 				return Terraform(ctx, f, "forget", []string{r}, s)

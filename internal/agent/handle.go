@@ -10,6 +10,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -48,17 +49,6 @@ func (a *Server) serveConn(ctx context.Context, c *net.UnixConn) {
 	}
 	_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	_ = agentwire.Write(c, rep)
-}
-
-func peerUID(c *net.UnixConn) (uid int, err error) {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	if cerr := rc.Control(func(fd uintptr) { uid, err = agentwire.PeerUID(int(fd)) }); cerr != nil {
-		return -1, cerr
-	}
-	return uid, err
 }
 
 func peerUID(c *net.UnixConn) (uid int, err error) {
@@ -118,6 +108,9 @@ func (a *Server) unserved(r *agentwire.Request) string {
 }
 
 func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Reply {
+	if r.Config == "" { // the fast client's default: the agent's is the caller's (same ProcessEnv)
+		r.Config, _ = config.DefaultPath()
+	}
 	core, err := a.core(r.Config)
 	if err != nil {
 		return &agentwire.Reply{Unserved: err.Error()}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+)
+
+// newCore is the one place a core is built: for a call, with the caller's
+// environment, and inside the agent for each config file it serves, with
+// its memory in front of the file cache and no environment (callers with
+// credentials in theirs are never served there).
+func newCore(configPath string, lookup func(string) (string, bool), front tokencache.Store) *helper.Core {
+	cacheDir, err := helper.DefaultCacheDir()
+	if err != nil {
+		cacheDir = "" // no cache rather than no tokens
+	}
+	service, _ := lookup("CAMUNDA_CREDENTIAL_HELPER_SERVICE")
+	return &helper.Core{Secrets: keystore.Keyring{Service: service}, ConfigPath: configPath, CacheDir: cacheDir,
+		Getenv: lookup, Front: front}
+}
+
+// newClient builds a call's token path from the global flags: the core,
+// inside the agent's client, which asks a running agent first (unless
+// CAMUNDA_CREDENTIAL_HELPER_AGENT=off) and tells it what a call withdraws.
+func newClient(c *cli, kctx *kong.Context, e env) (*agent.Client, error) {
+	cfgPath, err := configPath(c, e)
+	if err != nil {
+		return nil, err
+	}
+	core := newCore(cfgPath, e.lookup, nil)
+	core.Profile, core.Explicit = selectedProfile(c, kctx, e)
+	core.Timeout = c.Timeout
+	client := &agent.Client{Core: core}
+	if agentwire.Supported {
+		client.Dir = agentwire.Dir(e.lookup)
+		client.Tokens = !agentwire.Off(e.lookup)
+		client.Exe, client.Version, client.Interactive = e.exe, version(), interactive(e)
+		client.Env = agentwire.Environment(e.lookup, agentwire.ProcessEnv)
+	}
+	return client, nil
+}
+
+// selectedProfile is the caller's choice of profile: --profile on the
+// command line (explicit: it also wins over host routing), else
+// CAMUNDA_PROFILE, else the flag's default. config.Select applies it.
+func selectedProfile(c *cli, kctx *kong.Context, e env) (profile string, explicit bool) {
+	for _, a := range kctx.Args {
+		if a == "--" {
+			break
+		}
+		if a == "--profile" || strings.HasPrefix(a, "--profile=") {
+			return c.Profile, true
+		}
+	}
+	if v, ok := e.lookup("CAMUNDA_PROFILE"); ok {
+		return v, false
+	}
+	return c.Profile, false
+}
+
+// interactive reports whether a person is at the terminal: stderr is one,
+// as it is under git and kubectl.
+func interactive(e env) bool {
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return true
+	}
+	return e.interactive
+}

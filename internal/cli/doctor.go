@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/doctor"
+)
+
+type doctorCmd struct{}
+
+// Run prints each check with the command that fixes what fails, and exits
+// non-zero when something does.
+func (cmd *doctorCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+	failed := 0
+	for _, f := range doctor.Run(ctx, c.Core, c.Dir) {
+		mark := "ok  "
+		switch {
+		case !f.OK:
+			mark = "FAIL"
+			failed++
+		case f.Warn:
+			mark = "note"
+		}
+		fmt.Fprintf(e.stdout, "[%s] %s: %s\n", mark, f.Topic, f.Detail)
+		if f.Fix != "" {
+			fmt.Fprintf(e.stdout, "       fix: %s\n", f.Fix)
+		}
+	}
+	if failed > 0 {
+		return exitCode(1)
+	}
+	return nil
+}

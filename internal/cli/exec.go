@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
+)
+
+type execCmd struct {
+	EnvVar  string        `help:"Environment variable that carries the token." default:"CAMUNDA_OAUTH_TOKEN" placeholder:"NAME"`
+	MinTTL  time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
+	Command []string      `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
+}
+
+// Run starts the command with a fresh token in its environment, passes the
+// standard streams through, forwards signals, and returns its exit status.
+func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+	args := cmd.Command
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
+	}
+	if !envfile.ValidEnvName(cmd.EnvVar) {
+		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
+	}
+	tok, err := c.Token(ctx, credential.Request{MinTTL: cmd.MinTTL})
+	if err != nil {
+		return err
+	}
+	child := exec.Command(args[0], args[1:]...)
+	child.Stdin, child.Stdout, child.Stderr = e.stdin, e.stdout, e.stderr
+	// The command gets the token, never a client secret: the variables that
+	// may hold one (ours among them) are left out.
+	child.Env = append(withoutVars(os.Environ(), append(envfile.SecretVars(), cmd.EnvVar)), cmd.EnvVar+"="+tok.AccessToken)
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := child.Start(); err != nil {
+		// As shells do: 127 when the command is not found, 126 when it
+		// cannot be run.
+		fmt.Fprintf(e.stderr, "%s: exec: %v\n", name, err)
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return exitCode(127)
+		}
+		return exitCode(126)
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				child.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = child.Wait()
+	close(done)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitCode(childStatus(ee))
+	}
+	return err
+}
+
+// withoutVars returns environ without the variables names.
+func withoutVars(environ []string, names []string) []string {
+	out := environ[:0:0]
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
