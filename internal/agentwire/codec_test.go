@@ -33,27 +33,21 @@ func roundTrip(t *testing.T, m, out message) {
 	}
 }
 
-// normRequest makes nil and empty slices and maps equal.
+// normRequest makes nil and empty maps equal.
 func normRequest(r Request) Request {
 	if len(r.Env) == 0 {
 		r.Env = nil
 	}
-	if len(r.Args) == 0 {
-		r.Args = nil
-	}
-	if len(r.Stdin) == 0 {
-		r.Stdin = nil
-	}
 	return r
 }
 
-// sameRequest compares requests, nil and empty slices and maps alike.
+// sameRequest compares requests, nil and empty maps alike.
 func sameRequest(a, b Request) bool {
 	return reflect.DeepEqual(normRequest(a), normRequest(b))
 }
 
 // diffReply returns "" when the replies are equal: times compared with
-// time.Time.Equal, nil and empty byte slices alike.
+// time.Time.Equal.
 func diffReply(got, want Reply) string {
 	if !got.Expiry.Equal(want.Expiry) {
 		return fmt.Sprintf("Expiry = %v; want %v", got.Expiry, want.Expiry)
@@ -69,14 +63,6 @@ func diffReply(got, want Reply) string {
 		}
 		gs.Started, ws.Started = time.Time{}, time.Time{}
 		got.Status, want.Status = &gs, &ws
-	}
-	for _, r := range []*Reply{&got, &want} {
-		if len(r.Stdout) == 0 {
-			r.Stdout = nil
-		}
-		if len(r.Stderr) == 0 {
-			r.Stderr = nil
-		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		return fmt.Sprintf("got  %s\nwant %s", showReply(got), showReply(want))
@@ -110,28 +96,21 @@ func TestRequestRoundTrip(t *testing.T) {
 			Env:          map[string]string{"HOME": "/home/u", "EMPTY": "", "EQ": "a=b==c", "NL": "line1\nline2\n", "SP": " x : 5:y\n"},
 			Config:       "/home/u/.config/camunda-credential-helper/config.toml",
 			Profile:      "work",
-			Explicit:     true,
+			Default:      "other",
 			Resource:     "https://zeebe.camunda.io:443/path?q=1",
-			ReqProfile:   "other",
 			MinTTL:       5 * time.Minute,
 			ForceRefresh: true,
 			Timeout:      30 * time.Second,
 			Interactive:  true,
-			Args:         []string{"--profile", "x", "git", "get"},
-			Stdin:        binary,
-			Cwd:          "/tmp/dir with spaces\nand a newline",
 		}},
-		{"empty arguments survive", Request{Op: OpRun, Args: []string{"", "token", "", "--profile", "", ""}}},
-		{"only empty arguments", Request{Op: OpRun, Args: []string{""}}},
-		{"arguments with framing characters", Request{Args: []string{"a b", "5:x\n", "arg 0:\n", "\x00"}}},
+		{"framing characters in values", Request{Config: "/tmp/dir with spaces\nand a newline", Resource: string(binary), Default: "a b 5:x\n"}},
 		{"empty env value and key", Request{Env: map[string]string{"": "v", "K": ""}}},
 		{"env value is a whole field", Request{Env: map[string]string{"A": "1\nop 4:stop\n"}}},
-		{"binary stdin only", Request{Stdin: []byte{0}}},
-		{"newline stdin", Request{Stdin: []byte("\n")}},
+		{"binary resource only", Request{Resource: "\x00"}},
 		{"negative durations", Request{MinTTL: -time.Second, Timeout: -1}},
 		{"extreme durations", Request{MinTTL: time.Duration(1<<63 - 1), Timeout: time.Duration(-1 << 63)}},
-		{"false bools with other fields", Request{Op: OpErase, ReqProfile: "p"}},
-		{"unicode", Request{Profile: "pröfil-✓", Cwd: "/tmp/日本"}},
+		{"false bools with other fields", Request{Op: OpDrop, Profile: "p"}},
+		{"unicode", Request{Profile: "pröfil-✓", Config: "/tmp/日本"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,9 +118,6 @@ func TestRequestRoundTrip(t *testing.T) {
 			roundTrip(t, &tt.req, &got)
 			if !sameRequest(got, tt.req) {
 				t.Errorf("round trip:\ngot  %#v\nwant %#v", got, tt.req)
-			}
-			if len(tt.req.Args) > 0 && len(got.Args) != len(tt.req.Args) {
-				t.Errorf("len(Args) = %d; want %d", len(got.Args), len(tt.req.Args))
 			}
 			for k := range tt.req.Env {
 				if _, ok := got.Env[k]; !ok {
@@ -164,8 +140,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		{"error", Reply{Err: &Error{Kind: 4, Msg: "401 invalid_client:\nbad", Hint: "Fix the credentials (login)\nor retry."}}},
 		{"error with zero fields", Reply{Err: &Error{}}},
 		{"error with a negative kind", Reply{Err: &Error{Kind: -3}}},
-		{"run output", Reply{Stdout: binary, Stderr: []byte("warning: x\n\x00"), Exit: 3}},
-		{"negative exit", Reply{Exit: -1}},
+		{"framing characters in the token", Reply{AccessToken: string(binary)}},
 		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40}}},
 		{"status with zero fields", Reply{Status: &Status{}}},
 		{"everything", Reply{
@@ -175,9 +150,6 @@ func TestReplyRoundTrip(t *testing.T) {
 			Expiry:      expiry,
 			Profile:     "p",
 			Username:    "user",
-			Stdout:      []byte("out"),
-			Stderr:      []byte("err"),
-			Exit:        255,
 			Status:      &Status{Version: "devel", PID: 1, Started: started, Idle: time.Nanosecond, Tokens: -1, Served: -2},
 		}},
 		{"expiry before 1970", Reply{Expiry: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)}},
@@ -223,10 +195,10 @@ func TestWireFormat(t *testing.T) {
 		m    message
 		want string
 	}{
-		{"request", &Request{Op: OpToken, Args: []string{""}}, "op 5:token\narg 0:\n"},
-		{"request flags", &Request{Explicit: true, MinTTL: 1500, Stdin: []byte("a\n")},
-			"explicit 1:1\nmin_ttl 4:1500\nstdin 2:a\n\n"},
-		{"reply", &Reply{Exit: -2, Err: &Error{Kind: 3}}, "err_kind 1:3\nerr 1:1\nexit 2:-2\n"},
+		{"request", &Request{Op: OpToken}, "op 5:token\n"},
+		{"request flags", &Request{Default: "a\n", MinTTL: 1500, Interactive: true},
+			"default 2:a\n\nmin_ttl 4:1500\ninteractive 1:1\n"},
+		{"reply", &Reply{Profile: "p", Err: &Error{Kind: 3}}, "err_kind 1:3\nerr 1:1\nprofile 1:p\n"},
 		{"reply expiry", &Reply{Expiry: time.Unix(1, 5)}, "expiry 10:1000000005\n"},
 	}
 	for _, tt := range tests {
@@ -245,8 +217,8 @@ func TestWireFormat(t *testing.T) {
 // Read reads exactly one message, so that two in a row both arrive.
 func TestReadConsecutive(t *testing.T) {
 	var buf bytes.Buffer
-	first := Request{Op: OpToken, Profile: "a", Stdin: []byte("x")}
-	second := Request{Op: OpStatus, Args: []string{""}}
+	first := Request{Op: OpToken, Profile: "a", Resource: "x"}
+	second := Request{Op: OpStatus}
 	for _, m := range []*Request{&first, &second} {
 		if err := Write(&buf, m); err != nil {
 			t.Fatal(err)
@@ -268,15 +240,15 @@ func TestReadConsecutive(t *testing.T) {
 }
 
 // Fields may come in any order, unknown ones are skipped, repeated scalar
-// fields keep the last value and repeated args make a list.
+// fields keep the last value and repeated env fields make a map.
 func TestDecodeLenient(t *testing.T) {
 	t.Run("request", func(t *testing.T) {
-		body := "future 3:abc\nop 5:token\nzz 0:\narg 1:a\nprofile 1:x\nx-env 3:a=b\narg 0:\nprofile 1:y\nexplicit 1:0\ninteractive 1:1\n"
+		body := "future 3:abc\nop 5:token\nzz 0:\nenv 3:a=b\nprofile 1:x\nx-env 3:c=d\nenv 2:e=\nprofile 1:y\nforce_refresh 1:0\ninteractive 1:1\n"
 		var got Request
 		if err := Read(bytes.NewReader(frame(body)), &got); err != nil {
 			t.Fatalf("Read() = %v", err)
 		}
-		want := Request{Op: "token", Args: []string{"a", ""}, Profile: "y", Interactive: true}
+		want := Request{Op: "token", Env: map[string]string{"a": "b", "e": ""}, Profile: "y", Interactive: true}
 		if !sameRequest(got, want) {
 			t.Errorf("got %#v; want %#v", got, want)
 		}
@@ -291,7 +263,7 @@ func TestDecodeLenient(t *testing.T) {
 		{"err fields without the marker", "err_kind 1:3\nerr_msg 1:m\nerr_hint 1:h\n", Reply{}},
 		{"status fields without the marker", "status_pid 2:12\nstatus_tokens 1:3\n", Reply{}},
 		{"status marker last", "status_pid 2:12\nstatus_tokens 1:3\nstatus 1:1\n", Reply{Status: &Status{PID: 12, Tokens: 3}}},
-		{"request fields are unknown to a reply", "op 5:token\narg 1:x\nenv 1:=\nprofile 1:p\n", Reply{Profile: "p"}},
+		{"request fields are unknown to a reply", "op 5:token\nresource 1:x\nenv 1:=\nprofile 1:p\n", Reply{Profile: "p"}},
 		{"size with leading zeros", "profile 03:abc\n", Reply{Profile: "abc"}},
 	}
 	for _, tt := range tests {
@@ -357,8 +329,7 @@ func TestReadMalformed(t *testing.T) {
 		{name: "empty timeout", in: frame("timeout 0:\n"), wantErr: errFraming, requestOnly: true},
 		{name: "float min_ttl", in: frame("min_ttl 3:1.5\n"), wantErr: errFraming, requestOnly: true},
 		{name: "overflowing min_ttl", in: frame("min_ttl 20:99999999999999999999\n"), wantErr: errFraming, requestOnly: true},
-		{name: "exit x", in: frame("exit 1:x\n"), wantErr: errFraming},
-		{name: "exit with spaces", in: frame("exit 3: 1 \n"), wantErr: errFraming},
+		{name: "err_kind with spaces", in: frame("err_kind 3: 1 \nerr 1:1\n"), wantErr: errFraming},
 		{name: "err_kind x", in: frame("err_kind 1:x\nerr 1:1\n"), wantErr: errFraming},
 		{name: "non-numeric expiry", in: frame("expiry 3:abc\n"), wantErr: errFraming},
 		{name: "RFC 3339 expiry", in: frame("expiry 20:2031-05-06T07:08:09Z\n"), wantErr: errFraming},
@@ -370,7 +341,7 @@ func TestReadMalformed(t *testing.T) {
 	}
 	// The reply-only fields above are unknown to a request, which skips them.
 	replyOnly := func(name string) bool {
-		return strings.HasPrefix(name, "exit") || strings.HasPrefix(name, "err_") || strings.Contains(name, "expiry") || strings.HasPrefix(name, "status")
+		return strings.HasPrefix(name, "err_") || strings.Contains(name, "expiry") || strings.HasPrefix(name, "status")
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -403,33 +374,37 @@ func (w *errWriter) Write(b []byte) (int, error) {
 }
 
 func TestWriteLimits(t *testing.T) {
-	// stdinFor returns a Stdin whose request body is exactly n bytes.
-	stdinFor := func(n int) []byte {
-		size := n - len("stdin :\n")
-		for size+len("stdin :\n")+len(strconv.Itoa(size)) > n {
+	// resourceFor returns a Resource whose request body is exactly n bytes.
+	resourceFor := func(n int) string {
+		size := n - len("resource :\n")
+		for size+len("resource :\n")+len(strconv.Itoa(size)) > n {
 			size--
 		}
-		return bytes.Repeat([]byte{'\n'}, size)
+		return strings.Repeat("\n", size)
 	}
 	t.Run("exactly MaxMessage", func(t *testing.T) {
-		req := Request{Stdin: stdinFor(MaxMessage)}
+		req := Request{Resource: resourceFor(MaxMessage)}
 		if n := len(req.encode()) - header; n != MaxMessage {
 			t.Fatalf("test set-up: body is %d bytes; want %d", n, MaxMessage)
 		}
 		var got Request
 		roundTrip(t, &req, &got)
-		if !bytes.Equal(got.Stdin, req.Stdin) {
-			t.Errorf("Stdin of %d bytes came back as %d bytes", len(req.Stdin), len(got.Stdin))
+		if got.Resource != req.Resource {
+			t.Errorf("Resource of %d bytes came back as %d bytes", len(req.Resource), len(got.Resource))
 		}
 	})
+	manyEnv := make(map[string]string, MaxMessage/6)
+	for i := range MaxMessage / 6 {
+		manyEnv[strconv.Itoa(i)] = ""
+	}
 	tests := []struct {
 		name string
 		m    message
 	}{
-		{"request one byte over", &Request{Stdin: append(stdinFor(MaxMessage), 'x')}},
-		{"request far over", &Request{Stdin: make([]byte, 2*MaxMessage)}},
-		{"request with many args", &Request{Args: make([]string, MaxMessage/6)}},
-		{"reply over", &Reply{Stdout: make([]byte, MaxMessage/2), Stderr: make([]byte, MaxMessage/2)}},
+		{"request one byte over", &Request{Resource: resourceFor(MaxMessage) + "x"}},
+		{"request far over", &Request{Config: strings.Repeat("x", 2*MaxMessage)}},
+		{"request with many env entries", &Request{Env: manyEnv}},
+		{"reply over", &Reply{AccessToken: strings.Repeat("t", MaxMessage/2), Unserved: strings.Repeat("u", MaxMessage/2)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -557,14 +532,14 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(buf.Bytes())
 	}
-	seed(&Request{Op: OpToken, Version: "v1", Env: map[string]string{"HOME": "/h", "E": "a=b\nc"}, Config: "/c", Profile: "p", Explicit: true,
-		Resource: "r", ReqProfile: "q", MinTTL: time.Minute, ForceRefresh: true, Timeout: time.Second, Interactive: true})
-	seed(&Request{Op: OpRun, Args: []string{"", "git", "get"}, Stdin: []byte("\x00\nprotocol=https\n"), Cwd: "/w"})
+	seed(&Request{Op: OpToken, Version: "v1", Env: map[string]string{"HOME": "/h", "E": "a=b\nc"}, Config: "/c", Profile: "p", Default: "d",
+		Resource: "r", MinTTL: time.Minute, ForceRefresh: true, Timeout: time.Second, Interactive: true})
+	seed(&Request{Op: OpDrop, Config: "\x00\n/w", Profile: "p"})
 	seed(&Reply{Unserved: "u", Err: &Error{Kind: 3, Msg: "m", Hint: "h"}, AccessToken: "t", Expiry: time.Unix(1e9, 7),
-		Profile: "p", Username: "u", Stdout: []byte("o\n"), Stderr: []byte{0}, Exit: -1})
+		Profile: "p", Username: "u"})
 	seed(&Reply{Status: &Status{Version: "devel", PID: 9, Started: time.Unix(5, 0), Idle: time.Hour, Tokens: 2, Served: 3}})
 	seed(&Reply{})
-	f.Add(frame("exit 1:x\n"))
+	f.Add(frame("err_kind 1:x\nerr 1:1\n"))
 	f.Add(frame("op 5:token\nunknown 1:z\nenv 1:=\n"))
 	f.Add([]byte(magic + " 0000000"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -259,7 +259,7 @@ func TestDialCall(t *testing.T) {
 		var s seen
 		s.err = Read(c, &s.req)
 		if s.err == nil {
-			s.err = Write(c, &Reply{AccessToken: "tok-" + s.req.Profile, Expiry: time.Unix(2e9, 0), Stdout: []byte("\x00out\n"), Exit: 7})
+			s.err = Write(c, &Reply{AccessToken: "tok-" + s.req.Profile, Expiry: time.Unix(2e9, 0), Username: "\x00user\n"})
 		}
 		var b [1]byte
 		_, s.closed = c.Read(b[:])
@@ -270,12 +270,12 @@ func TestDialCall(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Dial() = %v", err)
 		}
-		req := &Request{Op: OpToken, Profile: "work", Env: map[string]string{"HOME": "/h"}, Args: []string{"", "x"}, Stdin: []byte("in\x00")}
+		req := &Request{Op: OpToken, Profile: "work", Env: map[string]string{"HOME": "/h"}, Resource: "in\x00", MinTTL: time.Minute}
 		rep, err := Call(c, req, deadline)
 		if err != nil {
 			t.Fatalf("Call(deadline %v) = %v", deadline, err)
 		}
-		want := Reply{AccessToken: "tok-work", Expiry: time.Unix(2e9, 0), Stdout: []byte("\x00out\n"), Exit: 7}
+		want := Reply{AccessToken: "tok-work", Expiry: time.Unix(2e9, 0), Username: "\x00user\n"}
 		if d := diffReply(*rep, want); d != "" {
 			t.Errorf("reply: %s", d)
 		}

@@ -1,7 +1,8 @@
 // Command agentrtt measures the token agent's side of a fast-client call,
-// without any process start: it sends the request the fast client would
-// send for its arguments (and, to compare, a status request, which does no
-// work) n times over fresh connections and prints the medians in ms:
+// without any process start: it sends the token request the fast client
+// would send for its arguments (only --profile is read from them) and, to
+// compare, a status request, which does no work, n times over fresh
+// connections and prints the medians in ms:
 //
 //	agentrtt N ARGS...   ->   "run MS status MS"
 package main
@@ -11,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -22,10 +24,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: agentrtt N ARGS...")
 		os.Exit(2)
 	}
-	cwd, _ := os.Getwd()
-	args := append([]string{"camunda-credential-helper-fast"}, os.Args[2:]...)
-	run := &agentwire.Request{Op: agentwire.OpRun, Args: args, Cwd: cwd,
-		Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv, agentwire.CallEnv)}
+	run := &agentwire.Request{Op: agentwire.OpToken, Version: agentwire.BuildVersion(""),
+		Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
+	for i, a := range os.Args[2:] {
+		if a == "--profile" && i+3 < len(os.Args) {
+			run.Profile = os.Args[i+3]
+		} else if v, ok := strings.CutPrefix(a, "--profile="); ok {
+			run.Profile = v
+		}
+	}
 	fmt.Printf("run %.3f status %.3f\n", median(n, run), median(n, &agentwire.Request{Op: agentwire.OpStatus}))
 }
 
@@ -43,8 +50,8 @@ func median(n int, r *agentwire.Request) float64 {
 			if err == nil && rep.Unserved != "" {
 				err = fmt.Errorf("unserved: %s", rep.Unserved)
 			}
-			if err == nil && rep.Exit != 0 {
-				err = fmt.Errorf("exit %d: %s", rep.Exit, rep.Stderr)
+			if err == nil && rep.Err != nil {
+				err = fmt.Errorf("%s", rep.Err.Msg)
 			}
 		}
 		if err != nil {
