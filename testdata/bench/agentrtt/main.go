@@ -24,7 +24,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: agentrtt N ARGS...")
 		os.Exit(2)
 	}
-	run := &agentwire.Request{Op: agentwire.OpToken, Version: agentwire.BuildVersion(""),
+	run := &agentwire.Request{Op: agentwire.OpToken,
 		Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
 	for i, a := range os.Args[2:] {
 		if a == "--profile" && i+3 < len(os.Args) {
