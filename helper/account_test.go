@@ -285,36 +285,45 @@ func TestLoginEmptyAudienceRoundTrip(t *testing.T) {
 	}
 }
 
-// Store and Forget are docker login and docker logout.
-func TestStoreForget(t *testing.T) {
+// LoginRegistry and LogoutRegistry are docker login and docker logout.
+func TestLoginLogoutRegistry(t *testing.T) {
 	ctx := context.Background()
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	// Store needs the token URL of an existing profile or the default; give
-	// the new profile's token URL through a profile that serves the host.
+	// LoginRegistry needs the token URL of an existing profile or the
+	// default; give the new profile's token URL through a profile that
+	// serves the host.
 	mustLogin(t, h, func() LoginParams {
 		lp := loginParams(srv.URL, "id", testSecret)
 		lp.Hosts = []string{"registry.example.com"}
 		return lp
 	}())
-	if err := sibling(h).Store(ctx, "https://registry.example.com/v2/", "id2", "stored-secret"); err != nil {
-		t.Fatalf("tokencache.Store = %v", err)
+	name, err := sibling(h).LoginRegistry(ctx, "https://registry.example.com/v2/", "id2", "stored-secret")
+	if err != nil {
+		t.Fatalf("LoginRegistry = %v", err)
+	}
+	if name != config.DefaultProfile {
+		t.Errorf("LoginRegistry updated profile %q; want %q", name, config.DefaultProfile)
 	}
 	if got := srv.last(t).Form.Get("client_id"); got != "id2" {
-		t.Errorf("tokencache.Store verified client %q; want id2", got)
+		t.Errorf("LoginRegistry verified client %q; want id2", got)
 	}
 	hosts, err := sibling(h).Hosts(ctx)
 	if err != nil || hosts["registry.example.com"] != "id2" {
 		t.Errorf("Hosts = %v, %v; want registry.example.com -> id2", hosts, err)
 	}
-	if err := sibling(h).Forget(ctx, "unknown.example.com"); err != nil {
-		t.Errorf("Forget of an unserved host = %v; want nil", err)
+	if name, err := sibling(h).LogoutRegistry(ctx, "unknown.example.com"); name != "" || err != nil {
+		t.Errorf("LogoutRegistry of an unserved host = %q, %v; want \"\", nil", name, err)
 	}
-	if err := sibling(h).Forget(ctx, "registry.example.com"); err != nil {
-		t.Fatalf("Forget = %v", err)
+	name, err = sibling(h).LogoutRegistry(ctx, "registry.example.com")
+	if err != nil {
+		t.Fatalf("LogoutRegistry = %v", err)
+	}
+	if name != config.DefaultProfile {
+		t.Errorf("LogoutRegistry logged out profile %q; want %q", name, config.DefaultProfile)
 	}
 	if _, err := h.Secrets.Get(ctx, config.DefaultProfile); !errors.Is(err, keystore.ErrNotFound) {
-		t.Errorf("after Forget the secret is still stored (err %v)", err)
+		t.Errorf("after LogoutRegistry the secret is still stored (err %v)", err)
 	}
 }
 

@@ -571,10 +571,10 @@ func TestRejectionMemory(t *testing.T) {
 		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
-	t.Run("Erase asks again", func(t *testing.T) {
+	t.Run("Drop asks again", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
 		srv.setRespond(nil)
-		if err := sibling(h).Erase(context.Background(), credential.Request{}); err != nil {
+		if _, err := sibling(h).Drop(context.Background(), credential.Request{}); err != nil {
 			t.Fatal(err)
 		}
 		mustToken(t, sibling(h), credential.Request{})

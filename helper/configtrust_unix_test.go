@@ -55,15 +55,19 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			if srv.count() != 0 || store.gets.Load() != 0 {
 				t.Errorf("requests %d, keychain reads %d; want none", srv.count(), store.gets.Load())
 			}
-			// doctor names the same problem and fix.
+			// Diagnose names the same problem and fix (doctor's own
+			// "config" finding is tested in internal/doctor).
 			var found bool
-			for _, f := range h.Doctor(context.Background()) {
-				if f.Topic == "config" {
-					found = !f.OK && strings.Contains(f.Detail, r.Replace(tt.wantMsg)) && f.Fix == "Run: "+r.Replace(tt.wantFix)
+			for _, f := range h.Diagnose(context.Background()) {
+				if !f.OK && strings.Contains(f.Detail, r.Replace(tt.wantMsg)) && f.Fix == "Run: "+r.Replace(tt.wantFix) {
+					found = true
 				}
 			}
 			if !found {
-				t.Errorf("doctor does not report %q with its fix", r.Replace(tt.wantMsg))
+				t.Errorf("Diagnose does not report %q with its fix", r.Replace(tt.wantMsg))
+			}
+			if srv.count() != 0 || store.gets.Load() != 0 {
+				t.Errorf("after Diagnose: requests %d, keychain reads %d; want none", srv.count(), store.gets.Load())
 			}
 			// login does not write into a directory others may write.
 			if tt.dirMode&0o022 != 0 {

@@ -327,7 +327,7 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-func TestErase(t *testing.T) {
+func TestDrop(t *testing.T) {
 	ctx := context.Background()
 	h, srv := routed(t)
 	exact := mustToken(t, h, credential.Request{Resource: "api.example.com"})
@@ -340,67 +340,71 @@ func TestErase(t *testing.T) {
 
 	// An unrouted resource is a no-op.
 	for _, res := range []string{"other.org", "example.com"} {
-		if err := sibling(h).Erase(ctx, credential.Request{Resource: res}); err != nil {
-			t.Errorf("Erase(%q) = %v; want nil", res, err)
+		if name, err := sibling(h).Drop(ctx, credential.Request{Resource: res}); name != "" || err != nil {
+			t.Errorf("Drop(%q) = %q, %v; want \"\", nil", res, name, err)
 		}
 	}
 	if after := cacheFiles(t, h, ".tok"); len(after) != len(before) {
-		t.Errorf("after erasing unrouted resources the cache holds %d entries; want %d", len(after), len(before))
+		t.Errorf("after dropping unrouted resources the cache holds %d entries; want %d", len(after), len(before))
 	}
 
-	// Erasing one profile drops its token only, not its secret.
-	if err := sibling(h).Erase(ctx, credential.Request{Resource: "https://api.example.com/x"}); err != nil {
-		t.Fatalf("Erase = %v", err)
+	// Dropping one profile drops its token only, not its secret.
+	name, err := sibling(h).Drop(ctx, credential.Request{Resource: "https://api.example.com/x"})
+	if err != nil {
+		t.Fatalf("Drop = %v", err)
+	}
+	if name != "exact" {
+		t.Errorf("Drop dropped profile %q; want exact", name)
 	}
 	if _, err := h.Secrets.Get(ctx, "exact"); err != nil {
-		t.Errorf("after Erase the secret is gone: %v", err)
+		t.Errorf("after Drop the secret is gone: %v", err)
 	}
 	if tok := mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"}); tok.AccessToken != wild.AccessToken {
-		t.Errorf("Erase of another profile dropped wild's token")
+		t.Errorf("Drop of another profile dropped wild's token")
 	}
 	if got := srv.count(); got != 3 {
 		t.Errorf("requests = %d; want 3", got)
 	}
 	tok := mustToken(t, sibling(h), credential.Request{Resource: "api.example.com"})
 	if tok.AccessToken == exact.AccessToken {
-		t.Errorf("after Erase the old token %q was served", tok.AccessToken)
+		t.Errorf("after Drop the old token %q was served", tok.AccessToken)
 	}
 	if got := srv.count(); got != 4 {
-		t.Errorf("requests = %d; want 4 (one after Erase)", got)
+		t.Errorf("requests = %d; want 4 (one after Drop)", got)
 	}
 
-	// An explicit profile erases that profile, for a resource it serves
+	// An explicit profile drops that profile, for a resource it serves
 	// (api.example.com would route to exact); for one outside its host
-	// patterns it is a no-op (it used to erase the profile all the same).
+	// patterns it is a no-op (it used to drop the profile all the same).
 	e := sibling(h)
 	e.Profile, e.Explicit = "wild", true
-	if err := e.Erase(ctx, credential.Request{Resource: "other.org"}); err != nil {
-		t.Fatal(err)
+	if name, err := e.Drop(ctx, credential.Request{Resource: "other.org"}); name != "" || err != nil {
+		t.Fatalf("Drop with --profile wild for other.org = %q, %v; want \"\", nil", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
 	if got := srv.count(); got != 4 {
-		t.Errorf("requests = %d; want 4 (--profile wild erased for a host wild does not serve)", got)
+		t.Errorf("requests = %d; want 4 (--profile wild dropped for a host wild does not serve)", got)
 	}
-	if err := e.Erase(ctx, credential.Request{Resource: "api.example.com"}); err != nil {
-		t.Fatal(err)
+	if name, err := e.Drop(ctx, credential.Request{Resource: "api.example.com"}); name != "wild" || err != nil {
+		t.Fatalf("Drop with --profile wild = %q, %v; want wild", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
 	if got := srv.count(); got != 5 {
-		t.Errorf("requests = %d; want 5 (wild fetched again after an explicit Erase)", got)
+		t.Errorf("requests = %d; want 5 (wild fetched again after an explicit Drop)", got)
 	}
 }
 
-func TestEraseEnvCredentials(t *testing.T) {
+func TestDropEnvCredentials(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
 	mustToken(t, h, credential.Request{})
-	if err := sibling(h).Erase(context.Background(), credential.Request{}); err != nil {
-		t.Fatal(err)
+	if name, err := sibling(h).Drop(context.Background(), credential.Request{}); name != "" || err != nil {
+		t.Fatalf("Drop = %q, %v; want \"\" (environment credentials), nil", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{})
 	if got := srv.count(); got != 2 {
-		t.Errorf("requests = %d; want 2 (Erase dropped the environment's token)", got)
+		t.Errorf("requests = %d; want 2 (Drop dropped the environment's token)", got)
 	}
 }
 
@@ -417,7 +421,7 @@ func TestSharedHelperConcurrent(t *testing.T) {
 			if _, err := h.Token(context.Background(), credential.Request{}); err != nil {
 				t.Error(err)
 			}
-			if err := h.Erase(context.Background(), credential.Request{Resource: "unrouted.example"}); err != nil {
+			if _, err := h.Drop(context.Background(), credential.Request{Resource: "unrouted.example"}); err != nil {
 				t.Error(err)
 			}
 		})

@@ -16,14 +16,26 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
-// agentHelper is a sibling of h serving from the agent's memory, as
-// Agent.attach wires it, with a keychain that counts reads.
+// agentHelper is a sibling of h serving from the agent's memory, as the
+// agent's server builds its cores (the memory in front of the file cache),
+// with a keychain that counts reads.
 func agentHelper(h *Core) (*Core, *countingStore) {
 	store := &countingStore{Store: h.Secrets}
 	a := sibling(h)
 	a.Secrets = store
-	a.mem = tokencache.NewMemory()
+	a.Front = tokencache.NewMemory()
 	return a, store
+}
+
+// memSize is the number of tokens in the agent's memory in front of c's
+// file cache.
+func memSize(t *testing.T, c *Core) int {
+	t.Helper()
+	m, ok := c.Front.(*tokencache.Memory)
+	if !ok {
+		t.Fatalf("Front = %T; want the agent's memory", c.Front)
+	}
+	return m.Size()
 }
 
 // tokFiles lists the cache directory's token files; a missing directory
@@ -81,7 +93,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	// hits as well.
 	b := sibling(a)
 	b.Secrets = store
-	b.mem = a.mem
+	b.Front = a.Front
 	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.count() != 1 || store.gets.Load() != 0 {
 		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.count(), store.gets.Load())
 	}
@@ -97,7 +109,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.count() != 2 {
 		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.count())
 	}
-	if got := a.mem.Size(); got != 1 {
+	if got := memSize(t, a); got != 1 {
 		t.Errorf("tokens in memory = %d; want 1", got)
 	}
 	// The agent never writes a token to the file cache.
@@ -129,7 +141,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		if got := srv.count(); got != 1 {
 			t.Errorf("token requests = %d; want 1 (adopted)", got)
 		}
-		if got := a.mem.Size(); got != 1 {
+		if got := memSize(t, a); got != 1 {
 			t.Errorf("tokens in memory = %d; want 1", got)
 		}
 		// Later hits come from memory: no keychain read, and the file

@@ -462,7 +462,9 @@ func TestFetchTLS(t *testing.T) {
 		if _, err := h.Login(context.Background(), lp); err != nil {
 			t.Fatalf("Login with --ca-file = %v", err)
 		}
-		h.Erase(context.Background(), credential.Request{}) // make credential.Token fetch over TLS again
+		if _, err := h.Drop(context.Background(), credential.Request{}); err != nil { // make Token fetch over TLS again
+			t.Fatal(err)
+		}
 		tok := mustToken(t, sibling(h), credential.Request{})
 		issued := srv.issued()
 		if tok.AccessToken != issued[len(issued)-1] {

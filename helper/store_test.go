@@ -12,11 +12,11 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// TestStoreUnservedRegistry: docker login to a registry no profile's host
+// TestLoginRegistryUnserved: docker login to a registry no profile's host
 // patterns serve sends nothing anywhere and stores nothing. It used to
 // create a profile named after the registry with the default profile's
 // token endpoint, and verify the registry password there.
-func TestStoreUnservedRegistry(t *testing.T) {
+func TestLoginRegistryUnserved(t *testing.T) {
 	ctx := context.Background()
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
@@ -48,16 +48,19 @@ func TestStoreUnservedRegistry(t *testing.T) {
 		if tc.explicit != "" {
 			hh.Profile, hh.Explicit = tc.explicit, true
 		}
-		err := hh.Store(ctx, tc.server, "hub-user", "hub-password")
+		name, err := hh.LoginRegistry(ctx, tc.server, "hub-user", "hub-password")
 		e := wantKind(t, err, credential.KindNoRoute)
+		if name != "" {
+			t.Errorf("LoginRegistry(%q) = %q; want no profile", tc.server, name)
+		}
 		if tc.hint != "" && !strings.Contains(e.Hint, tc.hint) {
-			t.Errorf("tokencache.Store(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
+			t.Errorf("LoginRegistry(%q) hint = %q; want it to contain %q", tc.server, e.Hint, tc.hint)
 		}
 		if strings.Contains(err.Error(), "hub-password") {
-			t.Errorf("tokencache.Store(%q) = %v; quotes the password", tc.server, err)
+			t.Errorf("LoginRegistry(%q) = %v; quotes the password", tc.server, err)
 		}
 		if n := srv.count() - before; n != 0 {
-			t.Fatalf("tokencache.Store(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
+			t.Fatalf("LoginRegistry(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
 		}
 	}
 	if after, err := os.ReadFile(h.ConfigPath); err != nil || string(after) != string(cfgBefore) {
@@ -73,12 +76,12 @@ func TestStoreUnservedRegistry(t *testing.T) {
 	// every secret.
 	pinned := sibling(h)
 	pinned.Explicit = true
-	if err := pinned.Forget(ctx, "https://index.docker.io/v1/"); err != nil {
-		t.Errorf("Forget = %v; want nil", err)
+	if name, err := pinned.LogoutRegistry(ctx, "https://index.docker.io/v1/"); name != "" || err != nil {
+		t.Errorf("LogoutRegistry = %q, %v; want \"\", nil", name, err)
 	}
 	for _, name := range []string{config.DefaultProfile, "reg"} {
 		if _, err := h.Secrets.Get(ctx, name); err != nil {
-			t.Errorf("Forget of an unserved registry deleted the secret of %q (%v)", name, err)
+			t.Errorf("LogoutRegistry of an unserved registry deleted the secret of %q (%v)", name, err)
 		}
 	}
 }

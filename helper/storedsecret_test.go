@@ -104,7 +104,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				b, store := mk()
 				if via == "agent" {
-					b.mem = a.mem // the same agent, which read the config again
+					b.Front = a.Front // the same agent, which read the config again
 				}
 				_, err = b.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindNotLoggedIn)
@@ -116,6 +116,14 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				if n := store.gets.Load(); n != 1 {
 					t.Errorf("keychain reads = %d; want 1", n)
+				}
+				if via == "agent" {
+					// The agent's long-lived core follows the edit too.
+					_, err = a.Token(context.Background(), credential.Request{})
+					wantKind(t, err, credential.KindNotLoggedIn)
+					if evil.count() != 0 {
+						t.Errorf("the agent's core sent %d request(s) to the new token URL; want 0", evil.count())
+					}
 				}
 
 				// A new login binds the secret to the new settings.

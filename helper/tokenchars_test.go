@@ -42,8 +42,8 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 					t.Errorf("credential.Token(%q) returned the token %q", tok, got.AccessToken)
 				}
 				wantNoLeak(t, "error", e.Error(), "evil", "tök")
-				if c.mem != nil && c.mem.Size() != 0 {
-					t.Errorf("the agent's memory keeps %d token(s)", c.mem.Size())
+				if agent && memSize(t, c) != 0 {
+					t.Errorf("the agent's memory keeps %d token(s)", memSize(t, c))
 				}
 				if files := tokFiles(t, h.CacheDir); len(files) != 0 {
 					t.Errorf("the file cache keeps %q", files)

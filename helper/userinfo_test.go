@@ -70,6 +70,7 @@ func TestErrorsHideUserinfo(t *testing.T) {
 		check("credential.Token with --profile", in, err)
 		_, err = sibling(h).Token(context.Background(), credential.Request{Profile: "port", Resource: in})
 		check("credential.Token with a profile", in, err)
-		check("tokencache.Store", in, sibling(h).Store(context.Background(), in, "id", "secret"))
+		_, err = sibling(h).LoginRegistry(context.Background(), in, "id", "secret")
+		check("LoginRegistry", in, err)
 	}
 }
