@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -30,9 +31,16 @@ func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	if !agentwire.Supported {
 		return &credential.Error{Kind: credential.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
-	noEnv := func(string) (string, bool) { return "", false }
+	// The agent's cores read only the variables every caller it serves
+	// shares with it (agentwire.ProcessEnv): never a caller's credentials.
+	processEnv := func(k string) (string, bool) {
+		if slices.Contains(agentwire.ProcessEnv, k) {
+			return os.LookupEnv(k)
+		}
+		return "", false
+	}
 	srv := &agent.Server{Dir: agentwire.Dir(e.lookup), Idle: cmd.idle(c, e), Version: version(),
-		NewCore: func(path string, front tokencache.Store) *helper.Core { return newCore(path, noEnv, front) }}
+		NewCore: func(path string, front tokencache.Store) *helper.Core { return newCore(path, processEnv, front) }}
 	if cmd.ReadyFD > 0 {
 		srv.Ready = os.NewFile(uintptr(cmd.ReadyFD), "ready")
 	}

@@ -13,15 +13,17 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// BenchmarkAgentRunHit measures the agent's side of a fast client's cached
-// call: connect, a forwarded `token --format raw`, the reply (no process
-// start). go test -run '^$' -bench AgentRunHit -cpuprofile cpu.out .
-func BenchmarkAgentRunHit(b *testing.B) {
+// BenchmarkAgentTokenHit measures the agent's side of a fast client's
+// cached call: connect, a token request, the reply (no process start).
+// go test -run '^$' -bench AgentTokenHit -cpuprofile cpu.out ./internal/cli
+func BenchmarkAgentTokenHit(b *testing.B) {
 	home := b.TempDir()
 	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
 		b.Setenv(k, filepath.Join(home, k))
@@ -47,13 +49,16 @@ func BenchmarkAgentRunHit(b *testing.B) {
 	defer os.RemoveAll(dir)
 	b.Setenv("XDG_RUNTIME_DIR", dir)
 	lookup := func(k string) (string, bool) { return os.LookupEnv(k) }
-	a := &helper.Agent{Dir: agentwire.Dir(lookup), Idle: time.Hour, Secrets: secrets, Run: agentRun("/nonexistent")}
+	a := &agent.Server{Dir: agentwire.Dir(lookup), Idle: time.Hour, NewCore: func(path string, front tokencache.Store) *helper.Core {
+		core := newCore(path, func(string) (string, bool) { return "", false }, front)
+		core.Secrets = secrets
+		return core
+	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
 	defer func() { cancel(); <-done }()
 
-	cwd, _ := os.Getwd()
 	call := func() {
 		for {
 			c, err := agentwire.Dial(a.Dir)
@@ -61,10 +66,9 @@ func BenchmarkAgentRunHit(b *testing.B) {
 				time.Sleep(time.Millisecond)
 				continue
 			}
-			r := &agentwire.Request{Op: agentwire.OpRun, Args: []string{name, "token", "--format", "raw"}, Cwd: cwd,
-				Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv, agentwire.CallEnv)}
+			r := &agentwire.Request{Op: agentwire.OpToken, Config: cfgPath, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
 			rep, err := agentwire.Call(c, r, time.Now().Add(5*time.Second))
-			if err != nil || string(rep.Stdout) != "tok-bench\n" {
+			if err != nil || rep.AccessToken != "tok-bench" {
 				b.Fatalf("reply %+v, %v", rep, err)
 			}
 			return

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -19,7 +19,7 @@ func TestAgentRetiresOnUpgrade(t *testing.T) {
 	t.Parallel()
 	build := func(version string) string {
 		exe := filepath.Join(t.TempDir(), name)
-		cmd := exec.Command("go", "build", "-ldflags", "-X main.Version="+version, "-o", exe, ".")
+		cmd := exec.Command("go", "build", "-ldflags", "-X main.Version="+version, "-o", exe, "../..")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build: %v\n%s", err, out)
@@ -31,7 +31,7 @@ func TestAgentRetiresOnUpgrade(t *testing.T) {
 	ts := newTokenServer(t)
 	dir := agentwire.Dir(func(k string) (string, bool) { return s.runtime, k == "XDG_RUNTIME_DIR" })
 	version := func() string {
-		st, err := helper.AgentStatus(dir)
+		st, err := agent.Status(dir)
 		if err != nil {
 			return ""
 		}
@@ -77,7 +77,7 @@ func TestFastClientShim(t *testing.T) {
 	requireBinaryTests(t)
 	t.Parallel()
 	bin := t.TempDir()
-	for pkg, out := range map[string]string{".": name, "./cmd/camunda-credential-helper-fast": name + "-fast"} {
+	for pkg, out := range map[string]string{"../..": name, "../../cmd/camunda-credential-helper-fast": name + "-fast"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -108,7 +108,7 @@ func TestFastClientShim(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stdout, "password=tok-1\n") || r.stderr != "" {
 			t.Fatalf("shim get #%d: exit %d, stdout %q, stderr %q", i+1, r.code, r.stdout, r.stderr)
 		}
-		st, err := helper.AgentStatus(dir)
+		st, err := agent.Status(dir)
 		if err != nil || st.Served != wantServed {
 			t.Fatalf("after shim get #%d: agent %+v, %v; want %d served", i+1, st, err, wantServed)
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -23,7 +23,7 @@ func agentRuntimeDir(t testing.TB, cleanup func(func())) string {
 	}
 	cleanup(func() {
 		lookup := func(k string) (string, bool) { return dir, k == "XDG_RUNTIME_DIR" }
-		_, _ = helper.StopAgent(agentwire.Dir(lookup))
+		_, _ = agent.Stop(agentwire.Dir(lookup))
 		os.RemoveAll(dir)
 	})
 	return dir

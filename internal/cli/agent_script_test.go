@@ -24,7 +24,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -39,7 +39,7 @@ func cmdAgent(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: agent running|tokens N|served N|kill SIGNAL|gone [DURATION]|private")
 	}
 	dir := agentDir(ts)
-	st, err := helper.AgentStatus(dir)
+	st, err := agent.Status(dir)
 	switch args[0] {
 	case "running":
 		if (err == nil) == neg {
@@ -88,7 +88,7 @@ func cmdAgent(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		deadline := time.Now().Add(limit)
 		for {
-			_, err := helper.AgentStatus(dir)
+			_, err := agent.Status(dir)
 			dead := pid == 0 || !alive(pid)
 			if err != nil && dead {
 				return

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
@@ -37,7 +37,7 @@ func TestAgentRefusesOtherUsers(t *testing.T) {
 	}
 	dir := agentwire.Dir(func(k string) (string, bool) { return s.runtime, k == "XDG_RUNTIME_DIR" })
 	served := func() int64 {
-		st, err := helper.AgentStatus(dir)
+		st, err := agent.Status(dir)
 		if err != nil {
 			t.Fatalf("agent status: %v", err)
 		}

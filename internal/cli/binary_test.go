@@ -39,7 +39,7 @@ func requireBinaryTests(t *testing.T) {
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	exe := filepath.Join(t.TempDir(), name)
-	cmd := exec.Command("go", "build", "-o", exe, ".")
+	cmd := exec.Command("go", "build", "-o", exe, "../..")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

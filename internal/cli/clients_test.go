@@ -74,9 +74,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 )
 
 func init() {
@@ -85,8 +84,8 @@ func init() {
 	// under the name camunda-credential-helper. testscript.Main runs the
 	// tests for any name it does not know, so run the shims here, before
 	// TestMain: main() dispatches on os.Args[0] exactly as the real binary.
-	if agentwire.ShimCommand(os.Args[0]) != "" {
-		main()
+	if tools.ShimCommand(os.Args[0]) != "" {
+		runMain()
 	}
 	scriptCmds["needtool"] = cmdNeedTool
 	scriptCmds["tokenwait"] = cmdTokenWait

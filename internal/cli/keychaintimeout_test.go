@@ -5,13 +5,12 @@ import (
 	"io"
 	"os"
 	"testing"
-
-	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// TestKeychainTimeout: unattended callers (stderr not a terminal) get the
-// short keychain deadline.
-func TestKeychainTimeout(t *testing.T) {
+// TestInteractive: only a terminal on stderr (or the env's own flag) makes
+// a call interactive, and so gives the keychain's unlock prompt time
+// (keystore.WithPrompt); git, docker and CI callers get the short deadline.
+func TestInteractive(t *testing.T) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -19,14 +18,17 @@ func TestKeychainTimeout(t *testing.T) {
 	defer r.Close()
 	defer w.Close()
 	for _, stderr := range []io.Writer{&bytes.Buffer{}, w} {
-		if got := keychainTimeout(env{stderr: stderr}); got != keystore.DefaultTimeout {
-			t.Errorf("keychainTimeout(stderr %T) = %v; want %v", stderr, got, keystore.DefaultTimeout)
+		if interactive(env{stderr: stderr}) {
+			t.Errorf("interactive(stderr %T) = true; want false", stderr)
 		}
+	}
+	if !interactive(env{stderr: w, interactive: true}) {
+		t.Error("interactive(env.interactive) = false; want true")
 	}
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 		defer tty.Close()
-		if got := keychainTimeout(env{stderr: tty}); got <= keystore.DefaultTimeout {
-			t.Errorf("keychainTimeout(a terminal) = %v; want longer than %v", got, keystore.DefaultTimeout)
+		if !interactive(env{stderr: tty}) {
+			t.Error("interactive(a terminal) = false; want true")
 		}
 	}
 }

@@ -69,10 +69,13 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	testscript.Main(m, map[string]func(){
-		"camunda-credential-helper":      main,
+		"camunda-credential-helper":      runMain,
 		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
 	})
 }
+
+// runMain is the binary's main, for testscript's commands and the shims.
+func runMain() { os.Exit(Main(Version)) }
 
 // requireTestKeyring skips (or, under CI, fails) unless the test runs inside
 // scripts/with-keyring: the binary under test uses the real OS keychain.

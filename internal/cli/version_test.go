@@ -14,7 +14,7 @@ func TestReleaseVersion(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	exe := filepath.Join(t.TempDir(), name)
-	build := exec.Command("go", "build", "-ldflags", "-X main.Version=v9.8.7", "-o", exe, ".")
+	build := exec.Command("go", "build", "-ldflags", "-X main.Version=v9.8.7", "-o", exe, "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The design, held against the import graph: one package owns the command
+// line, the core knows nothing of the agent or the command line, the
+// protocols need no core, and the fast client links neither the core nor
+// an HTTP client nor kong.
+func TestImportRules(t *testing.T) {
+	const mod = "github.com/camunda-community-hub/camunda-credential-helper/"
+	list := func(args ...string) []string {
+		out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
+		if err != nil {
+			t.Fatalf("go list %q: %v", args, err)
+		}
+		return strings.Fields(string(out))
+	}
+	for _, line := range strings.Split(strings.TrimSpace(strings.Join(list("-f", `{{.ImportPath}}:{{join .Imports ","}}`, mod+"..."), "\n")), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		if pkg == mod+"internal/cli" {
+			continue
+		}
+		for _, imp := range strings.Split(imports, ",") {
+			if strings.HasPrefix(imp, "github.com/alecthomas/kong") || strings.HasPrefix(imp, "github.com/willabides/kongplete") {
+				t.Errorf("%s imports %s: only internal/cli may", pkg, imp)
+			}
+		}
+	}
+	for pkg, never := range map[string][]string{
+		"helper":              {mod + "internal/agent", mod + "internal/agentwire", mod + "internal/cli", mod + "protocol", "github.com/alecthomas/kong"},
+		"protocol":            {mod + "helper", mod + "keystore", mod + "internal/agent", "net/http"},
+		"internal/fastclient": {mod + "helper", mod + "keystore", mod + "internal/agent", "net/http", "github.com/alecthomas/kong"},
+		"internal/agent":      {mod + "internal/cli", "github.com/alecthomas/kong"},
+	} {
+		deps := list("-deps", mod+pkg)
+		for _, n := range never {
+			if slices.Contains(deps, n) {
+				t.Errorf("%s depends on %s", pkg, n)
+			}
+		}
+	}
+}
