@@ -27,8 +27,8 @@ import (
 
 // The ExecCredential API versions client-go accepts.
 const (
-	execV1      = "client.authentication.k8s.io/v1"
-	execV1beta1 = "client.authentication.k8s.io/v1beta1"
+	ExecCredentialV1 = "client.authentication.k8s.io/v1"
+	execV1beta1      = "client.authentication.k8s.io/v1beta1"
 )
 
 // execCredential is the plugin's answer. Field order is the wire order.
@@ -92,8 +92,8 @@ func parseExecInfo(info string) (string, error) {
 		return "", fmt.Errorf("KUBERNETES_EXEC_INFO has kind %q; want ExecCredential", in.Kind)
 	}
 	switch in.APIVersion {
-	case execV1, execV1beta1:
+	case ExecCredentialV1, execV1beta1:
 		return in.APIVersion, nil
 	}
-	return "", fmt.Errorf("KUBERNETES_EXEC_INFO has apiVersion %q; set the kubeconfig exec apiVersion to %s or %s", in.APIVersion, execV1, execV1beta1)
+	return "", fmt.Errorf("KUBERNETES_EXEC_INFO has apiVersion %q; set the kubeconfig exec apiVersion to %s or %s", in.APIVersion, ExecCredentialV1, execV1beta1)
 }

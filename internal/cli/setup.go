@@ -14,20 +14,13 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/setup"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 type setupCmd struct {
-	Tool    string `arg:"" enum:"git,docker,kubectl,bazel,terraform" help:"git, docker, kubectl, bazel or terraform."`
+	Tool    string `arg:"" enum:"${tools}" help:"The tool: ${tools}." placeholder:"TOOL"`
 	Install string `help:"Create the tool's shim in DIR (a symlink to camunda-credential-helper-fast when it is installed next to this binary, else to this binary)." placeholder:"DIR" type:"path"`
-}
-
-// shimFor is the name each tool runs the helper under.
-var shimFor = map[string]string{
-	"git":       "git-credential-camunda",
-	"docker":    "docker-credential-camunda",
-	"bazel":     "bazel-credential-camunda",
-	"terraform": "terraform-credentials-camunda",
 }
 
 func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env) error {
@@ -54,8 +47,8 @@ func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		profile = c.Profile
 	}
 	var snippet bytes.Buffer
-	err = protocol.Setup(&snippet, cmd.Tool, protocol.SetupParams{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
-	if errors.Is(err, protocol.ErrNoHosts) {
+	err = setup.Setup(&snippet, cmd.Tool, setup.Params{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+	if errors.Is(err, setup.ErrNoHosts) {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(),
 			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, c.Profile)}
 	}
@@ -87,8 +80,9 @@ func preferFast(exe string) string {
 
 // installShim links dir/<shim name> to exe, replacing an older link.
 func installShim(exe, dir, tool string) error {
-	shim, ok := shimFor[tool]
-	if !ok {
+	t, _ := tools.Find(tool)
+	shim := t.Shim
+	if shim == "" {
 		return nil // kubectl runs the binary itself
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

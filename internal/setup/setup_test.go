@@ -1,28 +1,31 @@
-package protocol
+package setup
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
 func TestSetupGolden(t *testing.T) {
-	std := SetupParams{
+	std := Params{
 		Exe:     "/usr/local/bin/camunda-credential-helper",
 		Profile: "prod",
 		Hosts:   []string{"git.example.com", "*.example.io", "registry.example.com:5000"},
 		ShimDir: "/home/me/.local/bin",
 	}
-	odd := SetupParams{
+	odd := Params{
 		Exe:     "/opt/my tools/it's/camunda-credential-helper",
 		Hosts:   []string{"docker.io", "*.example.io:443", "[::1]:8443"},
 		ShimDir: `C:\Users\me\bin\`,
 	}
 	tests := []struct {
 		name, tool string
-		p          SetupParams
+		p          Params
 	}{
 		{"git", "git", std},
 		{"docker", "docker", std},
@@ -41,7 +44,7 @@ func TestSetupGolden(t *testing.T) {
 			if err := Setup(&b, tt.tool, tt.p); err != nil {
 				t.Fatalf("Setup(%q) = %v", tt.tool, err)
 			}
-			file := filepath.Join("..", "testdata", "protocol", "setup", tt.name+".golden")
+			file := filepath.Join("testdata", "golden", tt.name+".golden")
 			if *update {
 				if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
@@ -60,21 +63,21 @@ func TestSetupGolden(t *testing.T) {
 }
 
 func TestSetupErrors(t *testing.T) {
-	ok := SetupParams{Exe: "/bin/x", Hosts: []string{"h.example.com"}, ShimDir: "/bin"}
+	ok := Params{Exe: "/bin/x", Hosts: []string{"h.example.com"}, ShimDir: "/bin"}
 	tests := []struct {
 		tool string
-		p    SetupParams
+		p    Params
 		want string
 	}{
 		{"vault", ok, "unknown tool"},
-		{"git", SetupParams{Hosts: ok.Hosts}, "executable path is required"},
-		{"git", SetupParams{Exe: "/bin/x"}, "lists no host patterns"},
-		{"docker", SetupParams{}, "lists no host patterns"},
-		{"kubectl", SetupParams{}, "executable path is required"},
-		{"bazel", SetupParams{Hosts: ok.Hosts}, "shim directory is required"},
-		{"terraform", SetupParams{}, "shim directory is required"},
-		{"git", SetupParams{Exe: "/bin/x", Hosts: []string{"https://h.example.com"}}, "has a scheme"},
-		{"bazel", SetupParams{ShimDir: "/bin", Hosts: []string{"a.*.example.com"}}, "not allowed"},
+		{"git", Params{Hosts: ok.Hosts}, "executable path is required"},
+		{"git", Params{Exe: "/bin/x"}, "lists no host patterns"},
+		{"docker", Params{}, "lists no host patterns"},
+		{"kubectl", Params{}, "executable path is required"},
+		{"bazel", Params{Hosts: ok.Hosts}, "shim directory is required"},
+		{"terraform", Params{}, "shim directory is required"},
+		{"git", Params{Exe: "/bin/x", Hosts: []string{"https://h.example.com"}}, "has a scheme"},
+		{"bazel", Params{ShimDir: "/bin", Hosts: []string{"a.*.example.com"}}, "not allowed"},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer

@@ -1,4 +1,4 @@
-package protocol
+package setup
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
-// SetupParams describes the installation that Setup writes snippets for.
-type SetupParams struct {
+// Params describes the installation that Setup writes snippets for.
+type Params struct {
 	Exe     string   // absolute path of the binary (git, kubectl)
 	Profile string   // profile for --profile; "" leaves the flag out
 	Hosts   []string // host patterns to configure (git, docker, bazel)
@@ -23,7 +24,7 @@ type SetupParams struct {
 // kubectl, bazel or terraform) use the helper. Shell lines are for a POSIX
 // shell. It fails for an unknown tool, an invalid host pattern, or a missing
 // parameter that the tool's snippet needs.
-func Setup(w io.Writer, tool string, p SetupParams) error {
+func Setup(w io.Writer, tool string, p Params) error {
 	for _, h := range p.Hosts {
 		if err := route.ValidHostPattern(h); err != nil {
 			return err
@@ -71,7 +72,7 @@ func needHosts(tool string, hosts []string) error {
 	return nil
 }
 
-func setupGit(w io.Writer, p SetupParams) error {
+func setupGit(w io.Writer, p Params) error {
 	if err := errors.Join(need("git", "the executable path", p.Exe), needHosts("git", p.Hosts)); err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func setupGit(w io.Writer, p SetupParams) error {
 	return nil
 }
 
-func setupDocker(w io.Writer, p SetupParams) error {
+func setupDocker(w io.Writer, p Params) error {
 	if err := needHosts("docker", p.Hosts); err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func setupDocker(w io.Writer, p SetupParams) error {
 }
 
 // noProfile notes that a shim routes by host, as its caller cannot pass flags.
-func noProfile(w io.Writer, p SetupParams) {
+func noProfile(w io.Writer, p Params) {
 	if p.Profile != "" {
 		fmt.Fprintf(w, "# The shim picks the profile by host (profile %q must list these hosts).\n", p.Profile)
 	}
@@ -148,7 +149,7 @@ func dockerKey(h string) string {
 	return h
 }
 
-func setupKubectl(w io.Writer, p SetupParams) error {
+func setupKubectl(w io.Writer, p Params) error {
 	if err := need("kubectl", "the executable path", p.Exe); err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func setupKubectl(w io.Writer, p SetupParams) error {
 	fmt.Fprintf(w, "# Add to your kubeconfig (~/.kube/config or $KUBECONFIG), then point a\n")
 	fmt.Fprintf(w, "# context at it: kubectl config set-context NAME --user=%s\n", name)
 	fmt.Fprintf(w, "users:\n- name: %s\n  user:\n    exec:\n", yamlString(name))
-	fmt.Fprintf(w, "      apiVersion: %s\n", execV1)
+	fmt.Fprintf(w, "      apiVersion: %s\n", protocol.ExecCredentialV1)
 	fmt.Fprintf(w, "      command: %s\n", yamlString(p.Exe))
 	fmt.Fprintf(w, "      args: [%s]\n", strings.Join(mapStrings(args, yamlString), ", "))
 	fmt.Fprintf(w, "      interactiveMode: Never\n")
@@ -168,7 +169,7 @@ func setupKubectl(w io.Writer, p SetupParams) error {
 	return nil
 }
 
-func setupBazel(w io.Writer, p SetupParams) error {
+func setupBazel(w io.Writer, p Params) error {
 	if err := errors.Join(need("bazel", "the shim directory", p.ShimDir), needHosts("bazel", p.Hosts)); err != nil {
 		return err
 	}
@@ -211,7 +212,7 @@ func bazelScope(h string) (scope, port string) {
 	return host, port
 }
 
-func setupTerraform(w io.Writer, p SetupParams) error {
+func setupTerraform(w io.Writer, p Params) error {
 	if err := need("terraform", "the shim directory", p.ShimDir); err != nil {
 		return err
 	}
