@@ -1,10 +1,7 @@
 // Package agentwire is the token agent's side of the wire: where its socket
 // lives, how a client dials it (checking that the agent runs as the same
 // user), and the messages they exchange, one request and one reply per
-// connection, in the small framing of codec.go.
-//
-// It imports little on purpose: the fast client (cmd/camunda-token) links
-// nothing else, so that a cached token costs about one bare process start.
+// connection, as length-prefixed JSON (codec.go).
 package agentwire
 
 import (
@@ -152,50 +149,22 @@ type Conn interface {
 	SetDeadline(time.Time) error
 }
 
-// Dial connects to the agent in dir, after checking the directory, and
-// refuses an agent that runs as another user. It does without package net,
-// which would double the fast client's start-up cost.
-func Dial(dir string) (Conn, error) {
-	if !Supported {
-		return nil, ErrUnsupported
-	}
-	if len(SocketPath(dir)) > maxSocketPath {
-		return nil, fmt.Errorf("the agent socket path %s is longer than a Unix socket allows (%d bytes); set XDG_RUNTIME_DIR to a shorter directory", SocketPath(dir), maxSocketPath)
-	}
-	if err := CheckDir(dir); err != nil {
-		return nil, err
-	}
-	c, err := dial(SocketPath(dir))
-	if err != nil {
-		return nil, err
-	}
-	uid, err := PeerUID(c.fd)
-	if err == nil && uid != os.Getuid() {
-		err = fmt.Errorf("the agent socket is served by uid %d, not by this user", uid)
-	}
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
 // Request is what a client asks.
 type Request struct {
-	Op      string            // OpToken, OpDrop, OpStatus or OpStop
-	Env     map[string]string // the caller's ProcessEnv: another than the agent's is not served
-	Version string            // the caller's build (see BuildVersion); another than the agent's retires the agent
+	Op      string            `json:"op,omitzero"`      // OpToken, OpDrop, OpStatus or OpStop
+	Env     map[string]string `json:"env,omitzero"`     // the caller's ProcessEnv: another than the agent's is not served
+	Version string            `json:"version,omitzero"` // the caller's build (see BuildVersion); another than the agent's retires the agent
 
 	// OpToken: the config file and the credential.Request. OpDrop: the
 	// config file and the Profile whose tokens to drop.
-	Config       string
-	Profile      string // the profile the caller named
-	Default      string // the caller's CAMUNDA_PROFILE
-	Resource     string
-	MinTTL       time.Duration
-	ForceRefresh bool
-	Timeout      time.Duration // bounds the request
-	Interactive  bool          // a person may answer a keychain prompt
+	Config       string        `json:"config,omitzero"`
+	Profile      string        `json:"profile,omitzero"` // the profile the caller named
+	Default      string        `json:"default,omitzero"` // the caller's CAMUNDA_PROFILE
+	Resource     string        `json:"resource,omitzero"`
+	MinTTL       time.Duration `json:"min_ttl,omitzero"`
+	ForceRefresh bool          `json:"force_refresh,omitzero"`
+	Timeout      time.Duration `json:"timeout,omitzero"`     // bounds the request
+	Interactive  bool          `json:"interactive,omitzero"` // a person may answer a keychain prompt
 }
 
 // Operations.
@@ -211,36 +180,36 @@ type Reply struct {
 	// Unserved says the agent did not handle the request (environment
 	// mismatch, agent turned off, another user): the client takes the
 	// direct path. Its text says why.
-	Unserved string
+	Unserved string `json:"unserved,omitzero"`
 	// Err is the request's own failure, as the direct path would report it.
-	Err *Error
+	Err *Error `json:"err,omitzero"`
 
 	// OpToken
-	AccessToken string
-	Expiry      time.Time
-	Profile     string
-	Username    string
+	AccessToken string    `json:"access_token,omitzero"`
+	Expiry      time.Time `json:"expiry,omitzero"`
+	Profile     string    `json:"profile,omitzero"`
+	Username    string    `json:"username,omitzero"`
 
 	// OpStatus
-	Status *Status
+	Status *Status `json:"status,omitzero"`
 }
 
 // Error is a failure as credential.Error describes it.
 type Error struct {
-	Kind int
-	Msg  string
-	Hint string
+	Kind int    `json:"kind,omitzero"`
+	Msg  string `json:"msg,omitzero"`
+	Hint string `json:"hint,omitzero"`
 }
 
 // Status describes a running agent.
 type Status struct {
-	Version string // the agent's build
-	PID     int
-	Started time.Time
-	Idle    time.Duration // exits after this long without requests
-	Tokens  int           // tokens held in memory
-	Served  int64         // token requests served (not those sent to the direct path)
-	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
+	Version string        `json:"version,omitzero"` // the agent's build
+	PID     int           `json:"pid,omitzero"`
+	Started time.Time     `json:"started,omitzero"`
+	Idle    time.Duration `json:"idle,omitzero"`   // exits after this long without requests
+	Tokens  int           `json:"tokens,omitzero"` // tokens held in memory
+	Served  int64         `json:"served,omitzero"` // token requests served (not those sent to the direct path)
+	Memory  string        `json:"memory,omitzero"` // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).
