@@ -443,3 +443,37 @@ func TestNotificationNeverStartsAgent(t *testing.T) {
 		t.Errorf("a token request ran the agent with %q (%v); want agent run --ready-fd=3 once", b, err)
 	}
 }
+
+// TestConfigTurnsAgentOff: a config file with [agent] enabled = false is
+// not served: the caller takes the direct path, and the agent, serving no
+// other config file, exits.
+func TestConfigTurnsAgentOff(t *testing.T) {
+	s := newSetup(t)
+	err := config.Update(context.Background(), s.configPath, func(c *config.Config) error {
+		c.Agent.Enabled = ptr(false)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := s.core(t)
+	store := &countingStore{Store: s.secrets}
+	core.Secrets = store
+	if tok := mustToken(t, s.client(core), credential.Request{}); tok.AccessToken == "" {
+		t.Fatal("no token")
+	}
+	if got, agent := store.gets.Load(), s.agentStore.gets.Load(); got != 1 || agent != 0 {
+		t.Errorf("keychain reads: client %d, agent %d; want 1, 0 (the direct path)", got, agent)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := Status(s.server.Dir)
+		if err != nil && agentwire.NotListening(err) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the agent still answers (Status: %v); want it gone", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
