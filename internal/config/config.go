@@ -1,3 +1,7 @@
+// Package config is the config file: named profiles with their non-secret
+// settings (the client secret lives in the keychain), read and written
+// under a lock, refused when others could change it; the one rule for which
+// profile serves a request (select.go); and Camunda's API presets.
 package config
 
 import (

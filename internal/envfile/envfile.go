@@ -1,3 +1,6 @@
+// Package envfile imports credentials from the file Camunda Console offers
+// for download (export KEY='value' lines) and from Camunda's environment
+// variables, in each of their generations of names.
 package envfile
 
 import (

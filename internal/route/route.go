@@ -1,3 +1,7 @@
+// Package route reads what a caller names (a URL, host, host:port or
+// host/path) as the scheme, host and port a token would travel to, matches
+// it against host patterns, and says whether a token may go there at all:
+// https, or plain http to this machine only.
 package route
 
 import (

@@ -1,3 +1,7 @@
+// Package setup writes the configuration snippets that wire each tool to
+// the helper (git config lines, docker's credHelpers, a kubeconfig user,
+// Bazel and Terraform settings). They are text for people, not a wire
+// protocol.
 package setup
 
 import (

@@ -1,3 +1,7 @@
+// Package tokencache keeps tokens between calls: the encrypted file cache
+// that every process shares, and the agent's memory, behind one Store.
+// Both follow the same freshness rules, the per-key lock that makes
+// concurrent callers wait for one fetch, and the rejection memory.
 package tokencache
 
 import (
