@@ -151,9 +151,9 @@ func (h *Core) Drop(ctx context.Context, req credential.Request) (string, error)
 // DropProfile drops a profile's cached tokens: those of the file cache
 // first, so that Front, on its next miss, cannot take them up again.
 func (h *Core) DropProfile(name string) error {
-	err := h.cache().Erase(name)
+	err := h.cache().Drop(name)
 	if h.Front != nil {
-		err = errors.Join(err, h.Front.Erase(name))
+		err = errors.Join(err, h.Front.Drop(name))
 	}
 	return err
 }

@@ -82,7 +82,7 @@ func (a *Server) handle(ctx context.Context, r *agentwire.Request) *agentwire.Re
 		return &agentwire.Reply{}
 	case agentwire.OpDrop:
 		if h := a.held(r.Config); h != nil {
-			_ = h.mem.Erase(r.Profile)
+			_ = h.mem.Drop(r.Profile)
 		}
 		return &agentwire.Reply{}
 	case agentwire.OpToken:

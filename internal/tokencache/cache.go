@@ -31,7 +31,7 @@ import (
 // Store keeps tokens between calls: the encrypted file cache of every
 // process, or the agent's memory. The freshness rules, the lock that makes
 // concurrent callers wait for one fetch, and the rejection memory are the
-// same for both (see Helper.Token).
+// same for both (see helper.Core.Token).
 type Store interface {
 	// key identifies the token that c yields. c.Secret is set when
 	// keyedBySecret says the key needs it.
@@ -43,7 +43,7 @@ type Store interface {
 	Rejected(k Key, now time.Time) (*Rejection, bool)
 	RememberRejection(k Key, msg string, now time.Time)
 	ForgetRejection(k Key)
-	Erase(profile string) error
+	Drop(profile string) error
 }
 
 // cache keeps tokens on disk, one AES-GCM encrypted file per key, under a
@@ -256,8 +256,8 @@ func (c Files) Lock(ctx context.Context, k Key) (func(), error) {
 	return func() { l.Unlock() }, nil
 }
 
-// erase drops every cached token and remembered rejection of a profile.
-func (c Files) Erase(profile string) error {
+// Drop drops every cached token and remembered rejection of a profile.
+func (c Files) Drop(profile string) error {
 	if c.Dir == "" {
 		return nil
 	}

@@ -251,19 +251,19 @@ func TestMemStoreErase(t *testing.T) {
 			}
 		}
 	}
-	if err := m.Erase("a"); err != nil {
+	if err := m.Drop("a"); err != nil {
 		t.Fatal(err)
 	}
 	check("a")
 	if got := m.Size(); got != 6 {
 		t.Errorf("size() after erase(a) = %d; want 6", got)
 	}
-	m.Erase("")
+	m.Drop("")
 	check("a", "")
-	m.Erase("missing")
+	m.Drop("missing")
 	check("a", "")
-	m.Erase("b")
-	m.Erase("a-b")
+	m.Drop("b")
+	m.Drop("a-b")
 	if got := m.Size(); got != 0 {
 		t.Errorf("size() after erasing every profile = %d; want 0", got)
 	}

@@ -12,7 +12,7 @@ import (
 // Memory is the agent's token store: tokens live in its memory only and
 // are never written anywhere. Its keys leave the secret out, so that a hit
 // needs no keychain read; a changed secret reaches it through login, which
-// erases the profile's tokens.
+// drops the profile's tokens.
 type Memory struct {
 	mu         sync.Mutex
 	entries    map[string]*Entry // by Key.prefix + "-" + Key.id
@@ -104,8 +104,8 @@ func (m *Memory) ForgetRejection(k Key) {
 	m.mu.Unlock()
 }
 
-// erase drops every token and remembered rejection of a profile.
-func (m *Memory) Erase(profile string) error {
+// Drop drops every token and remembered rejection of a profile.
+func (m *Memory) Drop(profile string) error {
 	prefix := profilePrefix(profile) + "-"
 	m.mu.Lock()
 	defer m.mu.Unlock()
