@@ -39,9 +39,6 @@ import (
 //
 // Nothing is written to stderr.
 
-// now is the clock behind expires_in; tests replace it.
-var now = time.Now
-
 // Get answers one request of the helper's own protocol (see above). The
 // caller handles the command line; Get is the whole protocol.
 func Get(ctx context.Context, src credential.Source, s Stdio) int {
@@ -54,7 +51,7 @@ func Get(ctx context.Context, src credential.Source, s Stdio) int {
 		return writeErrorJSON(s.Out, err)
 	}
 	var buf bytes.Buffer
-	if err := WriteTokenJSON(&buf, tok, now(), true); err != nil {
+	if err := WriteTokenJSON(&buf, tok, s.now(), true); err != nil {
 		return writeErrorJSON(s.Out, err)
 	}
 	if _, err := s.Out.Write(buf.Bytes()); err != nil {

@@ -117,8 +117,6 @@ func runGolden(t *testing.T, proto string, quietFailure bool, run invoker) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden exchanges for %s: %v", proto, err)
 	}
-	defer func(old func() time.Time) { now = old }(now)
-	now = func() time.Time { return testNow }
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			data, err := os.ReadFile(file)
@@ -141,7 +139,7 @@ func runGolden(t *testing.T, proto string, quietFailure bool, run invoker) {
 				}
 			}
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), f, x, Stdio{In: strings.NewReader(x.stdin()), Out: &stdout, Err: &stderr})
+			code := run(context.Background(), f, x, Stdio{In: strings.NewReader(x.stdin()), Out: &stdout, Err: &stderr, Now: func() time.Time { return testNow }})
 			got := map[string]string{"stdout": stdout.String(), "stderr": stderr.String(), "calls": ""}
 			for _, c := range f.calls {
 				got["calls"] += c + "\n"

@@ -16,6 +16,7 @@ package protocol
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
@@ -46,11 +47,20 @@ type Registry interface {
 	Hosts(ctx context.Context) (map[string]string, error)
 }
 
-// Stdio are the streams an adapter may use.
+// Stdio is what an adapter may use of the world: the streams, and the
+// clock behind relative expiries (expires_in).
 type Stdio struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
+	Now func() time.Time // nil means time.Now
+}
+
+func (s Stdio) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // MaxInput caps what any adapter reads from stdin: requests are a few hundred

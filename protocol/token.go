@@ -32,7 +32,7 @@ func Token(ctx context.Context, src credential.Source, req credential.Request, f
 	case "header":
 		fmt.Fprintf(w, "Authorization: Bearer %s\n", tok.AccessToken)
 	default:
-		if err := WriteTokenJSON(w, tok, now(), false); err != nil {
+		if err := WriteTokenJSON(w, tok, s.now(), false); err != nil {
 			return Report(s.Err, err)
 		}
 	}
