@@ -40,14 +40,8 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	defer os.RemoveAll(tmp)
 
 	profile := "demo-" + randomHex(4)
-	var store keystore.Store = keystore.Keyring{}
-	where := "the OS keychain (service " + keystore.Service + ", account " + profile + ")"
-	if err := store.Set(ctx, profile, "probe"); err != nil {
-		store = &keystore.Memory{}
-		where = "an in-memory store, for this demo only, because the OS keychain is not reachable: " + err.Error()
-	}
+	store, where := demoStore(ctx, profile)
 	defer store.Delete(context.WithoutCancel(ctx), profile)
-
 	h := &helper.Core{Secrets: store, ConfigPath: filepath.Join(tmp, "config.toml"), CacheDir: filepath.Join(tmp, "cache"),
 		Profile: profile, Explicit: true, Getenv: func(string) (string, bool) { return "", false }}
 	say := func(format string, args ...any) { fmt.Fprintf(e.stdout, format+"\n", args...) }
@@ -90,6 +84,16 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(err.Error(), "\n", "\n     "))
 	say("Done. Next: %s login --client-id ID (with credentials from Camunda Console), then %s token.", name, name)
 	return nil
+}
+
+// demoStore is the OS keychain when it takes a probe for profile, else an
+// in-memory store; where says which, and why.
+func demoStore(ctx context.Context, profile string) (store keystore.Store, where string) {
+	store = keystore.Keyring{}
+	if err := store.Set(ctx, profile, "probe"); err != nil {
+		return &keystore.Memory{}, "an in-memory store, for this demo only, because the OS keychain is not reachable: " + err.Error()
+	}
+	return store, "the OS keychain (service " + keystore.Service + ", account " + profile + ")"
 }
 
 // demoServer serves the client-credentials grant for one client on
