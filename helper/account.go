@@ -143,14 +143,14 @@ func checkProfile(p *config.Profile) error {
 	if p.ClientID == "" {
 		return credential.Errorf(credential.KindUsage, "missing client ID: pass --client-id")
 	}
-	if err := checkTokenURL(p.TokenURL); err != nil {
+	if err := CheckTokenURL(p.TokenURL); err != nil {
 		return err
 	}
 	if err := p.Validate(); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
-		if _, err := httpClient(p.CAFile); err != nil {
+		if _, err := NewHTTPClient(p.CAFile); err != nil {
 			return err
 		}
 	}

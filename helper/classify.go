@@ -20,6 +20,13 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
+// Explain turns an error of a request to url (a token endpoint, or an API
+// called with a token) into a user-facing *credential.Error.
+func Explain(ctx context.Context, url string, err error) *credential.Error {
+	e, _ := classify(ctx, url, err)
+	return e
+}
+
 // classify turns a token request error into a user-facing *Error and says
 // whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
 // wait that long (Retry-After). A token request's err has been through

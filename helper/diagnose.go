@@ -86,7 +86,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 
 func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding {
 	f := Finding{Topic: "token endpoint"}
-	if err := checkTokenURL(c.TokenURL); err != nil {
+	if err := CheckTokenURL(c.TokenURL); err != nil {
 		f.Detail, f.Fix = err.Error(), self+" login --oauth-url https://..."
 		return f
 	}
@@ -107,7 +107,7 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	client, err := httpClient(c.CAFile)
+	client, err := NewHTTPClient(c.CAFile)
 	if err != nil {
 		f.Detail = err.Error()
 		return f

@@ -48,9 +48,9 @@ func (c creds) identity() tokencache.Identity {
 		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: c.Secret}
 }
 
-// checkTokenURL refuses URLs the secret must not be sent to: anything but
+// CheckTokenURL refuses URLs the secret must not be sent to: anything but
 // https, except plain http to a loopback host.
-func checkTokenURL(raw string) error {
+func CheckTokenURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", route.StripUserinfo(raw))
@@ -67,10 +67,10 @@ func checkTokenURL(raw string) error {
 	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", route.StripUserinfo(raw))
 }
 
-// httpClient builds the client for the token endpoint: proxy variables
+// NewHTTPClient builds the client for the token endpoint: proxy variables
 // honoured, the system roots plus an optional CA bundle, and no redirects,
 // so the form carrying the secret never travels to another origin.
-func httpClient(caFile string) (*http.Client, error) {
+func NewHTTPClient(caFile string) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -95,12 +95,12 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 // network errors, 5xx and 429 (honouring Retry-After) with exponential
 // backoff and jitter, within ctx's deadline. 4xx is never retried.
 func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, error) {
-	if err := checkTokenURL(c.TokenURL); err != nil {
+	if err := CheckTokenURL(c.TokenURL); err != nil {
 		return nil, err
 	}
 	if client == nil {
 		var err error
-		if client, err = httpClient(c.CAFile); err != nil {
+		if client, err = NewHTTPClient(c.CAFile); err != nil {
 			return nil, err
 		}
 	} else {

@@ -582,12 +582,12 @@ func TestCheckTokenURL(t *testing.T) {
 		{"https://", false},
 	}
 	for _, tt := range tests {
-		err := checkTokenURL(tt.url)
+		err := CheckTokenURL(tt.url)
 		if (err == nil) != tt.ok {
-			t.Errorf("checkTokenURL(%q) = %v; want ok %v", tt.url, err, tt.ok)
+			t.Errorf("CheckTokenURL(%q) = %v; want ok %v", tt.url, err, tt.ok)
 		}
 		if err != nil && credential.KindOf(err) != credential.KindUsage {
-			t.Errorf("checkTokenURL(%q) kind = %s; want %s", tt.url, credential.KindOf(err).Code(), credential.KindUsage.Code())
+			t.Errorf("CheckTokenURL(%q) kind = %s; want %s", tt.url, credential.KindOf(err).Code(), credential.KindUsage.Code())
 		}
 	}
 }

@@ -61,7 +61,7 @@ func TestErrorsHideUserinfo(t *testing.T) {
 		_, _, err := route.HostPort(in)
 		check("route.HostPort", in, err)
 		check("route.ValidHostPattern", in, route.ValidHostPattern(in))
-		check("checkTokenURL", in, checkTokenURL(in))
+		check("checkTokenURL", in, CheckTokenURL(in))
 		_, err = sibling(h).Token(context.Background(), credential.Request{Resource: in})
 		check("credential.Token", in, err)
 		explicit := sibling(h)

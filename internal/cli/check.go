@@ -10,8 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/apicheck"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -22,7 +22,7 @@ type checkCmd struct {
 // Run calls an API with the profile's token and tells a rejected token
 // (401) from missing permissions (403).
 func (cmd *checkCmd) Run(ctx context.Context, c *agent.Client, e env) error {
-	res, err := c.Check(ctx, cmd.URL)
+	res, err := apicheck.Call(ctx, c, c.Core, cmd.URL)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ type info struct {
 
 // summarize prints a readable summary of the body: the organization and
 // permissions for /api/v1/info, indented JSON (truncated) otherwise.
-func summarize(w io.Writer, res *helper.CheckResult) {
+func summarize(w io.Writer, res *apicheck.Result) {
 	var in info
 	if strings.HasSuffix(strings.SplitN(res.URL, "?", 2)[0], "/api/v1/info") && json.Unmarshal(res.Body, &in) == nil && in.AuthorizedOrganization != "" {
 		fmt.Fprintf(w, "Organization: %s\nAPI version:  %s\n", in.AuthorizedOrganization, in.Version)
