@@ -20,11 +20,14 @@ import (
 type execCmd struct {
 	EnvVar  string        `help:"Environment variable that carries the token." default:"CAMUNDA_OAUTH_TOKEN" placeholder:"NAME"`
 	MinTTL  time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
+	Serve   bool          `help:"Serve the profile's tokens to the command's Camunda clients from a loopback token endpoint, so a long-running worker refreshes without the secret (see the README)."`
 	Command []string      `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
 
-// Run starts the command with a fresh token in its environment, passes the
-// standard streams through, forwards signals, and returns its exit status.
+// Run starts the command with a fresh token in its environment (or, with
+// --serve, with a loopback token endpoint for its Camunda clients), passes
+// the standard streams through, forwards signals, and returns its exit
+// status.
 func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	args := cmd.Command
 	if len(args) > 0 && args[0] == "--" {
@@ -40,11 +43,35 @@ func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	if err != nil {
 		return err
 	}
+	vars := [][2]string{{cmd.EnvVar, tok.AccessToken}}
+	if cmd.Serve {
+		ep, err := startEndpoint(ctx, c, e)
+		if err != nil {
+			return err
+		}
+		defer ep.stop()
+		vars = ep.vars
+	}
+	return runChild(args, vars, e)
+}
+
+// runChild runs args with the process's environment, less every variable
+// that may hold a client secret, plus vars; the standard streams pass
+// through and signals are forwarded. Its exit status is returned as
+// exitCode.
+func runChild(args []string, vars [][2]string, e env) error {
 	child := exec.Command(args[0], args[1:]...)
 	child.Stdin, child.Stdout, child.Stderr = e.stdin, e.stdout, e.stderr
-	// The command gets the token, never a client secret: the variables that
-	// may hold one (ours among them) are left out.
-	child.Env = append(withoutVars(os.Environ(), append(envfile.SecretVars(), cmd.EnvVar)), cmd.EnvVar+"="+tok.AccessToken)
+	// The command gets a token or the endpoint, never a client secret: the
+	// variables that may hold one (ours among them) are left out.
+	drop := envfile.SecretVars()
+	for _, kv := range vars {
+		drop = append(drop, kv[0])
+	}
+	child.Env = withoutVars(os.Environ(), drop)
+	for _, kv := range vars {
+		child.Env = append(child.Env, kv[0]+"="+kv[1])
+	}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
@@ -68,7 +95,7 @@ func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 			}
 		}
 	}()
-	err = child.Wait()
+	err := child.Wait()
 	close(done)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
