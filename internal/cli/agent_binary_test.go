@@ -9,6 +9,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // TestAgentRetiresOnUpgrade: an agent started by one release serves a call
@@ -28,7 +29,7 @@ func TestAgentRetiresOnUpgrade(t *testing.T) {
 	}
 	v1, v2 := build("v1.0.0"), build("v2.0.0")
 	s := newSandbox(t, v1)
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	dir := agentwire.Dir(func(k string) (string, bool) { return s.runtime, k == "XDG_RUNTIME_DIR" })
 	version := func() string {
 		st, err := agent.Status(dir)
@@ -86,7 +87,7 @@ func TestFastClientShim(t *testing.T) {
 	}
 	fast := filepath.Join(bin, name+"-fast")
 	s := newSandbox(t, filepath.Join(bin, name))
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	if r := s.run("s3cr3t\n", nil, "login", "--client-id", "cid", "--oauth-url", ts.URL, "--client-secret-stdin", "--no-verify", "--host", "git.example"); r.code != 0 {
 		t.Fatalf("login: %d %s", r.code, r.stderr)
 	}

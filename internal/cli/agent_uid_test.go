@@ -13,6 +13,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // TestAgentRefusesOtherUsers runs clients as another uid (nobody) against a
@@ -28,7 +29,7 @@ func TestAgentRefusesOtherUsers(t *testing.T) {
 	t.Parallel()
 	const nobody = 65534
 	s := newSandbox(t, buildBinary(t))
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	if r := s.run("s3cr3t\n", nil, "login", "--client-id", "cid", "--oauth-url", ts.URL, "--client-secret-stdin", "--no-verify"); r.code != 0 {
 		t.Fatalf("login: %d %s", r.code, r.stderr)
 	}

@@ -3,7 +3,7 @@ package cli
 // A fake Camunda API for the end-to-end scripts and the Go tests that run
 // the built binary:
 //
-//	a := newAPIServer(t, tokens.issuedToken)   // a.URL is http://127.0.0.1:PORT
+//	a := newAPIServer(t, tokens.IssuedToken)   // a.URL is http://127.0.0.1:PORT
 //
 // Every route but /unauthorized wants "Authorization: Bearer tok-N" for a
 // token the fake token server has issued, and answers 401 otherwise:
@@ -192,18 +192,6 @@ func writeAPI(w http.ResponseWriter, status int, body string) {
 	io.WriteString(w, body)
 }
 
-// issuedToken reports whether tok is one of the tokens the server issued.
-func (s *tokenServer) issuedToken(tok string) bool {
-	n, ok := strings.CutPrefix(tok, "tok-")
-	i, err := strconv.Atoi(n)
-	if !ok || err != nil || strconv.Itoa(i) != n {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return i >= 1 && i <= s.issued
-}
-
 // apiServers holds each script's API server, by the script's state.
 var apiServers sync.Map // *scriptState → *apiServer
 
@@ -223,7 +211,7 @@ func cmdAPIServer(ts *testscript.TestScript, neg bool, args []string) {
 	if _, ok := apiServers.Load(st); ok {
 		return
 	}
-	a := newAPIServer(scriptT{ts}, st.server.issuedToken, st.server.URL)
+	a := newAPIServer(scriptT{ts}, st.server.IssuedToken, st.server.URL)
 	apiServers.Store(st, a)
 	ts.Defer(func() { apiServers.Delete(st) })
 	ts.Setenv("API_URL", a.URL)

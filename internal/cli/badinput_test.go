@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // badOutcome is one acceptable result of a bad input.
@@ -64,11 +66,11 @@ func TestBadInput(t *testing.T) {
 	requireBinaryTests(t)
 	t.Parallel()
 	s := newSandbox(t, buildBinary(t))
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	// The docker store payloads log in as "attacker": accepted by the token
 	// server, so a payload that got through would replace the stored secret.
 	ts.Set("client", "attacker", "attacker-secret")
-	login := s.run(testClientSecret, nil, "login", "--client-id", testClientID, "--oauth-url", ts.URL, "--client-secret-stdin",
+	login := s.run(tokenserver.ClientSecret, nil, "login", "--client-id", tokenserver.ClientID, "--oauth-url", ts.URL, "--client-secret-stdin",
 		"--host", "git.example", "--host", "reg.example", "--host", "bazel.example", "--host", "tf.example")
 	if login.code != 0 {
 		t.Fatalf("login: exit %d: %s", login.code, login.stderr)
@@ -77,7 +79,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	issuedBefore := issuedCount(ts)
+	issuedBefore := ts.Issued()
 
 	tokenRE := regexp.MustCompile(`tok-[0-9]+`)
 	jsonErr := regexp.MustCompile(`^\{"error":"bad_request","message":"[^\n]*"\}\n$`)
@@ -125,12 +127,12 @@ func TestBadInput(t *testing.T) {
 	}
 
 	// Nothing changed: no token issued, the secret and the config intact.
-	if got := issuedCount(ts); got != issuedBefore {
+	if got := ts.Issued(); got != issuedBefore {
 		t.Errorf("%d tokens were issued for bad input", got-issuedBefore)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if env, err := readStoredSecret(ctx, s.service, "default"); err != nil || env.Secret != testClientSecret {
+	if env, err := readStoredSecret(ctx, s.service, "default"); err != nil || env.Secret != tokenserver.ClientSecret {
 		t.Errorf("the stored secret changed (err %v)", err)
 	}
 	if after, err := os.ReadFile(s.configPath()); err != nil || !bytes.Equal(after, configBefore) {
@@ -196,12 +198,6 @@ func (o badOutcome) matches(r result, jsonErr *regexp.Regexp) bool {
 		return r.stdout == "{}\n"
 	}
 	return false
-}
-
-func issuedCount(s *tokenServer) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.issued
 }
 
 // shorten keeps long arguments (an oversized host) readable in messages.

@@ -74,6 +74,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -146,14 +147,6 @@ func cmdTokenWait(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// issuedTokens is how many tokens the token server has issued: tok-1 to
-// tok-N are valid.
-func issuedTokens(s *tokenServer) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.issued
 }
 
 // ---- TLS -------------------------------------------------------------------
@@ -232,7 +225,7 @@ func startTLS(ts *testscript.TestScript, h http.Handler) *httptest.Server {
 // authLog checks the token a request carries against the token server and
 // records what each request carried.
 type authLog struct {
-	tokens     *tokenServer
+	tokens     *tokenserver.Server
 	bearerOnly bool // refuse a token sent as the Basic password
 
 	mu      sync.Mutex
@@ -262,7 +255,7 @@ func (a *authLog) check(r *http.Request) bool {
 		revoked := a.revoked[token]
 		a.mu.Unlock()
 		switch {
-		case !strings.HasPrefix(token, "tok-") || err != nil || n < 1 || n > issuedTokens(a.tokens):
+		case !strings.HasPrefix(token, "tok-") || err != nil || n < 1 || n > a.tokens.Issued():
 			desc = "unknown " + desc
 		case revoked:
 			desc = "revoked " + desc

@@ -25,6 +25,7 @@ import (
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -50,7 +51,7 @@ func TestDockerCredentialHelperClient(t *testing.T) {
 		t.Skip("SKIPPED: needs the private Secret Service of scripts/with-keyring (Linux only)")
 	}
 	requireTestKeyring(t)
-	tokens := newTokenServer(t)
+	tokens := tokenserver.New(t)
 	work := t.TempDir()
 	b := make([]byte, 4)
 	rand.Read(b)
@@ -265,7 +266,7 @@ func (p *saasProxy) connects() int {
 	return p.n
 }
 
-func startSaaSProxy(t *testing.T, target *tokenServer) *saasProxy {
+func startSaaSProxy(t *testing.T, target *tokenserver.Server) *saasProxy {
 	pki, err := testPKI()
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +275,7 @@ func startSaaSProxy(t *testing.T, target *tokenServer) *saasProxy {
 	if err := os.WriteFile(p.caFile, pki.caPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(target.srv.URL)
+	u, err := url.Parse(target.Root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // TestExecForwardsSignals sends SIGTERM, SIGINT and SIGHUP to the helper
@@ -22,8 +24,8 @@ func TestExecForwardsSignals(t *testing.T) {
 	requireBinaryTests(t)
 	t.Parallel()
 	s := newSandbox(t, buildBinary(t))
-	ts := newTokenServer(t)
-	if r := s.run(testClientSecret, nil, "login", "--client-id", testClientID, "--oauth-url", ts.URL, "--client-secret-stdin"); r.code != 0 {
+	ts := tokenserver.New(t)
+	if r := s.run(tokenserver.ClientSecret, nil, "login", "--client-id", tokenserver.ClientID, "--oauth-url", ts.URL, "--client-secret-stdin"); r.code != 0 {
 		t.Fatalf("login: exit %d: %s", r.code, r.stderr)
 	}
 	for _, tt := range []struct {

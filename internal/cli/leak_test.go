@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // leakCanary is the client secret: recognisable, and unique to this run so
@@ -64,9 +66,9 @@ func testNoLeaks(t *testing.T, exe string, agent bool) {
 	if !agent {
 		s.env = []string{"CAMUNDA_CREDENTIAL_HELPER_AGENT=off"}
 	}
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	ts.Set("secret", leakCanary)
-	api := newAPIServer(t, ts.issuedToken, "")
+	api := newAPIServer(t, ts.IssuedToken, "")
 	inputs := t.TempDir() // files the user hands in; not scanned
 	envFile := filepath.Join(inputs, "credentials.env")
 	os.WriteFile(envFile, []byte("export CAMUNDA_CONSOLE_CLIENT_ID='cid'\nexport CAMUNDA_CONSOLE_CLIENT_SECRET='"+leakCanary+"'\nexport CAMUNDA_OAUTH_URL='"+ts.URL+"'\n"), 0o600)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -28,14 +29,14 @@ func TestNothingLost(t *testing.T) {
 	requireBinaryTests(t)
 	t.Parallel()
 	s := newSandbox(t, buildBinary(t))
-	ts := newTokenServer(t)
+	ts := tokenserver.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	keyring := keystore.Keyring{Service: s.service}
 
 	// loginArgs gives each profile settings of its own, to check later.
 	loginArgs := func(profile string, verify bool) []string {
-		args := []string{"--profile", profile, "login", "--client-id", testClientID, "--oauth-url", ts.URL,
+		args := []string{"--profile", profile, "login", "--client-id", tokenserver.ClientID, "--oauth-url", ts.URL,
 			"--audience", "aud-" + profile, "--host", profile + ".example", "--client-secret-stdin"}
 		if !verify {
 			args = append(args, "--no-verify")
@@ -53,7 +54,7 @@ func TestNothingLost(t *testing.T) {
 			switch {
 			case !ok:
 				t.Errorf("profile %s was lost", name)
-			case p.ClientID != testClientID || p.AudienceOrDefault() != "aud-"+name || !slices.Equal(p.Hosts, []string{name + ".example"}):
+			case p.ClientID != tokenserver.ClientID || p.AudienceOrDefault() != "aud-"+name || !slices.Equal(p.Hosts, []string{name + ".example"}):
 				t.Errorf("profile %s lost its settings: %+v", name, p)
 			}
 		}
@@ -64,7 +65,7 @@ func TestNothingLost(t *testing.T) {
 	// get logged out during it.
 	var before []string
 	for _, name := range []string{"base", "old0", "old1", "old2", "old3", "old4", "old5"} {
-		if r := s.run(testClientSecret, nil, loginArgs(name, name == "base")...); r.code != 0 {
+		if r := s.run(tokenserver.ClientSecret, nil, loginArgs(name, name == "base")...); r.code != 0 {
 			t.Fatalf("login %s: exit %d: %s", name, r.code, r.stderr)
 		}
 		before = append(before, name)
@@ -82,7 +83,7 @@ func TestNothingLost(t *testing.T) {
 		var procs []proc
 		for i := range 8 {
 			name := fmt.Sprintf("r%dp%d", round, i)
-			procs = append(procs, proc{"login " + name, loginArgs(name, i%2 == 0), testClientSecret})
+			procs = append(procs, proc{"login " + name, loginArgs(name, i%2 == 0), tokenserver.ClientSecret})
 			loggedIn = append(loggedIn, name)
 		}
 		for i := range 6 {
@@ -122,7 +123,7 @@ func TestNothingLost(t *testing.T) {
 		}
 	}
 	for _, name := range loggedIn {
-		if env, err := readStoredSecret(ctx, s.service, name); err != nil || env.Secret != testClientSecret {
+		if env, err := readStoredSecret(ctx, s.service, name); err != nil || env.Secret != tokenserver.ClientSecret {
 			t.Errorf("the secret of %s is missing (%v)", name, err)
 		}
 	}
@@ -141,7 +142,7 @@ func TestNothingLost(t *testing.T) {
 	)
 	for i := range 12 {
 		name := fmt.Sprintf("kill%d", i)
-		cmd := s.command(testClientSecret, nil, loginArgs(name, false)...)
+		cmd := s.command(tokenserver.ClientSecret, nil, loginArgs(name, false)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +182,7 @@ func TestNothingLost(t *testing.T) {
 	if r := s.run("", nil, "--profile", "base", "token", "--format", "raw"); r.code != 0 {
 		t.Errorf("token with a stray temp file: exit %d: %s", r.code, r.stderr)
 	}
-	if r := s.run(testClientSecret, nil, loginArgs("afterstray", true)...); r.code != 0 {
+	if r := s.run(tokenserver.ClientSecret, nil, loginArgs("afterstray", true)...); r.code != 0 {
 		t.Errorf("login with a stray temp file: exit %d: %s", r.code, r.stderr)
 	}
 	checkProfiles([]string{"base", "afterstray"})

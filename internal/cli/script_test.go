@@ -2,7 +2,7 @@ package cli
 
 // End-to-end tests: testdata/script/*.txtar run the real binary (this test
 // binary re-executed as "camunda-credential-helper") against the fake token
-// server of testserver_test.go and a real, throwaway Secret Service.
+// server of internal/tokenserver and a real, throwaway Secret Service.
 //
 // Run one script: scripts/with-keyring go test -run 'TestScript/^login_token$' .
 // Rewrite the expected files of failing cmp lines: add -update.
@@ -19,7 +19,7 @@ package cli
 // and these commands besides testscript's own (all take "!" to negate unless
 // said otherwise):
 //
-//	tokenserver MODE [ARGS]       change the fake server's answers (see tokenServerModes); no "!"
+//	tokenserver MODE [ARGS]       change the fake server's answers (see tokenserver.Modes); no "!"
 //	tokenrequests N               the server has received N requests
 //	tokenrequest K FIELD VALUE    request K (from 1) has FIELD = VALUE; FIELD is
 //	                              audience, scope, resource, client_id, grant_type,
@@ -58,6 +58,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -71,6 +72,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"camunda-credential-helper":      runMain,
 		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
+		"oauthclient":                    oauthClient,
 	})
 }
 
@@ -98,7 +100,7 @@ func TestScript(t *testing.T) {
 
 // scriptState is what the custom commands of one script share.
 type scriptState struct {
-	server  *tokenServer
+	server  *tokenserver.Server
 	service string
 }
 
@@ -138,7 +140,7 @@ func setupScript(e *testscript.Env) error {
 	}
 	name := strings.TrimPrefix(filepath.Base(e.WorkDir), "script-")
 	st := &scriptState{
-		server:  newTokenServer(t),
+		server:  tokenserver.New(t),
 		service: "cch-test-" + name + "-" + hex.EncodeToString(b),
 	}
 	e.Values[scriptStateKey{}] = st
@@ -212,7 +214,7 @@ func cmdTokenRequest(ts *testscript.TestScript, neg bool, args []string) {
 	if k < 1 || k > len(reqs) {
 		ts.Fatalf("no request %d: the token server received %d", k, len(reqs))
 	}
-	got, ok := reqs[k-1].field(args[1])
+	got, ok := reqs[k-1].Field(args[1])
 	if !ok {
 		ts.Fatalf("unknown field %q (audience, scope, resource, client_id, grant_type, method, auth, form.NAME)", args[1])
 	}
@@ -237,7 +239,7 @@ func cmdCaptured(ts *testscript.TestScript, neg bool, args []string) {
 		found := false
 		for _, c := range captured {
 			for _, secret := range s.Secrets() {
-				found = found || c.carriesSecret(secret)
+				found = found || c.CarriesSecret(secret)
 			}
 		}
 		if found != !neg {
