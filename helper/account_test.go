@@ -10,6 +10,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -75,7 +76,7 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 		{
 			name: "rejected",
 			respond: func(w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, 401, "invalid_client", "wrong secret")
+				tokenserver.OAuthError(w, 401, "invalid_client", "wrong secret")
 			},
 			lp:       func(u string) LoginParams { return loginParams(u, "id", testSecret) },
 			wantKind: credential.KindRejected, wantReqs: 1,
@@ -147,14 +148,14 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 				t.Parallel()
 				srv := newTokenServer(t, tt.respond)
 				h := newTestHelper(t)
-				lp := tt.lp(srv.URL)
+				lp := tt.lp(srv.Root)
 				lp.NoVerify = noVerify
 				_, err := h.Login(context.Background(), lp)
 				wantKind(t, err, tt.wantKind)
 				if lp.Secret != "" {
 					wantNoLeak(t, "error", err.Error(), lp.Secret)
 				}
-				if got := srv.count(); got != tt.wantReqs {
+				if got := srv.Count(); got != tt.wantReqs {
 					t.Errorf("requests = %d; want %d", got, tt.wantReqs)
 				}
 				wantNothingStored(t, h, config.DefaultProfile)
@@ -165,10 +166,10 @@ func TestLoginFailureStoresNothing(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
 		h.Profile = "a/b"
-		_, err := h.Login(context.Background(), loginParams(srv.URL, "id", testSecret))
+		_, err := h.Login(context.Background(), loginParams(srv.Root, "id", testSecret))
 		wantKind(t, err, credential.KindUsage)
-		if srv.count() != 0 {
-			t.Errorf("requests = %d; want 0", srv.count())
+		if srv.Count() != 0 {
+			t.Errorf("requests = %d; want 0", srv.Count())
 		}
 		wantNothingStored(t, h, "a/b")
 	})
@@ -179,20 +180,20 @@ func TestLogin(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	h.Profile = "work"
-	lp := loginParams(srv.URL+"/oauth/token", " id ", testSecret)
+	lp := loginParams(srv.URL, " id ", testSecret)
 	lp.Hosts = []string{"*.example.com", "api.example.org:8443"}
 	lp.Scope = ptr("a b")
 	tok, err := h.Login(ctx, lp)
 	if err != nil {
 		t.Fatalf("Login = %v", err)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1 (verification)", got)
 	}
-	if tok.AccessToken != srv.issued()[0] || tok.Profile != "work" || tok.Username != "id" {
-		t.Errorf("Login token = %+v; want %q for profile work, username id", tok, srv.issued()[0])
+	if tok.AccessToken != srv.Tokens()[0] || tok.Profile != "work" || tok.Username != "id" {
+		t.Errorf("Login token = %+v; want %q for profile work, username id", tok, srv.Tokens()[0])
 	}
-	if got, want := storedSecretOf(t, h, "work"), (storedSecret{V: 1, TokenURL: srv.URL + "/oauth/token", ClientID: "id", Secret: testSecret}); got != want {
+	if got, want := storedSecretOf(t, h, "work"), (storedSecret{V: 1, TokenURL: srv.URL, ClientID: "id", Secret: testSecret}); got != want {
 		t.Errorf("keychain holds %+v; want %+v", got, want)
 	}
 	cfg, err := config.Load(h.ConfigPath)
@@ -200,7 +201,7 @@ func TestLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := cfg.Profiles["work"]
-	if p == nil || p.ClientID != "id" || p.TokenURL != srv.URL+"/oauth/token" || p.AudienceOrDefault() != config.DefaultAudience ||
+	if p == nil || p.ClientID != "id" || p.TokenURL != srv.URL || p.AudienceOrDefault() != config.DefaultAudience ||
 		p.Scope != "a b" || p.AuthMethodOrDefault() != config.AuthPost || strings.Join(p.Hosts, ",") != "*.example.com,api.example.org:8443" {
 		t.Errorf("stored profile = %+v; want the login's settings", p)
 	}
@@ -212,7 +213,7 @@ func TestLogin(t *testing.T) {
 	if got := mustToken(t, h, credential.Request{Resource: "x.example.com"}); got.Profile != "work" {
 		t.Errorf("credential.Token routed to %q after Login; want work", got.Profile)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 
@@ -225,7 +226,7 @@ func TestLogin(t *testing.T) {
 	if p2 := cfg.Profiles["work"]; p2.ClientID != "id" || p2.Scope != "a b" || len(p2.Hosts) != 2 {
 		t.Errorf("after a second login the profile is %+v; want the first login's settings kept", p2)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1 (--no-verify asks nothing)", got)
 	}
 
@@ -249,7 +250,7 @@ func TestLogin(t *testing.T) {
 func TestLoginNoVerify(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	lp := loginParams(srv.URL, "id", testSecret)
+	lp := loginParams(srv.Root, "id", testSecret)
 	lp.NoVerify = true
 	tok, err := h.Login(context.Background(), lp)
 	if err != nil {
@@ -258,14 +259,14 @@ func TestLoginNoVerify(t *testing.T) {
 	if tok != (credential.Token{}) {
 		t.Errorf("Login --no-verify returned %+v; want no token", tok)
 	}
-	if got := srv.count(); got != 0 {
+	if got := srv.Count(); got != 0 {
 		t.Errorf("requests = %d; want 0", got)
 	}
 	if got := storedSecretOf(t, h, config.DefaultProfile); got.Secret != testSecret {
 		t.Errorf("keychain secret = %q; want %q", got.Secret, testSecret)
 	}
 	mustToken(t, h, credential.Request{})
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 }
@@ -275,12 +276,12 @@ func TestLoginNoVerify(t *testing.T) {
 func TestLoginEmptyAudienceRoundTrip(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	lp := loginParams(srv.URL, "id", testSecret)
+	lp := loginParams(srv.Root, "id", testSecret)
 	lp.Audience = ptr("")
 	mustLogin(t, h, lp)
 	b, _ := os.ReadFile(h.ConfigPath)
 	mustToken(t, sibling(h), credential.Request{})
-	if got, ok := srv.last(t).Form["audience"]; ok {
+	if got, ok := srv.Last(t).Form["audience"]; ok {
 		t.Errorf("audience = %q; want none (config file:\n%s)", got, b)
 	}
 }
@@ -294,7 +295,7 @@ func TestLoginLogoutRegistry(t *testing.T) {
 	// default; give the new profile's token URL through a profile that
 	// serves the host.
 	mustLogin(t, h, func() LoginParams {
-		lp := loginParams(srv.URL, "id", testSecret)
+		lp := loginParams(srv.Root, "id", testSecret)
 		lp.Hosts = []string{"registry.example.com"}
 		return lp
 	}())
@@ -305,7 +306,7 @@ func TestLoginLogoutRegistry(t *testing.T) {
 	if name != config.DefaultProfile {
 		t.Errorf("LoginRegistry updated profile %q; want %q", name, config.DefaultProfile)
 	}
-	if got := srv.last(t).Form.Get("client_id"); got != "id2" {
+	if got := srv.Last(t).Form.Get("client_id"); got != "id2" {
 		t.Errorf("LoginRegistry verified client %q; want id2", got)
 	}
 	hosts, err := sibling(h).Hosts(ctx)

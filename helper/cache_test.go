@@ -18,6 +18,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 func TestEntryMargin(t *testing.T) {
@@ -66,13 +67,13 @@ func TestTokenExpiry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, nil)
-			srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) {
-				srv.issue(w, map[string]any{"expires_in": tt.expiresIn})
+			srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
+				srv.Issue(w, map[string]any{"expires_in": tt.expiresIn})
 			})
 			clock := newFakeClock()
 			h := newTestHelper(t)
 			h.Now = clock.Now
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			t0 := clock.Now()
 			tok := mustToken(t, h, credential.Request{})
 			if want := t0.Add(tt.want); !tok.Expiry.Equal(want) {
@@ -82,14 +83,14 @@ func TestTokenExpiry(t *testing.T) {
 			if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken || !got.Expiry.Equal(tok.Expiry) {
 				t.Errorf("1s before the refresh time: token %q expiry %v; want the cached %q expiry %v", got.AccessToken, got.Expiry, tok.AccessToken, tok.Expiry)
 			}
-			if got := srv.count(); got != 1 {
+			if got := srv.Count(); got != 1 {
 				t.Errorf("requests before the refresh time = %d; want 1", got)
 			}
 			clock.Advance(time.Second)
 			if got := mustToken(t, h, credential.Request{}); got.AccessToken == tok.AccessToken {
 				t.Errorf("at the refresh time the cached token %q was served", got.AccessToken)
 			}
-			if got := srv.count(); got != 2 {
+			if got := srv.Count(); got != 2 {
 				t.Errorf("requests at the refresh time = %d; want 2", got)
 			}
 		})
@@ -100,7 +101,7 @@ func TestCacheHit(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	h.Now = newFakeClock().Now
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	first := mustToken(t, h, credential.Request{})
 	for i, hh := range []*Core{h, sibling(h), sibling(h)} {
 		tok := mustToken(t, hh, credential.Request{})
@@ -108,7 +109,7 @@ func TestCacheHit(t *testing.T) {
 			t.Errorf("call %d: token = %+v; want the cached %+v", i+2, tok, first)
 		}
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1 (the rest from the cache)", got)
 	}
 	if first.Profile != config.DefaultProfile || first.Username != "id" {
@@ -120,10 +121,10 @@ func TestCacheDisabled(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	h.CacheDir = ""
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	mustToken(t, h, credential.Request{})
 	mustToken(t, h, credential.Request{})
-	if got := srv.count(); got != 2 {
+	if got := srv.Count(); got != 2 {
 		t.Errorf("requests without a cache = %d; want 2", got)
 	}
 }
@@ -149,11 +150,11 @@ func TestMinTTL(t *testing.T) {
 			clock := newFakeClock()
 			h := newTestHelper(t)
 			h.Now = clock.Now
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			first := mustToken(t, h, credential.Request{})
 			clock.Advance(30 * time.Minute)
 			tok, err := h.Token(context.Background(), credential.Request{MinTTL: tt.minTTL})
-			if got := srv.count(); got != tt.wantRequests {
+			if got := srv.Count(); got != tt.wantRequests {
 				t.Errorf("requests = %d; want %d", got, tt.wantRequests)
 			}
 			if tt.wantKind != credential.KindOther {
@@ -179,7 +180,7 @@ func TestMinTTL(t *testing.T) {
 func TestForceRefresh(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	seen := map[string]bool{}
 	for i := 1; i <= 3; i++ {
 		tok := mustToken(t, h, credential.Request{ForceRefresh: true})
@@ -187,15 +188,15 @@ func TestForceRefresh(t *testing.T) {
 			t.Errorf("ForceRefresh %d returned the old token %q", i, tok.AccessToken)
 		}
 		seen[tok.AccessToken] = true
-		if got := srv.count(); got != i {
+		if got := srv.Count(); got != i {
 			t.Errorf("after ForceRefresh %d: requests = %d; want %d", i, got, i)
 		}
 	}
-	issued := srv.issued()
+	issued := srv.Tokens()
 	if tok := mustToken(t, sibling(h), credential.Request{}); tok.AccessToken != issued[2] {
 		t.Errorf("after ForceRefresh the cache serves %q; want the newest %q", tok.AccessToken, issued[2])
 	}
-	if got := srv.count(); got != 3 {
+	if got := srv.Count(); got != 3 {
 		t.Errorf("requests = %d; want 3", got)
 	}
 }
@@ -226,20 +227,20 @@ func TestCacheKey(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
-			lp := loginParams(srv.URL+"/oauth/token", "id", testSecret)
+			lp := loginParams(srv.URL, "id", testSecret)
 			mustLogin(t, h, lp)
 			old := mustToken(t, h, credential.Request{})
-			tt.change(srv.URL, &lp)
+			tt.change(srv.Root, &lp)
 			mustLogin(t, h, lp)
 			tok := mustToken(t, sibling(h), credential.Request{})
-			if got := srv.count() - 1; got != tt.wantRequests {
+			if got := srv.Count() - 1; got != tt.wantRequests {
 				t.Errorf("requests after the change = %d; want %d", got, tt.wantRequests)
 			}
 			if tt.wantRequests > 0 {
 				if tok.AccessToken == old.AccessToken {
 					t.Errorf("the old token %q was reused", old.AccessToken)
 				}
-				if got := srv.last(t); got.Form.Get("client_secret") != "" && got.Form.Get("client_secret") != lp.Secret {
+				if got := srv.Last(t); got.Form.Get("client_secret") != "" && got.Form.Get("client_secret") != lp.Secret {
 					t.Errorf("request sent secret %q; want the current %q", got.Form.Get("client_secret"), lp.Secret)
 				}
 			}
@@ -251,14 +252,14 @@ func TestCacheKey(t *testing.T) {
 func TestCacheSecretRotatedInKeychain(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	old := mustToken(t, h, credential.Request{})
-	setStoredSecret(t, h, config.DefaultProfile, srv.URL, "id", "new-secret")
+	setStoredSecret(t, h, config.DefaultProfile, srv.Root, "id", "new-secret")
 	tok := mustToken(t, sibling(h), credential.Request{})
-	if tok.AccessToken == old.AccessToken || srv.count() != 2 {
-		t.Errorf("after rotation: token %q (old %q), requests %d; want a new token from a second request", tok.AccessToken, old.AccessToken, srv.count())
+	if tok.AccessToken == old.AccessToken || srv.Count() != 2 {
+		t.Errorf("after rotation: token %q (old %q), requests %d; want a new token from a second request", tok.AccessToken, old.AccessToken, srv.Count())
 	}
-	if got := srv.last(t).Form.Get("client_secret"); got != "new-secret" {
+	if got := srv.Last(t).Form.Get("client_secret"); got != "new-secret" {
 		t.Errorf("client_secret = %q; want %q", got, "new-secret")
 	}
 }
@@ -310,7 +311,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			old := mustToken(t, h, credential.Request{})
 			files := cacheFiles(t, h, ".tok")
 			if len(files) != 1 {
@@ -325,7 +326,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 			if tok.AccessToken == old.AccessToken || tok.AccessToken == "forged" {
 				t.Errorf("token = %q from a mangled entry; want a new one", tok.AccessToken)
 			}
-			if got := srv.count(); got != 2 {
+			if got := srv.Count(); got != 2 {
 				t.Errorf("requests = %d; want 2", got)
 			}
 			want := 2
@@ -333,7 +334,7 @@ func TestCacheCorruptEntry(t *testing.T) {
 				want = 3
 			}
 			mustToken(t, sibling(h), credential.Request{})
-			if got := srv.count(); got != want {
+			if got := srv.Count(); got != want {
 				t.Errorf("requests after the entry was replaced = %d; want %d", got, want)
 			}
 		})
@@ -347,12 +348,12 @@ func TestCacheClockBackwards(t *testing.T) {
 			clock := newFakeClock()
 			h := newTestHelper(t)
 			h.Now = clock.Now
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			old := mustToken(t, h, credential.Request{})
 			clock.Advance(-back)
 			tok := mustToken(t, h, credential.Request{})
-			if tok.AccessToken == old.AccessToken || srv.count() != 2 {
-				t.Errorf("after the clock went back %v: token %q (old %q), requests %d; want a new token", back, tok.AccessToken, old.AccessToken, srv.count())
+			if tok.AccessToken == old.AccessToken || srv.Count() != 2 {
+				t.Errorf("after the clock went back %v: token %q (old %q), requests %d; want a new token", back, tok.AccessToken, old.AccessToken, srv.Count())
 			}
 			if want := clock.Now().Add(54 * time.Minute); !tok.Expiry.Equal(want) {
 				t.Errorf("Expiry = %v; want %v", tok.Expiry, want)
@@ -369,11 +370,13 @@ func TestCacheFileModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(h.CacheDir, 0o755)
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	mustToken(t, h, credential.Request{})
 	// A rejection is remembered in a file too.
-	srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { oauthError(w, 401, "invalid_client", "no") })
-	lp := loginParams(srv.URL, "id2", testSecret)
+	srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
+		tokenserver.OAuthError(w, 401, "invalid_client", "no")
+	})
+	lp := loginParams(srv.Root, "id2", testSecret)
 	other := sibling(h)
 	other.Profile = "other"
 	mustLogin(t, other, lp)
@@ -425,7 +428,7 @@ func checkModes(t *testing.T, dir string, want map[string]int) {
 func TestNoPlaintextOnDisk(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	lp := loginParams(srv.URL, "id", testSecret)
+	lp := loginParams(srv.Root, "id", testSecret)
 	lp.NoVerify = false
 	if _, err := h.Login(context.Background(), lp); err != nil {
 		t.Fatal(err)
@@ -435,22 +438,24 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 	// A second profile, with a token and then a remembered rejection.
 	other := sibling(h)
 	other.Profile = "other"
-	mustLogin(t, other, loginParams(srv.URL, "id2", "second-secret-value"))
+	mustLogin(t, other, loginParams(srv.Root, "id2", "second-secret-value"))
 	mustToken(t, other, credential.Request{})
-	srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { oauthError(w, 401, "invalid_client", "rejected") })
+	srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
+		tokenserver.OAuthError(w, 401, "invalid_client", "rejected")
+	})
 	if _, err := sibling(other).Token(context.Background(), credential.Request{ForceRefresh: true}); credential.KindOf(err) != credential.KindRejected {
 		t.Fatalf("credential.Token = %v; want a rejection", err)
 	}
 	// Environment credentials.
-	srv.setRespond(nil)
+	srv.Respond(nil)
 	env := sibling(h)
 	env.Profile = "env-only"
-	env.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret-value", EnvOAuthURL: srv.URL})
+	env.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret-value", EnvOAuthURL: srv.Root})
 	mustToken(t, env, credential.Request{})
 
-	secrets := append(srv.issued(), testSecret, url.QueryEscape(testSecret), "second-secret-value", "env-secret-value")
+	secrets := append(srv.Tokens(), testSecret, url.QueryEscape(testSecret), "second-secret-value", "env-secret-value")
 	if len(secrets) < 8 {
-		t.Fatalf("only %d tokens issued; the test did not exercise the cache", len(srv.issued()))
+		t.Fatalf("only %d tokens issued; the test did not exercise the cache", len(srv.Tokens()))
 	}
 	var scanned int
 	root := filepath.Dir(filepath.Dir(h.ConfigPath))
@@ -480,17 +485,17 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 
 func TestRejectionMemory(t *testing.T) {
 	reject := func(w http.ResponseWriter, r *http.Request, n int) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 	}
 	// setup logs in, has the first Token call rejected and returns the
 	// message remembered: the status and error code, not the server's text.
-	setup := func(t *testing.T) (*Core, *tokenServer, *fakeClock, string) {
+	setup := func(t *testing.T) (*Core, *tokenserver.Server, *fakeClock, string) {
 		t.Helper()
 		srv := newTokenServer(t, reject)
 		clock := newFakeClock()
 		h := newTestHelper(t)
 		h.Now = clock.Now
-		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 		_, err := h.Token(context.Background(), credential.Request{})
 		e := wantKind(t, err, credential.KindRejected)
 		for _, m := range []string{"invalid_client", "Client authentication failed", "401"} {
@@ -499,21 +504,21 @@ func TestRejectionMemory(t *testing.T) {
 			}
 		}
 		wantNoLeak(t, "error", err.Error(), testSecret)
-		if got := srv.count(); got != 1 {
+		if got := srv.Count(); got != 1 {
 			t.Fatalf("requests = %d; want 1", got)
 		}
 		return h, srv, clock, rememberedRejection
 	}
-	wantRequests := func(t *testing.T, srv *tokenServer, want int) {
+	wantRequests := func(t *testing.T, srv *tokenserver.Server, want int) {
 		t.Helper()
-		if got := srv.count(); got != want {
+		if got := srv.Count(); got != want {
 			t.Errorf("requests = %d; want %d", got, want)
 		}
 	}
 
 	t.Run("remembered for 30s", func(t *testing.T) {
 		h, srv, clock, msg := setup(t)
-		srv.setRespond(nil) // even a fixed server is not asked
+		srv.Respond(nil) // even a fixed server is not asked
 		for _, d := range []time.Duration{0, 10 * time.Second, 19*time.Second + 999*time.Millisecond} {
 			clock.Advance(d)
 			_, err := sibling(h).Token(context.Background(), credential.Request{})
@@ -542,15 +547,15 @@ func TestRejectionMemory(t *testing.T) {
 		_, err := h.Token(context.Background(), credential.Request{ForceRefresh: true})
 		wantKind(t, err, credential.KindRejected)
 		wantRequests(t, srv, 2)
-		srv.setRespond(nil)
+		srv.Respond(nil)
 		mustToken(t, h, credential.Request{ForceRefresh: true})
 		mustToken(t, h, credential.Request{})
 		wantRequests(t, srv, 3)
 	})
 	t.Run("login verifying the same secret", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		srv.setRespond(nil) // the client was fixed on the server
-		lp := loginParams(srv.URL, "id", testSecret)
+		srv.Respond(nil) // the client was fixed on the server
+		lp := loginParams(srv.Root, "id", testSecret)
 		if _, err := sibling(h).Login(context.Background(), lp); err != nil {
 			t.Fatalf("Login = %v", err)
 		}
@@ -559,21 +564,21 @@ func TestRejectionMemory(t *testing.T) {
 	})
 	t.Run("login with a new secret", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		srv.setRespond(nil)
-		mustLogin(t, sibling(h), loginParams(srv.URL, "id", "new-"+testSecret))
+		srv.Respond(nil)
+		mustLogin(t, sibling(h), loginParams(srv.Root, "id", "new-"+testSecret))
 		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("login without verifying", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		srv.setRespond(nil)
-		mustLogin(t, sibling(h), loginParams(srv.URL, "id", testSecret))
+		srv.Respond(nil)
+		mustLogin(t, sibling(h), loginParams(srv.Root, "id", testSecret))
 		mustToken(t, sibling(h), credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("Drop asks again", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		srv.setRespond(nil)
+		srv.Respond(nil)
 		if _, err := sibling(h).Drop(context.Background(), credential.Request{}); err != nil {
 			t.Fatal(err)
 		}
@@ -588,24 +593,24 @@ func TestRejectionMemory(t *testing.T) {
 	})
 	t.Run("another profile is not affected", func(t *testing.T) {
 		h, srv, _, _ := setup(t)
-		srv.setRespond(nil)
+		srv.Respond(nil)
 		other := sibling(h)
 		other.Profile = "other"
-		mustLogin(t, other, loginParams(srv.URL, "id", testSecret))
+		mustLogin(t, other, loginParams(srv.Root, "id", testSecret))
 		mustToken(t, other, credential.Request{})
 		wantRequests(t, srv, 2)
 	})
 	t.Run("server errors are not remembered", func(t *testing.T) {
 		srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			oauthError(w, http.StatusBadGateway, "temporarily_unavailable", "")
+			tokenserver.OAuthError(w, http.StatusBadGateway, "temporarily_unavailable", "")
 		})
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 		h.Timeout = 300 * time.Millisecond // give up after one or two attempts
 		_, err := h.Token(context.Background(), credential.Request{})
 		wantKind(t, err, credential.KindUnreachable)
-		n := srv.count()
-		srv.setRespond(nil)
+		n := srv.Count()
+		srv.Respond(nil)
 		mustToken(t, h, credential.Request{})
 		wantRequests(t, srv, n+1)
 	})
@@ -614,12 +619,12 @@ func TestRejectionMemory(t *testing.T) {
 // Concurrent invocations on a cold cache make one request between them.
 func TestConcurrentTokenOneRequest(t *testing.T) {
 	srv := newTokenServer(t, nil)
-	srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) {
+	srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
 		time.Sleep(200 * time.Millisecond)
-		srv.issue(w, nil)
+		srv.Issue(w, nil)
 	})
 	base := newTestHelper(t)
-	mustLogin(t, base, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, base, loginParams(srv.Root, "id", testSecret))
 
 	const n = 32
 	var wg sync.WaitGroup
@@ -642,7 +647,7 @@ func TestConcurrentTokenOneRequest(t *testing.T) {
 			t.Errorf("caller %d got %+v; want the same token as caller 0, %+v", i, toks[i], toks[0])
 		}
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 }

@@ -1,7 +1,6 @@
 package helper
 
 import (
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,21 +14,21 @@ import (
 // the helper runs in: a ca.pem in the caller's directory (a cloned
 // repository, say) is never read.
 func TestConfigRelativeCAFile(t *testing.T) {
-	srv := newTLSTokenServer(t)
+	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
 	dir := filepath.Dir(h.ConfigPath)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	ca := srv.CAPEM
 	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), ca, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := "[profiles.default]\nclient_id = \"id\"\ntoken_url = \"" + srv.URL + "\"\nca_file = \"ca.pem\"\n"
+	cfg := "[profiles.default]\nclient_id = \"id\"\ntoken_url = \"" + srv.TLSRoot + "\"\nca_file = \"ca.pem\"\n"
 	if err := os.WriteFile(h.ConfigPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	setStoredSecret(t, h, config.DefaultProfile, srv.URL, "id", testSecret)
+	setStoredSecret(t, h, config.DefaultProfile, srv.TLSRoot, "id", testSecret)
 	elsewhere := t.TempDir()
 	if err := os.WriteFile(filepath.Join(elsewhere, "ca.pem"), []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
@@ -44,8 +43,8 @@ func TestConfigRelativeCAFile(t *testing.T) {
 		t.Errorf("ca_file = %q; want %q", got, want)
 	}
 	mustToken(t, h, credential.Request{})
-	if srv.count() != 1 {
-		t.Errorf("requests = %d; want 1", srv.count())
+	if srv.Count() != 1 {
+		t.Errorf("requests = %d; want 1", srv.Count())
 	}
 }
 
@@ -56,10 +55,10 @@ func TestLoginRelativeCAFileStoredAbsolute(t *testing.T) {
 	h := newTestHelper(t)
 	elsewhere := t.TempDir()
 	t.Chdir(elsewhere)
-	if err := os.WriteFile("ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: newTLSTokenServer(t).Certificate().Raw}), 0o600); err != nil {
+	if err := os.WriteFile("ca.pem", srv.CAPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	lp := loginParams(srv.URL, "id", testSecret)
+	lp := loginParams(srv.Root, "id", testSecret)
 	lp.CAFile = ptr("ca.pem")
 	mustLogin(t, h, lp)
 	b, err := os.ReadFile(h.ConfigPath)

@@ -33,7 +33,7 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			dir := filepath.Dir(h.ConfigPath)
 			chmod(t, h.ConfigPath, tt.fileMode)
 			chmod(t, dir, tt.dirMode)
@@ -52,8 +52,8 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			if !strings.Contains(e.Msg, r.Replace(tt.wantMsg)) || e.Hint != "Run: "+r.Replace(tt.wantFix) {
 				t.Errorf("error = %v; want %q with the fix %q", err, r.Replace(tt.wantMsg), r.Replace(tt.wantFix))
 			}
-			if srv.count() != 0 || store.gets.Load() != 0 {
-				t.Errorf("requests %d, keychain reads %d; want none", srv.count(), store.gets.Load())
+			if srv.Count() != 0 || store.gets.Load() != 0 {
+				t.Errorf("requests %d, keychain reads %d; want none", srv.Count(), store.gets.Load())
 			}
 			// Diagnose names the same problem and fix (doctor's own
 			// "config" finding is tested in internal/doctor).
@@ -66,8 +66,8 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			if !found {
 				t.Errorf("Diagnose does not report %q with its fix", r.Replace(tt.wantMsg))
 			}
-			if srv.count() != 0 || store.gets.Load() != 0 {
-				t.Errorf("after Diagnose: requests %d, keychain reads %d; want none", srv.count(), store.gets.Load())
+			if srv.Count() != 0 || store.gets.Load() != 0 {
+				t.Errorf("after Diagnose: requests %d, keychain reads %d; want none", srv.Count(), store.gets.Load())
 			}
 			// login does not write into a directory others may write.
 			if tt.dirMode&0o022 != 0 {
@@ -99,7 +99,7 @@ func TestConfigOwnedByOthersRefused(t *testing.T) {
 		t.Run(which, func(t *testing.T) {
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
-			mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			path := h.ConfigPath
 			if which == "directory" {
 				path = filepath.Dir(path)
@@ -112,8 +112,8 @@ func TestConfigOwnedByOthersRefused(t *testing.T) {
 			if !strings.Contains(e.Msg, "config "+which+" "+path+" is owned by another user (uid 65534)") || !strings.Contains(e.Hint, "chown 0 "+path) {
 				t.Errorf("error = %v; want the owner named and chown as the fix", err)
 			}
-			if srv.count() != 0 {
-				t.Errorf("requests = %d; want 0", srv.count())
+			if srv.Count() != 0 {
+				t.Errorf("requests = %d; want 0", srv.Count())
 			}
 			// root's own files are trusted.
 			if err := os.Chown(path, 0, -1); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // TestFetchDialFaults covers the faults below HTTP: a refused connection is
@@ -65,10 +66,10 @@ func TestFetchDialFaults(t *testing.T) {
 // its error description must not make the helper print or store the secret.
 func TestRejectionEchoingSecretIsRedacted(t *testing.T) {
 	srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "bad secret "+testSecret) // as if echoing the form
+		tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "bad secret "+testSecret) // as if echoing the form
 	})
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 	for i := 0; i < 2; i++ { // the second answer comes from the rejection memory
 		_, err := h.Token(context.Background(), credential.Request{})
 		e := wantKind(t, err, credential.KindRejected)
@@ -87,7 +88,7 @@ func TestRejectionEchoingSecretIsRedacted(t *testing.T) {
 		}
 		wantNoLeak(t, f, string(b), testSecret)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("token requests = %d; want 1", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -93,21 +94,21 @@ func TestEnvCredentials(t *testing.T) {
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
 			if tt.stored {
-				lp := loginParams(srv.URL+"/stored", "stored-id", "stored-secret")
+				lp := loginParams(srv.Root+"/stored", "stored-id", "stored-secret")
 				lp.Audience = ptr("stored-audience")
 				mustLogin(t, h, lp)
 			}
 			env := map[string]string{}
 			for k, v := range tt.env {
 				if k == EnvOAuthURL && v == "srv" {
-					v = srv.URL + "/env"
+					v = srv.Root + "/env"
 				}
 				env[k] = v
 			}
 			h = sibling(h)
 			h.Getenv = mapEnv(env)
 			tok := mustToken(t, h, credential.Request{})
-			r := srv.last(t)
+			r := srv.Last(t)
 			if got := r.Form.Get("client_id"); got != tt.wantID {
 				t.Errorf("client_id = %q; want %q", got, tt.wantID)
 			}
@@ -129,7 +130,7 @@ func TestEnvCredentials(t *testing.T) {
 			}
 			// The environment's token is cached apart from the profile's.
 			mustToken(t, h, credential.Request{})
-			if got := srv.count(); got != 1 {
+			if got := srv.Count(); got != 1 {
 				t.Errorf("requests = %d; want 1", got)
 			}
 		})
@@ -143,7 +144,7 @@ func TestEnvCredentialsHalfSet(t *testing.T) {
 				srv := newTokenServer(t, nil)
 				h := newTestHelper(t)
 				if stored {
-					mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+					mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 				}
 				h = sibling(h)
 				h.Getenv = mapEnv(map[string]string{v: "only-this-one"})
@@ -153,7 +154,7 @@ func TestEnvCredentialsHalfSet(t *testing.T) {
 					t.Errorf("message %q does not name both variables", e.Msg)
 				}
 				wantNoLeak(t, "error", err.Error(), "only-this-one")
-				if got := srv.count(); got != 0 {
+				if got := srv.Count(); got != 0 {
 					t.Errorf("requests = %d; want 0", got)
 				}
 			})
@@ -185,7 +186,7 @@ func TestMissingCredentials(t *testing.T) {
 			h.Secrets = tt.secrets
 			if tt.profile {
 				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
-					c.Profiles["work"] = &config.Profile{ClientID: "id", TokenURL: srv.URL}
+					c.Profiles["work"] = &config.Profile{ClientID: "id", TokenURL: srv.Root}
 					return nil
 				})
 				if err != nil {
@@ -203,7 +204,7 @@ func TestMissingCredentials(t *testing.T) {
 			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
 				t.Errorf("error %v does not wrap %v", err, tt.wantCause)
 			}
-			if got := srv.count(); got != 0 {
+			if got := srv.Count(); got != 0 {
 				t.Errorf("requests = %d; want 0", got)
 			}
 		})
@@ -225,7 +226,7 @@ func TestMissingCredentials(t *testing.T) {
 
 // routed sets up profiles with host patterns, each with its own client ID
 // (the profile's name) and token path.
-func routed(t *testing.T) (*Core, *tokenServer) {
+func routed(t *testing.T) (*Core, *tokenserver.Server) {
 	t.Helper()
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
@@ -238,7 +239,7 @@ func routed(t *testing.T) (*Core, *tokenServer) {
 	} {
 		p := sibling(h)
 		p.Profile = name
-		lp := loginParams(srv.URL+"/"+name, name, "secret-of-"+name)
+		lp := loginParams(srv.Root+"/"+name, name, "secret-of-"+name)
 		lp.Hosts = hosts
 		mustLogin(t, p, lp)
 	}
@@ -297,7 +298,7 @@ func TestRouting(t *testing.T) {
 		if tt.explicit != "" {
 			hh.Profile, hh.Explicit = tt.explicit, true
 		}
-		before := srv.count()
+		before := srv.Count()
 		tok, err := hh.Token(context.Background(), tt.req)
 		if tt.wantProfile == "" {
 			e := wantKind(t, err, credential.KindNoRoute)
@@ -307,7 +308,7 @@ func TestRouting(t *testing.T) {
 			if tt.req.Resource != "" && !strings.Contains(e.Msg, tt.req.Resource) {
 				t.Errorf("message %q does not name %q", e.Msg, tt.req.Resource)
 			}
-			if srv.count() != before {
+			if srv.Count() != before {
 				t.Errorf("credential.Token(%+v) made a request for an unrouted resource", tt.req)
 			}
 			continue
@@ -319,8 +320,8 @@ func TestRouting(t *testing.T) {
 		if tok.Profile != tt.wantProfile || tok.Username != tt.wantProfile {
 			t.Errorf("credential.Token(%+v) with explicit %q: profile %q, username %q; want %q", tt.req, tt.explicit, tok.Profile, tok.Username, tt.wantProfile)
 		}
-		if srv.count() > before {
-			if r := srv.last(t); r.Path != "/"+tt.wantProfile || r.Form.Get("client_secret") != "secret-of-"+tt.wantProfile {
+		if srv.Count() > before {
+			if r := srv.Last(t); r.Path != "/"+tt.wantProfile || r.Form.Get("client_secret") != "secret-of-"+tt.wantProfile {
 				t.Errorf("credential.Token(%+v) asked %s with secret %q; want profile %q's", tt.req, r.Path, r.Form.Get("client_secret"), tt.wantProfile)
 			}
 		}
@@ -333,7 +334,7 @@ func TestDrop(t *testing.T) {
 	exact := mustToken(t, h, credential.Request{Resource: "api.example.com"})
 	wild := mustToken(t, h, credential.Request{Resource: "x.example.com"})
 	mustToken(t, h, credential.Request{})
-	if got := srv.count(); got != 3 {
+	if got := srv.Count(); got != 3 {
 		t.Fatalf("requests = %d; want 3", got)
 	}
 	before := cacheFiles(t, h, ".tok")
@@ -362,14 +363,14 @@ func TestDrop(t *testing.T) {
 	if tok := mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"}); tok.AccessToken != wild.AccessToken {
 		t.Errorf("Drop of another profile dropped wild's token")
 	}
-	if got := srv.count(); got != 3 {
+	if got := srv.Count(); got != 3 {
 		t.Errorf("requests = %d; want 3", got)
 	}
 	tok := mustToken(t, sibling(h), credential.Request{Resource: "api.example.com"})
 	if tok.AccessToken == exact.AccessToken {
 		t.Errorf("after Drop the old token %q was served", tok.AccessToken)
 	}
-	if got := srv.count(); got != 4 {
+	if got := srv.Count(); got != 4 {
 		t.Errorf("requests = %d; want 4 (one after Drop)", got)
 	}
 
@@ -382,14 +383,14 @@ func TestDrop(t *testing.T) {
 		t.Fatalf("Drop with --profile wild for other.org = %q, %v; want \"\", nil", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
-	if got := srv.count(); got != 4 {
+	if got := srv.Count(); got != 4 {
 		t.Errorf("requests = %d; want 4 (--profile wild dropped for a host wild does not serve)", got)
 	}
 	if name, err := e.Drop(ctx, credential.Request{Resource: "api.example.com"}); name != "wild" || err != nil {
 		t.Fatalf("Drop with --profile wild = %q, %v; want wild", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{Resource: "x.example.com"})
-	if got := srv.count(); got != 5 {
+	if got := srv.Count(); got != 5 {
 		t.Errorf("requests = %d; want 5 (wild fetched again after an explicit Drop)", got)
 	}
 }
@@ -397,13 +398,13 @@ func TestDrop(t *testing.T) {
 func TestDropEnvCredentials(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: srv.URL})
+	h.Getenv = mapEnv(map[string]string{credential.EnvClientID: "env-id", credential.EnvClientSecret: "env-secret", EnvOAuthURL: srv.Root})
 	mustToken(t, h, credential.Request{})
 	if name, err := sibling(h).Drop(context.Background(), credential.Request{}); name != "" || err != nil {
 		t.Fatalf("Drop = %q, %v; want \"\" (environment credentials), nil", name, err)
 	}
 	mustToken(t, sibling(h), credential.Request{})
-	if got := srv.count(); got != 2 {
+	if got := srv.Count(); got != 2 {
 		t.Errorf("requests = %d; want 2 (Drop dropped the environment's token)", got)
 	}
 }
@@ -412,7 +413,7 @@ func TestDropEnvCredentials(t *testing.T) {
 func TestSharedHelperConcurrent(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	setup := newTestHelper(t)
-	mustLogin(t, setup, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, setup, loginParams(srv.Root, "id", testSecret))
 	h := sibling(setup)
 	h.Profile = "" // the default profile
 	var wg sync.WaitGroup
@@ -427,7 +428,7 @@ func TestSharedHelperConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 }

@@ -35,7 +35,7 @@ func (n *noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
 func TestCacheHitCost(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 	mustToken(t, h, credential.Request{}) // fills the cache
 
 	store := &countingStore{Store: h.Secrets}
@@ -54,7 +54,7 @@ func TestCacheHitCost(t *testing.T) {
 	if got := net.calls.Load(); got != 0 {
 		t.Errorf("HTTP requests on a cache hit = %d; want 0", got)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("token requests = %d; want 1", got)
 	}
 }

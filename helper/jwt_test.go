@@ -2,7 +2,6 @@ package helper
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
@@ -10,19 +9,8 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
-
-// makeJWT builds an unsigned JWT with the given claims (the helper never
-// checks signatures).
-func makeJWT(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	b, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding.EncodeToString
-	return enc([]byte(`{"alg":"none"}`)) + "." + enc(b) + ".sig"
-}
 
 func TestParseJWT(t *testing.T) {
 	for _, tc := range []struct {
@@ -35,8 +23,8 @@ func TestParseJWT(t *testing.T) {
 		{"two parts", "a.b", false, nil, nil},
 		{"bad base64", "a.!!!.c", false, nil, nil},
 		{"not JSON", "a." + base64.RawURLEncoding.EncodeToString([]byte("x")) + ".c", false, nil, nil},
-		{"string aud and scope", makeJWT(t, map[string]any{"aud": "zeebe.camunda.io", "scope": "a b"}), true, []string{"zeebe.camunda.io"}, []string{"a", "b"}},
-		{"list aud and scope", makeJWT(t, map[string]any{"aud": []string{"x", "y"}, "scope": []string{"s"}}), true, []string{"x", "y"}, []string{"s"}},
+		{"string aud and scope", tokenserver.JWT(map[string]any{"aud": "zeebe.camunda.io", "scope": "a b"}), true, []string{"zeebe.camunda.io"}, []string{"a", "b"}},
+		{"list aud and scope", tokenserver.JWT(map[string]any{"aud": []string{"x", "y"}, "scope": []string{"s"}}), true, []string{"x", "y"}, []string{"s"}},
 	} {
 		c, ok := parseJWT(tc.tok)
 		if ok != tc.ok || !slices.Equal(c.audiences(), tc.aud) || !slices.Equal(c.scopes(), tc.scope) {
@@ -55,25 +43,25 @@ func TestJWTExpiry(t *testing.T) {
 		life   time.Duration // the lifetime the cache should use
 	}{
 		{"exp sooner than expires_in", func() map[string]any {
-			return map[string]any{"expires_in": 3600, "access_token": makeJWT(t, map[string]any{"iat": now.Unix(), "exp": now.Add(10 * time.Minute).Unix()})}
+			return map[string]any{"expires_in": 3600, "access_token": tokenserver.JWT(map[string]any{"iat": now.Unix(), "exp": now.Add(10 * time.Minute).Unix()})}
 		}, 10 * time.Minute},
 		{"expires_in sooner than exp", func() map[string]any {
-			return map[string]any{"expires_in": 600, "access_token": makeJWT(t, map[string]any{"exp": now.Add(time.Hour).Unix()})}
+			return map[string]any{"expires_in": 600, "access_token": tokenserver.JWT(map[string]any{"exp": now.Add(time.Hour).Unix()})}
 		}, 10 * time.Minute},
 		{"no expires_in: exp-iat", func() map[string]any {
-			return map[string]any{"expires_in": nil, "access_token": makeJWT(t, map[string]any{"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})}
+			return map[string]any{"expires_in": nil, "access_token": tokenserver.JWT(map[string]any{"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})}
 		}, time.Hour},
 		{"no expires_in, exp in the past: the default", func() map[string]any {
-			return map[string]any{"expires_in": nil, "access_token": makeJWT(t, map[string]any{"exp": now.Add(-time.Hour).Unix()})}
+			return map[string]any{"expires_in": nil, "access_token": tokenserver.JWT(map[string]any{"exp": now.Add(-time.Hour).Unix()})}
 		}, DefaultLifetime},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {})
-			srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { srv.issue(w, tc.fields()) })
+			srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) { srv.Issue(w, tc.fields()) })
 			h := newTestHelper(t)
 			clock := newFakeClock()
 			h.Now = clock.Now
-			mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 			tok := mustToken(t, h, credential.Request{})
 			e := tokencache.Entry{Received: clock.Now(), Expiry: clock.Now().Add(tc.life)}
 			if d := tok.Expiry.Sub(e.RefreshAt()); d < -2*time.Second || d > 2*time.Second {
@@ -92,11 +80,11 @@ func TestClaimFindings(t *testing.T) {
 		want     []string // per finding: "ok", "warn" or "fail"
 	}{
 		{"opaque", "tok-1", "a", []string{"ok"}},
-		{"matching audience, no iat", makeJWT(t, map[string]any{"aud": "a"}), "a", []string{"ok"}},
-		{"other audience", makeJWT(t, map[string]any{"aud": "b"}), "a", []string{"warn"}},
-		{"small skew", makeJWT(t, map[string]any{"aud": "a", "iat": received.Add(-5 * time.Second).Unix()}), "a", []string{"ok", "ok"}},
-		{"clock 10 minutes ahead", makeJWT(t, map[string]any{"aud": "a", "iat": received.Add(-10 * time.Minute).Unix()}), "a", []string{"ok", "fail"}},
-		{"clock 10 minutes behind", makeJWT(t, map[string]any{"iat": received.Add(10 * time.Minute).Unix()}), "", []string{"ok", "fail"}},
+		{"matching audience, no iat", tokenserver.JWT(map[string]any{"aud": "a"}), "a", []string{"ok"}},
+		{"other audience", tokenserver.JWT(map[string]any{"aud": "b"}), "a", []string{"warn"}},
+		{"small skew", tokenserver.JWT(map[string]any{"aud": "a", "iat": received.Add(-5 * time.Second).Unix()}), "a", []string{"ok", "ok"}},
+		{"clock 10 minutes ahead", tokenserver.JWT(map[string]any{"aud": "a", "iat": received.Add(-10 * time.Minute).Unix()}), "a", []string{"ok", "fail"}},
+		{"clock 10 minutes behind", tokenserver.JWT(map[string]any{"iat": received.Add(10 * time.Minute).Unix()}), "", []string{"ok", "fail"}},
 	} {
 		var got []string
 		for _, f := range claimFindings(&tokencache.Entry{AccessToken: tc.tok, Received: received}, tc.audience) {

@@ -14,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // agentHelper is a sibling of h serving from the agent's memory, as the
@@ -63,17 +64,17 @@ func tokFiles(t *testing.T, dir string) []string {
 func TestAgentMemoryHit(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 	a, store := agentHelper(h)
 
 	first := mustToken(t, a, credential.Request{})
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Fatalf("token requests = %d; want 1", got)
 	}
 	if got := store.gets.Load(); got != 1 {
 		t.Errorf("keychain reads on a miss = %d; want 1", got)
 	}
-	if first.AccessToken != srv.issued()[0] || first.Profile != config.DefaultProfile || first.Username != "cid" {
+	if first.AccessToken != srv.Tokens()[0] || first.Profile != config.DefaultProfile || first.Username != "cid" {
 		t.Errorf("token = %+v; want the issued one for the default profile", first)
 	}
 
@@ -82,7 +83,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if !sameToken(second, first) {
 		t.Errorf("second token = %+v; want %+v", second, first)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("token requests after a hit = %d; want 1", got)
 	}
 	if got := store.gets.Load(); got != 0 {
@@ -94,20 +95,20 @@ func TestAgentMemoryHit(t *testing.T) {
 	b := sibling(a)
 	b.Secrets = store
 	b.Front = a.Front
-	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.count() != 1 || store.gets.Load() != 0 {
-		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.count(), store.gets.Load())
+	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.Count() != 1 || store.gets.Load() != 0 {
+		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.Count(), store.gets.Load())
 	}
 
 	third := mustToken(t, a, credential.Request{ForceRefresh: true})
-	if got := srv.count(); got != 2 {
+	if got := srv.Count(); got != 2 {
 		t.Errorf("token requests after ForceRefresh = %d; want 2", got)
 	}
-	if third.AccessToken == first.AccessToken || third.AccessToken != srv.issued()[1] {
-		t.Errorf("ForceRefresh token = %q; want the newly issued %q", third.AccessToken, srv.issued()[1])
+	if third.AccessToken == first.AccessToken || third.AccessToken != srv.Tokens()[1] {
+		t.Errorf("ForceRefresh token = %q; want the newly issued %q", third.AccessToken, srv.Tokens()[1])
 	}
 	store.gets.Store(0)
-	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.count() != 2 {
-		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.count())
+	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.Count() != 2 {
+		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.Count())
 	}
 	if got := memSize(t, a); got != 1 {
 		t.Errorf("tokens in memory = %d; want 1", got)
@@ -118,8 +119,8 @@ func TestAgentMemoryHit(t *testing.T) {
 	}
 	// A Core without the memory does not see the agent's tokens.
 	direct := sibling(h)
-	if tok := mustToken(t, direct, credential.Request{}); tok.AccessToken == third.AccessToken || srv.count() != 3 {
-		t.Errorf("direct path: token %q after %d requests; want a token of its own", tok.AccessToken, srv.count())
+	if tok := mustToken(t, direct, credential.Request{}); tok.AccessToken == third.AccessToken || srv.Count() != 3 {
+		t.Errorf("direct path: token %q after %d requests; want a token of its own", tok.AccessToken, srv.Count())
 	}
 }
 
@@ -128,9 +129,9 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 	t.Run("token", func(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
-		if got := srv.count(); got != 1 {
+		if got := srv.Count(); got != 1 {
 			t.Fatalf("token requests = %d; want 1", got)
 		}
 		a, store := agentHelper(h)
@@ -138,7 +139,7 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		if !sameToken(tok, onDisk) {
 			t.Errorf("agent token = %+v; want the file cache's %+v", tok, onDisk)
 		}
-		if got := srv.count(); got != 1 {
+		if got := srv.Count(); got != 1 {
 			t.Errorf("token requests = %d; want 1 (adopted)", got)
 		}
 		if got := memSize(t, a); got != 1 {
@@ -153,25 +154,25 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		if tok := mustToken(t, a, credential.Request{}); !sameToken(tok, onDisk) {
 			t.Errorf("memory hit = %+v; want %+v", tok, onDisk)
 		}
-		if got, reads := srv.count(), store.gets.Load(); got != 1 || reads != 0 {
+		if got, reads := srv.Count(), store.gets.Load(); got != 1 || reads != 0 {
 			t.Errorf("memory hit: %d requests, %d keychain reads; want 1, 0", got, reads)
 		}
 	})
 	t.Run("MinTTL", func(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
 		// A one-hour token is served for 54 minutes (a 6-minute margin).
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{MinTTL: 50 * time.Minute})
-		if tok.AccessToken != onDisk.AccessToken || srv.count() != 1 {
-			t.Errorf("MinTTL 50m: token %q after %d requests; want the adopted one", tok.AccessToken, srv.count())
+		if tok.AccessToken != onDisk.AccessToken || srv.Count() != 1 {
+			t.Errorf("MinTTL 50m: token %q after %d requests; want the adopted one", tok.AccessToken, srv.Count())
 		}
 		b, _ := agentHelper(h)
 		_, err := b.Token(context.Background(), credential.Request{MinTTL: 55 * time.Minute})
 		wantKind(t, err, credential.KindUsage) // no token lives that long
-		if got := srv.count(); got != 2 {
+		if got := srv.Count(); got != 2 {
 			t.Errorf("MinTTL 55m: token requests = %d; want 2 (the file's token is not adopted)", got)
 		}
 	})
@@ -180,38 +181,38 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		clock := newFakeClock()
 		h := newTestHelper(t)
 		h.Now = clock.Now
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
 		clock.Advance(2 * time.Hour)
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{})
-		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
-			t.Errorf("token %q after %d requests; want a new token from a second request", tok.AccessToken, srv.count())
+		if tok.AccessToken == onDisk.AccessToken || srv.Count() != 2 {
+			t.Errorf("token %q after %d requests; want a new token from a second request", tok.AccessToken, srv.Count())
 		}
 	})
 	t.Run("ForceRefresh does not adopt", func(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{ForceRefresh: true})
-		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
-			t.Errorf("token %q after %d requests; want a new token", tok.AccessToken, srv.count())
+		if tok.AccessToken == onDisk.AccessToken || srv.Count() != 2 {
+			t.Errorf("token %q after %d requests; want a new token", tok.AccessToken, srv.Count())
 		}
 	})
 	t.Run("another secret is not adopted", func(t *testing.T) {
 		srv := newTokenServer(t, nil)
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		onDisk := mustToken(t, sibling(h), credential.Request{})
-		setStoredSecret(t, h, config.DefaultProfile, srv.URL, "cid", "rotated-"+testSecret)
+		setStoredSecret(t, h, config.DefaultProfile, srv.Root, "cid", "rotated-"+testSecret)
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{})
-		if tok.AccessToken == onDisk.AccessToken || srv.count() != 2 {
-			t.Errorf("token %q after %d requests; want a new token (the disk entry is the old secret's)", tok.AccessToken, srv.count())
+		if tok.AccessToken == onDisk.AccessToken || srv.Count() != 2 {
+			t.Errorf("token %q after %d requests; want a new token (the disk entry is the old secret's)", tok.AccessToken, srv.Count())
 		}
-		if got := srv.last(t).Form.Get("client_secret"); got != "rotated-"+testSecret {
+		if got := srv.Last(t).Form.Get("client_secret"); got != "rotated-"+testSecret {
 			t.Errorf("client_secret = %q; want the rotated one", got)
 		}
 	})
@@ -220,19 +221,19 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 // A rejection remembered in the file cache is honoured by the agent.
 func TestAgentAdoptsRejection(t *testing.T) {
 	reject := func(w http.ResponseWriter, r *http.Request, n int) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 	}
-	setup := func(t *testing.T) (*Core, *tokenServer, string) {
+	setup := func(t *testing.T) (*Core, *tokenserver.Server, string) {
 		t.Helper()
 		srv := newTokenServer(t, reject)
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		_, err := sibling(h).Token(context.Background(), credential.Request{})
 		e := wantKind(t, err, credential.KindRejected)
-		if srv.count() != 1 {
-			t.Fatalf("token requests = %d; want 1", srv.count())
+		if srv.Count() != 1 {
+			t.Fatalf("token requests = %d; want 1", srv.Count())
 		}
-		srv.setRespond(nil) // a fixed server must still not be asked
+		srv.Respond(nil) // a fixed server must still not be asked
 		if !strings.Contains(e.Msg, "Client authentication failed") {
 			t.Fatalf("first answer = %q; want the server's description", e.Msg)
 		}
@@ -246,7 +247,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		if e.Msg != msg || !strings.Contains(err.Error(), "--force-refresh") {
 			t.Errorf("error = %q; want the remembered %q and a hint at --force-refresh", err, msg)
 		}
-		if got := srv.count(); got != 1 {
+		if got := srv.Count(); got != 1 {
 			t.Errorf("token requests = %d; want 1", got)
 		}
 		// The agent now remembers it itself: neither the file cache nor
@@ -257,7 +258,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		store.gets.Store(0)
 		_, err = a.Token(context.Background(), credential.Request{})
 		wantKind(t, err, credential.KindRejected)
-		if got, reads := srv.count(), store.gets.Load(); got != 1 || reads != 0 {
+		if got, reads := srv.Count(), store.gets.Load(); got != 1 || reads != 0 {
 			t.Errorf("second rejection: %d requests, %d keychain reads; want 1, 0", got, reads)
 		}
 	})
@@ -265,7 +266,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		h, srv, _ := setup(t)
 		a, _ := agentHelper(h)
 		tok := mustToken(t, a, credential.Request{ForceRefresh: true})
-		if got := srv.count(); got != 2 || tok.AccessToken != srv.issued()[0] {
+		if got := srv.Count(); got != 2 || tok.AccessToken != srv.Tokens()[0] {
 			t.Errorf("token %q after %d requests; want the newly issued one after 2", tok.AccessToken, got)
 		}
 		if files := cacheFiles(t, h, ".rejected"); len(files) != 0 {
@@ -273,7 +274,7 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		}
 		// The direct path is asked again too.
 		mustToken(t, sibling(h), credential.Request{})
-		if got := srv.count(); got != 3 {
+		if got := srv.Count(); got != 3 {
 			t.Errorf("token requests = %d; want 3", got)
 		}
 	})
@@ -282,14 +283,14 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		clock := newFakeClock()
 		h := newTestHelper(t)
 		h.Now = clock.Now
-		mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+		mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 		_, err := sibling(h).Token(context.Background(), credential.Request{})
 		wantKind(t, err, credential.KindRejected)
-		srv.setRespond(nil)
+		srv.Respond(nil)
 		clock.Advance(tokencache.RejectionMemory)
 		a, _ := agentHelper(h)
 		mustToken(t, a, credential.Request{})
-		if got := srv.count(); got != 2 {
+		if got := srv.Count(); got != 2 {
 			t.Errorf("token requests = %d; want 2", got)
 		}
 	})

@@ -3,7 +3,6 @@ package helper
 import (
 	"bufio"
 	"context"
-	"encoding/pem"
 	"errors"
 	"net"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 func TestTokenRequestShape(t *testing.T) {
@@ -63,15 +63,15 @@ func TestTokenRequestShape(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, nil)
 			h := newTestHelper(t)
-			lp := loginParams(srv.URL+"/oauth/token", clientID, testSecret)
+			lp := loginParams(srv.URL, clientID, testSecret)
 			lp.AuthMethod, lp.Audience, lp.Scope = tt.auth, tt.audience, tt.scope
 			mustLogin(t, h, lp)
 			// A fresh invocation, so the profile is read back from the file.
 			tok := mustToken(t, sibling(h), credential.Request{})
-			if got := srv.count(); got != 1 {
+			if got := srv.Count(); got != 1 {
 				t.Fatalf("requests = %d; want 1", got)
 			}
-			r := srv.last(t)
+			r := srv.Last(t)
 			if r.Method != http.MethodPost {
 				t.Errorf("method = %q; want POST", r.Method)
 			}
@@ -93,20 +93,20 @@ func TestTokenRequestShape(t *testing.T) {
 					t.Errorf("body %s = %q; want [%q]", k, got, want)
 				}
 			}
-			id, secret, ok := r.basic()
+			id, secret, ok := r.Basic()
 			switch {
 			case tt.wantBasic && !ok:
-				t.Errorf("Authorization = %q; want HTTP Basic", r.Auth)
+				t.Errorf("Authorization = %q; want HTTP Basic", r.Authorization)
 			case tt.wantBasic && (id != clientID || secret != testSecret):
 				t.Errorf("Basic credentials (form-decoded) = %q, %q; want %q, %q", id, secret, clientID, testSecret)
-			case !tt.wantBasic && r.Auth != "":
-				t.Errorf("Authorization = %q; want none for client_secret_post", r.Auth)
+			case !tt.wantBasic && r.Authorization != "":
+				t.Errorf("Authorization = %q; want none for client_secret_post", r.Authorization)
 			}
 			if tt.wantBasic && strings.Contains(r.Body, "secret") {
 				t.Errorf("body %q mentions the secret; want it in the header only", r.Body)
 			}
-			if tok.AccessToken != srv.issued()[0] {
-				t.Errorf("token = %q; want %q", tok.AccessToken, srv.issued()[0])
+			if tok.AccessToken != srv.Tokens()[0] {
+				t.Errorf("token = %q; want %q", tok.AccessToken, srv.Tokens()[0])
 			}
 		})
 	}
@@ -119,15 +119,15 @@ func TestOneRequestPerFailedFetch(t *testing.T) {
 		t.Run(auth, func(t *testing.T) {
 			t.Parallel()
 			srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, http.StatusUnauthorized, "invalid_client", "Unauthorized")
+				tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "Unauthorized")
 			})
 			h := newTestHelper(t)
-			lp := loginParams(srv.URL, "id", testSecret)
+			lp := loginParams(srv.Root, "id", testSecret)
 			lp.AuthMethod = &auth
 			mustLogin(t, h, lp)
 			_, err := h.Token(context.Background(), credential.Request{})
 			wantKind(t, err, credential.KindRejected)
-			if got := srv.count(); got != 1 {
+			if got := srv.Count(); got != 1 {
 				t.Errorf("requests = %d; want 1", got)
 			}
 		})
@@ -135,11 +135,13 @@ func TestOneRequestPerFailedFetch(t *testing.T) {
 }
 
 func TestFetchFaults(t *testing.T) {
-	status := func(code int) func(*tokenServer, http.ResponseWriter, *http.Request, int) {
-		return func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) { http.Error(w, "boom", code) }
+	status := func(code int) func(*tokenserver.Server, http.ResponseWriter, *http.Request, int) {
+		return func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+			http.Error(w, "boom", code)
+		}
 	}
-	hijack := func(reset bool) func(*tokenServer, http.ResponseWriter, *http.Request, int) {
-		return func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+	hijack := func(reset bool) func(*tokenserver.Server, http.ResponseWriter, *http.Request, int) {
+		return func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err != nil {
 				panic(err)
@@ -152,7 +154,7 @@ func TestFetchFaults(t *testing.T) {
 	}
 	tests := []struct {
 		name         string
-		respond      func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int)
+		respond      func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int)
 		wantKind     credential.Kind // KindOther: success
 		wantMsg      []string
 		wantRequests int
@@ -163,31 +165,31 @@ func TestFetchFaults(t *testing.T) {
 		{name: "503 retried", respond: status(503), wantKind: credential.KindUnreachable, wantMsg: []string{"HTTP 503"}, wantRequests: maxAttempts},
 		{
 			name: "503 then 200",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				if n == 1 {
 					http.Error(w, "busy", http.StatusServiceUnavailable)
 					return
 				}
-				srv.issue(w, nil)
+				srv.Issue(w, nil)
 			},
 			wantRequests: 2,
 		},
 		{
 			name: "429 with Retry-After then 200",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				if n == 1 {
 					w.Header().Set("Retry-After", "1")
 					w.WriteHeader(http.StatusTooManyRequests)
 					return
 				}
-				srv.issue(w, nil)
+				srv.Issue(w, nil)
 			},
 			wantRequests: 2,
 			minElapsed:   time.Second,
 		},
 		{
 			name: "429 with a Retry-After beyond the deadline gives up at once",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Retry-After", "3600")
 				w.WriteHeader(http.StatusTooManyRequests)
 			},
@@ -195,7 +197,7 @@ func TestFetchFaults(t *testing.T) {
 		},
 		{
 			name: "HTML error page",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(500)
 				w.Write([]byte("<!DOCTYPE html>\n<html><head><title>Oops</title></head>\n<body><h1>Internal Server credential.Error</h1>\n" + strings.Repeat("<p>stack</p>\n", 5000) + "</body></html>"))
@@ -204,7 +206,7 @@ func TestFetchFaults(t *testing.T) {
 		},
 		{
 			name: "200 with invalid JSON",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write([]byte(`{"access_token": "abc", `))
 			},
@@ -212,42 +214,42 @@ func TestFetchFaults(t *testing.T) {
 		},
 		{
 			name: "200 without access_token",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				srv.issue(w, map[string]any{"access_token": nil})
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				srv.Issue(w, map[string]any{"access_token": nil})
 			},
 			wantKind: credential.KindUnreachable, wantMsg: []string{"access_token"}, wantRequests: 1,
 		},
 		{
 			name: "200 with an error field",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, 200, "invalid_client", "bad client")
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				tokenserver.OAuthError(w, 200, "invalid_client", "bad client")
 			},
 			wantKind: credential.KindRejected, wantMsg: []string{"invalid_client", "bad client"}, wantRequests: 1,
 		},
 		{
 			name: "token_type mac refused",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				srv.issue(w, map[string]any{"token_type": "mac"})
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				srv.Issue(w, map[string]any{"token_type": "mac"})
 			},
 			wantKind: credential.KindUnreachable, wantMsg: []string{`"mac"`, "Bearer"}, wantRequests: 1,
 		},
 		{
 			name: "token_type bearer in lowercase accepted",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				srv.issue(w, map[string]any{"token_type": "bearer"})
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				srv.Issue(w, map[string]any{"token_type": "bearer"})
 			},
 			wantRequests: 1,
 		},
 		{
 			name: "token_type absent accepted",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				srv.issue(w, map[string]any{"token_type": nil})
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				srv.Issue(w, map[string]any{"token_type": nil})
 			},
 			wantRequests: 1,
 		},
 		{
 			name: "form-encoded response accepted",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
 				w.Write([]byte("access_token=tok-form-encoded-1&token_type=bearer&expires_in=3600"))
 			},
@@ -257,22 +259,22 @@ func TestFetchFaults(t *testing.T) {
 		{name: "connection reset", respond: hijack(true), wantKind: credential.KindUnreachable, wantMsg: []string{"cannot reach token endpoint"}, wantRequests: maxAttempts},
 		{
 			name: "400 invalid_scope not retried",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, 400, "invalid_scope", "scope x is unknown")
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				tokenserver.OAuthError(w, 400, "invalid_scope", "scope x is unknown")
 			},
 			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 400", "invalid_scope", "scope x is unknown"}, wantRequests: 1,
 		},
 		{
 			name: "401 invalid_client",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, 401, "invalid_client", "Client authentication failed")
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				tokenserver.OAuthError(w, 401, "invalid_client", "Client authentication failed")
 			},
 			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 401", "invalid_client", "Client authentication failed"}, wantRequests: 1,
 		},
 		{
 			name: "403 access_denied",
-			respond: func(srv *tokenServer, w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, 403, "access_denied", "Unauthorized")
+			respond: func(srv *tokenserver.Server, w http.ResponseWriter, r *http.Request, n int) {
+				tokenserver.OAuthError(w, 403, "access_denied", "Unauthorized")
 			},
 			wantKind: credential.KindRejected, wantMsg: []string{"HTTP 403", "access_denied"}, wantRequests: 1,
 		},
@@ -283,9 +285,9 @@ func TestFetchFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newTokenServer(t, nil)
-			s.setRespond(func(w http.ResponseWriter, r *http.Request, n int) { tt.respond(s, w, r, n) })
+			s.Respond(func(w http.ResponseWriter, r *http.Request, n int) { tt.respond(s, w, r, n) })
 			h := newTestHelper(t)
-			mustLogin(t, h, loginParams(s.URL, "id", testSecret))
+			mustLogin(t, h, loginParams(s.Root, "id", testSecret))
 			start := time.Now()
 			tok, err := h.Token(context.Background(), credential.Request{})
 			elapsed := time.Since(start)
@@ -295,14 +297,14 @@ func TestFetchFaults(t *testing.T) {
 			if elapsed > 5*time.Second {
 				t.Errorf("credential.Token returned after %v; want well under the %v timeout", elapsed, DefaultTimeout)
 			}
-			if got := s.count(); got != tt.wantRequests {
+			if got := s.Count(); got != tt.wantRequests {
 				t.Errorf("requests = %d; want %d", got, tt.wantRequests)
 			}
 			if tt.wantKind == credential.KindOther {
 				if err != nil {
 					t.Fatalf("credential.Token = %v; want a token", err)
 				}
-				issued := s.issued()
+				issued := s.Tokens()
 				if len(issued) > 0 && tok.AccessToken != issued[len(issued)-1] {
 					t.Errorf("AccessToken = %q; want %q", tok.AccessToken, issued[len(issued)-1])
 				}
@@ -320,7 +322,7 @@ func TestFetchFaults(t *testing.T) {
 			if strings.ContainsAny(e.Msg, "<\n\r") || len(e.Msg) > 400 {
 				t.Errorf("message %q is not one short line", e.Msg)
 			}
-			wantNoLeak(t, "error", err.Error(), append(s.issued(), testSecret, "s3cr3t")...)
+			wantNoLeak(t, "error", err.Error(), append(s.Tokens(), testSecret, "s3cr3t")...)
 		})
 	}
 }
@@ -343,7 +345,7 @@ func TestFetchHugeBody(t *testing.T) {
 		bw.Flush()
 	})
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -366,7 +368,7 @@ func TestFetchHugeBody(t *testing.T) {
 	if elapsed > 3*time.Second {
 		t.Errorf("credential.Token took %v; want it to stop reading early", elapsed)
 	}
-	if got := srv.count(); got != 1 {
+	if got := srv.Count(); got != 1 {
 		t.Errorf("requests = %d; want 1", got)
 	}
 }
@@ -378,7 +380,7 @@ func TestFetchTimeout(t *testing.T) {
 	})
 	h := newTestHelper(t)
 	h.Timeout = time.Second
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 	start := time.Now()
 	_, err := h.Token(context.Background(), credential.Request{})
 	elapsed := time.Since(start)
@@ -404,22 +406,22 @@ func TestFetchRedirectNotFollowed(t *testing.T) {
 				t.Parallel()
 				other := newTokenServer(t, nil)
 				srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-					http.Redirect(w, r, other.URL+"/oauth/token", code)
+					http.Redirect(w, r, other.URL, code)
 				})
 				h := newTestHelper(t)
 				if custom {
 					h.HTTPClient = &http.Client{} // follows redirects by default
 				}
-				mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+				mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 				_, err := h.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindUsage)
-				if !strings.Contains(e.Msg, "redirect") || !strings.Contains(e.Msg, other.URL) {
-					t.Errorf("message %q does not name the redirect to %s", e.Msg, other.URL)
+				if !strings.Contains(e.Msg, "redirect") || !strings.Contains(e.Msg, other.Root) {
+					t.Errorf("message %q does not name the redirect to %s", e.Msg, other.Root)
 				}
-				if got := other.count(); got != 0 {
+				if got := other.Count(); got != 0 {
 					t.Errorf("the redirect target received %d requests; want 0", got)
 				}
-				if got := srv.count(); got != 1 {
+				if got := srv.Count(); got != 1 {
 					t.Errorf("requests = %d; want 1", got)
 				}
 				wantNoLeak(t, "error", err.Error(), testSecret)
@@ -430,15 +432,15 @@ func TestFetchRedirectNotFollowed(t *testing.T) {
 
 func TestFetchTLS(t *testing.T) {
 	t.Parallel()
-	srv := newTLSTokenServer(t)
+	srv := newTokenServer(t, nil)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+	if err := os.WriteFile(caFile, srv.CAPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("untrusted certificate", func(t *testing.T) {
 		h := newTestHelper(t)
-		mustLogin(t, h, loginParams(srv.URL, "id", testSecret))
+		mustLogin(t, h, loginParams(srv.TLSRoot, "id", testSecret))
 		start := time.Now()
 		_, err := h.Token(context.Background(), credential.Request{})
 		e := wantKind(t, err, credential.KindUnreachable)
@@ -456,7 +458,7 @@ func TestFetchTLS(t *testing.T) {
 
 	t.Run("CA file", func(t *testing.T) {
 		h := newTestHelper(t)
-		lp := loginParams(srv.URL, "id", testSecret)
+		lp := loginParams(srv.TLSRoot, "id", testSecret)
 		lp.CAFile = &caFile
 		lp.NoVerify = false
 		if _, err := h.Login(context.Background(), lp); err != nil {
@@ -466,7 +468,7 @@ func TestFetchTLS(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok := mustToken(t, sibling(h), credential.Request{})
-		issued := srv.issued()
+		issued := srv.Tokens()
 		if tok.AccessToken != issued[len(issued)-1] {
 			t.Errorf("AccessToken = %q; want %q", tok.AccessToken, issued[len(issued)-1])
 		}
@@ -476,7 +478,7 @@ func TestFetchTLS(t *testing.T) {
 		h := newTestHelper(t)
 		bad := filepath.Join(t.TempDir(), "bad.pem")
 		os.WriteFile(bad, []byte("not a certificate"), 0o600)
-		lp := loginParams(srv.URL, "id", testSecret)
+		lp := loginParams(srv.TLSRoot, "id", testSecret)
 		lp.CAFile = &bad
 		_, err := h.Login(context.Background(), lp)
 		e := wantKind(t, err, credential.KindUsage)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // rememberedRejection is what the rejection memory answers for the fake
@@ -74,14 +75,14 @@ func TestRejectionEchoRedacted(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newTokenServer(t, nil)
-			srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) {
+			srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
 				// An echo of everything the request carried, encoded and not.
-				req := srv.last(t)
+				req := srv.Last(t)
 				decoded, _ := url.QueryUnescape(req.Body)
-				oauthError(w, http.StatusUnauthorized, "invalid_client", "rejected: "+req.Auth+" "+req.Body+" "+decoded)
+				tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "rejected: "+req.Authorization+" "+req.Body+" "+decoded)
 			})
 			h := newTestHelper(t)
-			lp := loginParams(srv.URL, "my id", tt.secret)
+			lp := loginParams(srv.Root, "my id", tt.secret)
 			if tt.basic {
 				lp.AuthMethod = ptr(config.AuthBasic)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 // The rejection memory keeps the status and the error code of a refusal,
@@ -19,10 +20,10 @@ func TestRejectionMemoryKeepsNoServerText(t *testing.T) {
 	for _, agent := range []bool{false, true} {
 		t.Run(map[bool]string{false: "file cache", true: "agent memory"}[agent], func(t *testing.T) {
 			srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				oauthError(w, http.StatusUnauthorized, "invalid_client", text)
+				tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", text)
 			})
 			h := newTestHelper(t)
-			mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+			mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 			c := h
 			if agent {
 				c, _ = agentHelper(h)
@@ -35,8 +36,8 @@ func TestRejectionMemoryKeepsNoServerText(t *testing.T) {
 			if e := wantKind(t, err, credential.KindRejected); e.Msg != rememberedRejection {
 				t.Errorf("remembered answer = %q; want %q", e.Msg, rememberedRejection)
 			}
-			if srv.count() != 1 {
-				t.Errorf("token requests = %d; want 1", srv.count())
+			if srv.Count() != 1 {
+				t.Errorf("token requests = %d; want 1", srv.Count())
 			}
 			if agent {
 				return // the remembered answer above is the memory's message
@@ -60,19 +61,19 @@ func TestRejectionMemoryKeepsNoServerText(t *testing.T) {
 // asks for its key again (here: the secret changed).
 func TestExpiredRejectionFileDeleted(t *testing.T) {
 	srv := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "bad")
+		tokenserver.OAuthError(w, http.StatusUnauthorized, "invalid_client", "bad")
 	})
 	clock := newFakeClock()
 	h := newTestHelper(t)
 	h.Now = clock.Now
-	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 	_, err := h.Token(context.Background(), credential.Request{})
 	wantKind(t, err, credential.KindRejected)
 	if files := cacheFiles(t, h, ".rejected"); len(files) != 1 {
 		t.Fatalf("rejection files = %q; want 1", files)
 	}
 	mustLogin(t, h, LoginParams{Secret: "another-secret"})
-	srv.setRespond(nil)
+	srv.Respond(nil)
 	clock.Advance(tokencache.RejectionMemory)
 	mustToken(t, sibling(h), credential.Request{})
 	if files := cacheFiles(t, h, ".rejected"); len(files) != 0 {

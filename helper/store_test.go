@@ -20,13 +20,13 @@ func TestLoginRegistryUnserved(t *testing.T) {
 	ctx := context.Background()
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "id", testSecret)) // the default profile: no hosts
+	mustLogin(t, h, loginParams(srv.Root, "id", testSecret)) // the default profile: no hosts
 	reg := sibling(h)
 	reg.Profile = "reg"
-	lp := loginParams(srv.URL, "reg-id", testSecret)
+	lp := loginParams(srv.Root, "reg-id", testSecret)
 	lp.Hosts = []string{"registry.example.com"}
 	mustLogin(t, reg, lp)
-	before := srv.count()
+	before := srv.Count()
 	cfgBefore, err := os.ReadFile(h.ConfigPath)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func TestLoginRegistryUnserved(t *testing.T) {
 		if strings.Contains(err.Error(), "hub-password") {
 			t.Errorf("LoginRegistry(%q) = %v; quotes the password", tc.server, err)
 		}
-		if n := srv.count() - before; n != 0 {
+		if n := srv.Count() - before; n != 0 {
 			t.Fatalf("LoginRegistry(%q) with explicit %q made %d token requests; want 0", tc.server, tc.explicit, n)
 		}
 	}

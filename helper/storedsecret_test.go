@@ -76,9 +76,9 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 			t.Run(via+"/"+field, func(t *testing.T) {
 				old, evil := newTokenServer(t, nil), newTokenServer(t, nil)
 				h := newTestHelper(t)
-				mustLogin(t, h, loginParams(old.URL, "cid", testSecret))
-				if s := storedSecretOf(t, h, config.DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.URL, ClientID: "cid", Secret: testSecret}) {
-					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.URL)
+				mustLogin(t, h, loginParams(old.Root, "cid", testSecret))
+				if s := storedSecretOf(t, h, config.DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.Root, ClientID: "cid", Secret: testSecret}) {
+					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.Root)
 				}
 				mk := func() (*Core, *countingStore) {
 					if via == "agent" {
@@ -93,7 +93,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				mustToken(t, a, credential.Request{}) // cached now
 				err := config.Update(context.Background(), h.ConfigPath, func(c *config.Config) error {
 					if field == "token_url" {
-						c.Profiles[config.DefaultProfile].TokenURL = evil.URL
+						c.Profiles[config.DefaultProfile].TokenURL = evil.Root
 					} else {
 						c.Profiles[config.DefaultProfile].ClientID = "other"
 					}
@@ -108,11 +108,11 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				_, err = b.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindNotLoggedIn)
-				if !strings.Contains(e.Msg, "was verified against "+old.URL+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
+				if !strings.Contains(e.Msg, "was verified against "+old.Root+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
 					t.Errorf("error = %v; want the old binding named and log in again", err)
 				}
-				if old.count() != 1 || evil.count() != 0 {
-					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.count(), evil.count())
+				if old.Count() != 1 || evil.Count() != 0 {
+					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.Count(), evil.Count())
 				}
 				if n := store.gets.Load(); n != 1 {
 					t.Errorf("keychain reads = %d; want 1", n)
@@ -121,8 +121,8 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 					// The agent's long-lived core follows the edit too.
 					_, err = a.Token(context.Background(), credential.Request{})
 					wantKind(t, err, credential.KindNotLoggedIn)
-					if evil.count() != 0 {
-						t.Errorf("the agent's core sent %d request(s) to the new token URL; want 0", evil.count())
+					if evil.Count() != 0 {
+						t.Errorf("the agent's core sent %d request(s) to the new token URL; want 0", evil.Count())
 					}
 				}
 
@@ -133,8 +133,8 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				c, _ := mk()
 				mustToken(t, c, credential.Request{})
-				if old.count()+evil.count() != 2 {
-					t.Errorf("requests after login: old %d, new %d; want one more", old.count(), evil.count())
+				if old.Count()+evil.Count() != 2 {
+					t.Errorf("requests after login: old %d, new %d; want one more", old.Count(), evil.Count())
 				}
 			})
 		}
@@ -146,7 +146,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 func TestLegacySecretRefused(t *testing.T) {
 	srv := newTokenServer(t, nil)
 	h := newTestHelper(t)
-	mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+	mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 	if err := h.Secrets.Set(context.Background(), config.DefaultProfile, testSecret); err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +157,8 @@ func TestLegacySecretRefused(t *testing.T) {
 	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
 		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
 	}
-	if net.calls.Load() != 0 || srv.count() != 0 {
-		t.Errorf("requests = %d; want 0", net.calls.Load()+int32(srv.count()))
+	if net.calls.Load() != 0 || srv.Count() != 0 {
+		t.Errorf("requests = %d; want 0", net.calls.Load()+int32(srv.Count()))
 	}
 	// Listings only look for presence.
 	ps, err := h.Profiles(context.Background())

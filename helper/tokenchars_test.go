@@ -27,11 +27,11 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 		for _, agent := range []bool{false, true} {
 			t.Run("", func(t *testing.T) {
 				srv := newTokenServer(t, nil)
-				srv.setRespond(func(w http.ResponseWriter, r *http.Request, n int) {
-					srv.issue(w, map[string]any{"access_token": tok})
+				srv.Respond(func(w http.ResponseWriter, r *http.Request, n int) {
+					srv.Issue(w, map[string]any{"access_token": tok})
 				})
 				h := newTestHelper(t)
-				mustLogin(t, h, loginParams(srv.URL, "cid", testSecret))
+				mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 				c := h
 				if agent {
 					c, _ = agentHelper(h)
@@ -50,7 +50,7 @@ func TestTokenRefusedAtReceipt(t *testing.T) {
 				}
 				// Nothing remembered: the next call asks again.
 				_, _ = c.Token(context.Background(), credential.Request{})
-				if got := srv.count(); got != 2 {
+				if got := srv.Count(); got != 2 {
 					t.Errorf("token requests = %d; want 2 (one per call)", got)
 				}
 			})

@@ -2,15 +2,7 @@ package helper
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,155 +12,28 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// This file holds the fixtures the helper tests share: a fake OAuth 2.0
-// token endpoint, a fake clock, a map-backed environment and a Core
-// wired to temporary files and an in-memory keychain.
+// This file holds the fixtures the helper tests share: the fake OAuth 2.0
+// token endpoint of internal/tokenserver, a fake clock, a map-backed
+// environment and a Core wired to temporary files and an in-memory
+// keychain.
 
 // testSecret contains every character that form encoding and HTTP Basic
 // encoding treat specially.
 const testSecret = "s3cr3t+/=@ !%&x"
 
-// tokenRequest is what the fake token endpoint received.
-type tokenRequest struct {
-	Method      string
-	Path        string
-	ContentType string
-	Auth        string     // the Authorization header
-	Body        string     // the raw body
-	Form        url.Values // the body, parsed
-}
-
-// basic decodes the HTTP Basic credentials as RFC 6749 §2.3.1 requires:
-// base64, then form decoding of the id and the secret.
-func (r tokenRequest) basic() (id, secret string, ok bool) {
-	req := &http.Request{Header: http.Header{"Authorization": {r.Auth}}}
-	u, p, ok := req.BasicAuth()
-	if !ok {
-		return "", "", false
-	}
-	id, err1 := url.QueryUnescape(u)
-	secret, err2 := url.QueryUnescape(p)
-	return id, secret, err1 == nil && err2 == nil
-}
-
-// tokenServer is a fake token endpoint for the client-credentials grant.
-// By default it answers every request with a new Bearer token valid for an
-// hour; respond replaces that answer for request n (1-based).
-type tokenServer struct {
-	*httptest.Server
-
-	mu       sync.Mutex
-	requests []tokenRequest
-	tokens   []string
-	respond  func(w http.ResponseWriter, r *http.Request, n int)
-}
-
-// newTokenServer starts a fake token endpoint, closed when the test ends.
-func newTokenServer(t *testing.T, respond func(w http.ResponseWriter, r *http.Request, n int)) *tokenServer {
+// newTokenServer starts the shared fake token endpoint, accepting every
+// client ID and secret; respond, if not nil, answers in its place. The
+// helper tests use Root as the token URL, or paths under it.
+func newTokenServer(t *testing.T, respond tokenserver.RespondFunc) *tokenserver.Server {
 	t.Helper()
-	s := &tokenServer{respond: respond}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	s := tokenserver.New(t)
+	s.MustSet(t, "anyclient")
+	s.Respond(respond)
 	return s
-}
-
-// newTLSTokenServer is newTokenServer over TLS with httptest's self-signed
-// certificate.
-func newTLSTokenServer(t *testing.T) *tokenServer {
-	t.Helper()
-	s := &tokenServer{}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshakes a test fails on purpose
-	s.StartTLS()
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	form, _ := url.ParseQuery(string(body))
-	s.mu.Lock()
-	s.requests = append(s.requests, tokenRequest{
-		Method:      r.Method,
-		Path:        r.URL.Path,
-		ContentType: r.Header.Get("Content-Type"),
-		Auth:        r.Header.Get("Authorization"),
-		Body:        string(body),
-		Form:        form,
-	})
-	n := len(s.requests)
-	respond := s.respond
-	s.mu.Unlock()
-	if respond != nil {
-		respond(w, r, n)
-		return
-	}
-	s.issue(w, nil)
-}
-
-// setRespond changes how later requests are answered.
-func (s *tokenServer) setRespond(f func(w http.ResponseWriter, r *http.Request, n int)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.respond = f
-}
-
-// issue answers with a new token. fields override the defaults
-// (token_type Bearer, expires_in 3600); a nil value removes a field.
-func (s *tokenServer) issue(w http.ResponseWriter, fields map[string]any) string {
-	var nonce [12]byte
-	rand.Read(nonce[:])
-	tok := "tok-" + hex.EncodeToString(nonce[:])
-	s.mu.Lock()
-	s.tokens = append(s.tokens, tok)
-	s.mu.Unlock()
-	m := map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600}
-	for k, v := range fields {
-		if v == nil {
-			delete(m, k)
-		} else {
-			m[k] = v
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	json.NewEncoder(w).Encode(m)
-	return tok
-}
-
-// count is the number of requests received so far.
-func (s *tokenServer) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.requests)
-}
-
-// last is the last request received.
-func (s *tokenServer) last(t *testing.T) tokenRequest {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.requests) == 0 {
-		t.Fatal("the token server received no request")
-	}
-	return s.requests[len(s.requests)-1]
-}
-
-// issued lists every access token handed out.
-func (s *tokenServer) issued() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.tokens...)
-}
-
-// oauthError answers with an RFC 6749 §5.2 error response.
-func oauthError(w http.ResponseWriter, status int, code, description string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": description})
 }
 
 // fakeClock is a settable clock, safe for concurrent use.
