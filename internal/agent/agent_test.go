@@ -5,12 +5,9 @@ package agent
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -23,52 +20,17 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// tokenServer is a fake token endpoint that issues a new one-hour token
-// for every request and remembers the requests' forms.
-type tokenServer struct {
-	*httptest.Server
-	mu    sync.Mutex
-	forms []url.Values
-}
-
-func newTokenServer(t *testing.T) *tokenServer {
+// newTokenServer starts the shared fake token endpoint, accepting every
+// client ID and secret.
+func newTokenServer(t *testing.T) *tokenserver.Server {
 	t.Helper()
-	s := &tokenServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		s.mu.Lock()
-		s.forms = append(s.forms, r.PostForm)
-		n := len(s.forms)
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("tok-%d", n), "token_type": "Bearer", "expires_in": 3600})
-	}))
-	t.Cleanup(s.Close)
+	s := tokenserver.New(t)
+	s.MustSet(t, "anyclient")
 	return s
-}
-
-// count is the number of token requests received so far.
-func (s *tokenServer) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.forms)
-}
-
-// last is the form of the last token request.
-func (s *tokenServer) last(t *testing.T) url.Values {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.forms) == 0 {
-		t.Fatal("the token server received no request")
-	}
-	return s.forms[len(s.forms)-1]
 }
 
 // countingStore counts keychain reads.
@@ -97,7 +59,7 @@ func noEnv(string) (string, bool) { return "", false }
 // them) read the keychain through agentStore and keep their file cache in
 // their own directory.
 type setup struct {
-	srv        *tokenServer
+	srv        *tokenserver.Server
 	secrets    keystore.Store
 	configPath string
 	agentStore *countingStore
@@ -231,7 +193,7 @@ func TestHitCost(t *testing.T) {
 	if got := net.calls.Load(); got != 0 {
 		t.Errorf("client HTTP requests on a hit = %d; want 0", got)
 	}
-	if got := s.srv.count(); got != 1 { // the miss
+	if got := s.srv.Count(); got != 1 { // the miss
 		t.Errorf("token requests = %d; want 1", got)
 	}
 
@@ -292,7 +254,7 @@ func TestEnvCredentialsNeverServed(t *testing.T) {
 		return v, ok
 	}
 	mustToken(t, s.client(core), credential.Request{})
-	if got := s.srv.last(t).Get("client_secret"); got != "env-secret" {
+	if got := s.srv.Last(t).Form.Get("client_secret"); got != "env-secret" {
 		t.Errorf("client_secret = %q; want the environment's", got)
 	}
 	st, err := Status(s.server.Dir)
@@ -343,8 +305,8 @@ func TestWithdrawReachesAgent(t *testing.T) {
 				}
 				req := credential.Request{Resource: tc.resource}
 				first := mustToken(t, s.client(s.core(t)), req)
-				if first.Profile != profile || s.srv.count() != 1 || s.held(t) != 1 {
-					t.Fatalf("token %+v after %d requests, %d held; want %s's from the agent", first, s.srv.count(), s.held(t), profile)
+				if first.Profile != profile || s.srv.Count() != 1 || s.held(t) != 1 {
+					t.Fatalf("token %+v after %d requests, %d held; want %s's from the agent", first, s.srv.Count(), s.held(t), profile)
 				}
 
 				c := s.client(s.core(t))
@@ -355,7 +317,7 @@ func TestWithdrawReachesAgent(t *testing.T) {
 				if got := s.held(t); got != 0 {
 					t.Errorf("after %s the agent holds %d token(s); want 0", tc.name, got)
 				}
-				before := s.srv.count() // docker login verifies the secret with a request of its own
+				before := s.srv.Count() // docker login verifies the secret with a request of its own
 				tok, err := s.client(s.core(t)).Token(ctx, req)
 				if tc.wantErr != 0 {
 					if credential.KindOf(err) != tc.wantErr {
@@ -366,11 +328,11 @@ func TestWithdrawReachesAgent(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Token after %s = %v", tc.name, err)
 				}
-				if tok.AccessToken == first.AccessToken || s.srv.count() != before+1 {
-					t.Errorf("Token after %s = %q after %d requests; want a new token from request %d", tc.name, tok.AccessToken, s.srv.count(), before+1)
+				if tok.AccessToken == first.AccessToken || s.srv.Count() != before+1 {
+					t.Errorf("Token after %s = %q after %d requests; want a new token from request %d", tc.name, tok.AccessToken, s.srv.Count(), before+1)
 				}
 				if tc.name != "Drop" {
-					if got := s.srv.last(t).Get("client_secret"); got != "secret-2" {
+					if got := s.srv.Last(t).Form.Get("client_secret"); got != "secret-2" {
 						t.Errorf("client_secret after %s = %q; want the new secret-2", tc.name, got)
 					}
 				}

@@ -4,9 +4,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -28,11 +26,8 @@ func BenchmarkAgentTokenHit(b *testing.B) {
 	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
 		b.Setenv(k, filepath.Join(home, k))
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"access_token":"tok-bench","token_type":"Bearer","expires_in":3600}`)
-	}))
-	b.Cleanup(srv.Close)
+	srv := tokenserver.New(b)
+	srv.MustSet(b, "issue", "tok-bench")
 	cfgPath, err := config.DefaultPath()
 	if err != nil {
 		b.Fatal(err)
