@@ -1,42 +1,44 @@
-// Command tokenserver is a client-credentials token endpoint on loopback
-// for the benchmark: it prints its URL, answers every valid request with a
-// new token, and serves the number of token requests at /count.
+// Command tokenserver is the tests' fake token endpoint (internal/tokenserver)
+// on loopback for the benchmark, which needs a process of its own: it prints
+// its URL, accepts client "bench" with the secret in its first argument and
+// answers with a new token each time (after $DELAY), at /oauth/token. It
+// serves the number of token requests at GET /count and starts that count
+// again at POST /reset.
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"sync/atomic"
-	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 )
 
 func main() {
-	secret := os.Args[1]
-	delay, _ := time.ParseDuration(os.Getenv("DELAY"))
-	var n atomic.Int64
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
-		i := n.Add(1)
-		time.Sleep(delay)
-		w.Header().Set("Content-Type", "application/json")
-		if r.PostFormValue("client_secret") != secret {
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"error":"invalid_client"}`)
-			return
-		}
-		json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("bench-token-%d", i), "token_type": "Bearer", "expires_in": 3600})
-	})
-	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, n.Load()) })
-	mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { n.Store(0) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: tokenserver SECRET")
+		os.Exit(2)
 	}
+	s := tokenserver.NewHandler()
+	check(s.Set("client", "bench", os.Args[1]))
+	if d := os.Getenv("DELAY"); d != "" {
+		check(s.Set("delay", d))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST "+tokenserver.Path, s)
+	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, s.Count()) })
+	mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.ForgetRequests() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
 	fmt.Printf("http://%s\n", ln.Addr())
 	os.Stdout.Sync()
-	http.Serve(ln, mux)
+	check(http.Serve(ln, mux))
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tokenserver:", err)
+		os.Exit(1)
+	}
 }
