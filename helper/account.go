@@ -73,9 +73,8 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 	if lp.Secret == "" {
 		return credential.Token{}, credential.Errorf(credential.KindUsage, "the client secret is empty")
 	}
-	c := creds{Profile: name, ClientID: p.ClientID, Secret: lp.Secret, TokenURL: p.TokenURLOrDefault(),
-		Audience: p.AudienceOrDefault(), Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile,
-		Username: p.UsernameOrDefault()}
+	c := profileCreds(name, &p)
+	c.Secret = lp.Secret
 	var tok credential.Token
 	if !lp.NoVerify {
 		e, err := h.fetchEntry(ctx, c, h.tokens().Key(c.identity()))

@@ -42,6 +42,13 @@ type creds struct {
 	Username   string
 }
 
+// profileCreds is what a stored profile's settings say about its token
+// requests; the secret is read separately (readSecret).
+func profileCreds(name string, p *config.Profile) creds {
+	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
+		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault()}
+}
+
 // identity is what decides which token c yields, for the token stores.
 func (c creds) identity() tokencache.Identity {
 	return tokencache.Identity{Profile: c.Profile, TokenURL: c.TokenURL, ClientID: c.ClientID, Audience: c.Audience,

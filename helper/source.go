@@ -33,16 +33,7 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	if !stored {
 		p = &config.Profile{}
 	}
-	c := creds{
-		Profile:    name,
-		ClientID:   p.ClientID,
-		TokenURL:   p.TokenURLOrDefault(),
-		Audience:   p.AudienceOrDefault(),
-		Scope:      p.Scope,
-		AuthMethod: p.AuthMethodOrDefault(),
-		CAFile:     p.CAFile,
-		Username:   p.UsernameOrDefault(),
-	}
+	c := profileCreds(name, p)
 	id, secret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 	switch {
 	case id != "" && secret != "":
