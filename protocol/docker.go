@@ -9,6 +9,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // The docker credential helper protocol (docker-credential-helpers), spoken as
@@ -51,14 +52,17 @@ var Version = "v0.0.0+unknown"
 
 // The docker protocol's fixed strings.
 const (
-	dockerName      = "docker-credential-camunda"
 	dockerPackage   = "github.com/camunda-community-hub/camunda-credential-helper"
 	dockerNotFound  = "credentials not found in native keychain"
 	dockerNoURL     = "no credentials server URL"
 	dockerNoUser    = "no credentials username"
-	dockerUsage     = "Usage: " + dockerName + " <store|get|erase|list|version>"
 	dockerTokenUser = "<token>"
 )
+
+// dockerName is the name docker runs the helper under (internal/tools).
+var dockerName = tools.Shim("docker")
+
+var dockerUsage = "Usage: " + dockerName + " <store|get|erase|list|version>"
 
 // dockerCredentials is the JSON of get and store, with docker's key casing.
 type dockerCredentials struct {

@@ -80,8 +80,7 @@ func preferFast(exe string) string {
 
 // installShim links dir/<shim name> to exe, replacing an older link.
 func installShim(exe, dir, tool string) error {
-	t, _ := tools.Find(tool)
-	shim := t.Shim
+	shim := tools.Shim(tool)
 	if shim == "" {
 		return nil // kubectl runs the binary itself
 	}

@@ -44,6 +44,12 @@ func Find(command string) (Tool, bool) {
 	return Tool{}, false
 }
 
+// Shim is the name the tool speaking command runs the helper under, or "".
+func Shim(command string) string {
+	t, _ := Find(command)
+	return t.Shim
+}
+
 // ShimCommand returns the command for the name argv0 was invoked as, or ""
 // for any other name. Terraform may append _vX.Y.Z, Windows .exe.
 func ShimCommand(argv0 string) string {
