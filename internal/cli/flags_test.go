@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 )
 
 // TestEveryFlagParses walks kong's model of the whole command tree and parses
@@ -108,4 +109,18 @@ func validValue(t *testing.T, v *kong.Value, file, dir string) string {
 	}
 	t.Fatalf("--%s: no valid value known for %s: teach validValue", v.Name, typ)
 	return ""
+}
+
+// TestFastClientKnowsGlobalFlags: the fast client parses the command lines
+// it answers itself, global flags included; a global flag that takes a
+// value and that it did not know would make it misread the command line.
+func TestFastClientKnowsGlobalFlags(t *testing.T) {
+	if len(globalValueFlags) == 0 {
+		t.Fatal("no global flags that take a value: globalValueFlags misreads the cli struct")
+	}
+	for _, f := range globalValueFlags {
+		if !fastclient.TakesValue(f) {
+			t.Errorf("the fast client does not know that %s takes a value", f)
+		}
+	}
 }

@@ -41,7 +41,7 @@ func parse(argv []string) (c call, ok bool) {
 			continue
 		}
 		name, value, inline := strings.Cut(a, "=")
-		if !inline && takesValue(name) {
+		if !inline && TakesValue(name) {
 			if i+1 >= len(argv) {
 				return c, false
 			}
@@ -71,8 +71,10 @@ func parse(argv []string) (c call, ok bool) {
 	return c, ok
 }
 
-// takesValue reports the flags whose value is the next argument.
-func takesValue(name string) bool {
+// TakesValue reports the flags whose value is the next argument: the
+// global flags that take one (internal/cli checks it against its own) and
+// token's.
+func TakesValue(name string) bool {
 	return slices.Contains([]string{"--profile", "--config", "--timeout", "--format", "-f", "--min-ttl"}, name)
 }
 
