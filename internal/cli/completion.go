@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
@@ -45,7 +46,7 @@ func completeIfAsked(parser *kong.Kong, e env) (bool, int) {
 	}
 	code := -1
 	profiles := complete.PredictFunc(func(complete.Args) []string {
-		path, err := configPath(&cli{}, e)
+		path, err := configPath(completingConfig(e), e)
 		if err != nil {
 			return nil
 		}
@@ -65,4 +66,20 @@ func completeIfAsked(parser *kong.Kong, e env) (bool, int) {
 		return false, 0
 	}
 	return true, code
+}
+
+// completingConfig is the --config of the command line being completed,
+// so that profile names come from the file that line will use.
+func completingConfig(e env) *cli {
+	c := &cli{}
+	line, _ := e.lookup("COMP_LINE")
+	words := strings.Fields(line)
+	for i, w := range words {
+		if v, ok := strings.CutPrefix(w, "--config="); ok {
+			c.Config = v
+		} else if w == "--config" && i+1 < len(words) {
+			c.Config = words[i+1]
+		}
+	}
+	return c
 }
