@@ -390,7 +390,7 @@ func TestCallServerHangsUp(t *testing.T) {
 	serve(t, dir, func(c net.Conn) {
 		var req Request
 		Read(c, &req)
-		c.Write([]byte{0, 0}) // half a header, then close
+		c.Write([]byte(magic + " 000")) // half a header, then close
 	})
 	c, err := Dial(dir)
 	if err != nil {

@@ -1,7 +1,7 @@
 // Package agentwire is the token agent's side of the wire: where its socket
 // lives, how a client dials it (checking that the agent runs as the same
 // user), and the messages they exchange, one request and one reply per
-// connection, as length-prefixed JSON (codec.go).
+// connection, in the small framing of codec.go.
 package agentwire
 
 import (
@@ -151,20 +151,20 @@ type Conn interface {
 
 // Request is what a client asks.
 type Request struct {
-	Op      string            `json:"op,omitzero"`      // OpToken, OpDrop, OpStatus or OpStop
-	Env     map[string]string `json:"env,omitzero"`     // the caller's ProcessEnv: another than the agent's is not served
-	Version string            `json:"version,omitzero"` // the caller's build (see BuildVersion); another than the agent's retires the agent
+	Op      string            // OpToken, OpDrop, OpStatus or OpStop
+	Env     map[string]string // the caller's ProcessEnv: another than the agent's is not served
+	Version string            // the caller's build (see BuildVersion); another than the agent's retires the agent
 
 	// OpToken: the config file and the credential.Request. OpDrop: the
 	// config file and the Profile whose tokens to drop.
-	Config       string        `json:"config,omitzero"`
-	Profile      string        `json:"profile,omitzero"` // the profile the caller named
-	Default      string        `json:"default,omitzero"` // the caller's CAMUNDA_PROFILE
-	Resource     string        `json:"resource,omitzero"`
-	MinTTL       time.Duration `json:"min_ttl,omitzero"`
-	ForceRefresh bool          `json:"force_refresh,omitzero"`
-	Timeout      time.Duration `json:"timeout,omitzero"`     // bounds the request
-	Interactive  bool          `json:"interactive,omitzero"` // a person may answer a keychain prompt
+	Config       string
+	Profile      string // the profile the caller named
+	Default      string // the caller's CAMUNDA_PROFILE
+	Resource     string
+	MinTTL       time.Duration
+	ForceRefresh bool
+	Timeout      time.Duration // bounds the request
+	Interactive  bool          // a person may answer a keychain prompt
 }
 
 // Operations.
@@ -180,36 +180,36 @@ type Reply struct {
 	// Unserved says the agent did not handle the request (environment
 	// mismatch, agent turned off, another user): the client takes the
 	// direct path. Its text says why.
-	Unserved string `json:"unserved,omitzero"`
+	Unserved string
 	// Err is the request's own failure, as the direct path would report it.
-	Err *Error `json:"err,omitzero"`
+	Err *Error
 
 	// OpToken
-	AccessToken string    `json:"access_token,omitzero"`
-	Expiry      time.Time `json:"expiry,omitzero"`
-	Profile     string    `json:"profile,omitzero"`
-	Username    string    `json:"username,omitzero"`
+	AccessToken string
+	Expiry      time.Time
+	Profile     string
+	Username    string
 
 	// OpStatus
-	Status *Status `json:"status,omitzero"`
+	Status *Status
 }
 
 // Error is a failure as credential.Error describes it.
 type Error struct {
-	Kind int    `json:"kind,omitzero"`
-	Msg  string `json:"msg,omitzero"`
-	Hint string `json:"hint,omitzero"`
+	Kind int
+	Msg  string
+	Hint string
 }
 
 // Status describes a running agent.
 type Status struct {
-	Version string        `json:"version,omitzero"` // the agent's build
-	PID     int           `json:"pid,omitzero"`
-	Started time.Time     `json:"started,omitzero"`
-	Idle    time.Duration `json:"idle,omitzero"`   // exits after this long without requests
-	Tokens  int           `json:"tokens,omitzero"` // tokens held in memory
-	Served  int64         `json:"served,omitzero"` // token requests served (not those sent to the direct path)
-	Memory  string        `json:"memory,omitzero"` // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
+	Version string // the agent's build
+	PID     int
+	Started time.Time
+	Idle    time.Duration // exits after this long without requests
+	Tokens  int           // tokens held in memory
+	Served  int64         // token requests served (not those sent to the direct path)
+	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).
