@@ -40,8 +40,6 @@ func (e *encoder) field(name, v string) {
 	e.b = append(e.b, '\n')
 }
 
-func (e *encoder) bytes(name string, v []byte) { e.str(name, string(v)) }
-
 func (e *encoder) int(name string, v int64) {
 	if v != 0 {
 		e.str(name, strconv.FormatInt(v, 10))
