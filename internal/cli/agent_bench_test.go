@@ -22,6 +22,33 @@ import (
 // cached call: connect, a token request, the reply (no process start).
 // go test -run '^$' -bench AgentTokenHit -cpuprofile cpu.out ./internal/cli
 func BenchmarkAgentTokenHit(b *testing.B) {
+	cfgPath, dir := startBenchAgent(b)
+	call := func() {
+		for {
+			c, err := agentwire.Dial(dir)
+			if err != nil {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			r := &agentwire.Request{Op: agentwire.OpToken, Config: cfgPath, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
+			rep, err := agentwire.Call(c, r, time.Now().Add(5*time.Second))
+			if err != nil || rep.AccessToken != "tok-bench" {
+				b.Fatalf("reply %+v, %v", rep, err)
+			}
+			return
+		}
+	}
+	call() // starts serving, fetches
+	b.ResetTimer()
+	for b.Loop() {
+		call()
+	}
+}
+
+// startBenchAgent starts a token agent in this process, with a profile
+// "default" whose secret is in memory and whose token endpoint issues
+// tok-bench; it returns the config file and the agent's directory.
+func startBenchAgent(b *testing.B) (cfgPath, agentDir string) {
 	home := b.TempDir()
 	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
 		b.Setenv(k, filepath.Join(home, k))
@@ -41,7 +68,7 @@ func BenchmarkAgentTokenHit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	b.Cleanup(func() { os.RemoveAll(dir) })
 	b.Setenv("XDG_RUNTIME_DIR", dir)
 	lookup := func(k string) (string, bool) { return os.LookupEnv(k) }
 	a := &agent.Server{Dir: agentwire.Dir(lookup), Idle: time.Hour, NewCore: func(path string, front tokencache.Store) *helper.Core {
@@ -52,26 +79,16 @@ func BenchmarkAgentTokenHit(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
-	defer func() { cancel(); <-done }()
+	b.Cleanup(func() { cancel(); <-done })
 
-	call := func() {
-		for {
-			c, err := agentwire.Dial(a.Dir)
-			if err != nil {
-				time.Sleep(time.Millisecond)
-				continue
-			}
-			r := &agentwire.Request{Op: agentwire.OpToken, Config: cfgPath, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
-			rep, err := agentwire.Call(c, r, time.Now().Add(5*time.Second))
-			if err != nil || rep.AccessToken != "tok-bench" {
-				b.Fatalf("reply %+v, %v", rep, err)
-			}
-			return
+	for start := time.Now(); ; time.Sleep(time.Millisecond) { // until it listens
+		if c, err := agentwire.Dial(a.Dir); err == nil {
+			c.Close()
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			b.Fatal("the agent did not start listening")
 		}
 	}
-	call() // starts serving, fetches
-	b.ResetTimer()
-	for b.Loop() {
-		call()
-	}
+	return cfgPath, a.Dir
 }
