@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -194,7 +195,10 @@ func (h *Core) cacheFinding(c creds) Finding {
 			n++
 		}
 	}
-	f.Detail = fmt.Sprintf("%s: %d encrypted token(s), mode %v", h.CacheDir, n, fi.Mode().Perm())
+	f.Detail = fmt.Sprintf("%s: %d encrypted token(s)", h.CacheDir, n)
+	if runtime.GOOS != "windows" { // Go makes Windows mode bits up; ACLs decide there
+		f.Detail += fmt.Sprintf(", mode %v", fi.Mode().Perm())
+	}
 	if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 		f.Detail += fmt.Sprintf("; this profile's token expires %s, refreshed from %s", e.Expiry.UTC().Format(time.RFC3339), e.RefreshAt().UTC().Format(time.RFC3339))
 	}

@@ -108,7 +108,10 @@ func Dir(lookup func(string) (string, bool)) string {
 	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
 		return filepath.Join(d, "camunda-credential-helper")
 	}
-	return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(os.Getuid()))
+	if uid := os.Getuid(); uid >= 0 {
+		return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(uid))
+	}
+	return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
 }
 
 // SocketPath is the agent's socket in dir.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -79,6 +80,10 @@ func (cmd *agentRunCmd) idle(c *agent.Client, e env) time.Duration {
 type agentStatusCmd struct{}
 
 func (cmd *agentStatusCmd) Run(e env) error {
+	if !agentwire.Supported {
+		fmt.Fprintf(e.stdout, "not running: there is no token agent on %s; tokens come from the encrypted file cache\n", runtime.GOOS)
+		return exitCode(3)
+	}
 	dir := agentwire.Dir(e.lookup)
 	st, err := agent.Status(dir)
 	if err != nil {
@@ -96,6 +101,10 @@ func (cmd *agentStatusCmd) Run(e env) error {
 type agentStopCmd struct{}
 
 func (cmd *agentStopCmd) Run(e env) error {
+	if !agentwire.Supported {
+		fmt.Fprintf(e.stderr, "No agent was running: there is no token agent on %s.\n", runtime.GOOS)
+		return nil
+	}
 	ran, err := agent.Stop(agentwire.Dir(e.lookup))
 	if err != nil {
 		return &credential.Error{Kind: credential.KindOther, Msg: "agent stop: " + err.Error()}

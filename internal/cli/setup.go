@@ -47,7 +47,8 @@ func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		profile = c.Profile
 	}
 	var snippet bytes.Buffer
-	err = setup.Setup(&snippet, cmd.Tool, setup.Params{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir})
+	err = setup.Setup(&snippet, cmd.Tool, setup.Params{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir,
+		ShimMissing: cmd.Install == "" && !shimPresent(shimDir, cmd.Tool, exe)})
 	if errors.Is(err, setup.ErrNoHosts) {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(),
 			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, c.Profile)}
@@ -78,7 +79,9 @@ func preferFast(exe string) string {
 	return exe
 }
 
-// installShim links dir/<shim name> to exe, replacing an older link.
+// installShim puts the tool's shim in dir: a symlink to exe, or on
+// Windows (where a symlink needs a privilege, and the name needs ".exe") a
+// hard link or copy of it. It replaces only an earlier shim of ours.
 func installShim(exe, dir, tool string) error {
 	shim := tools.Shim(tool)
 	if shim == "" {
@@ -87,17 +90,53 @@ func installShim(exe, dir, tool string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
-	link := filepath.Join(dir, shim)
-	if fi, err := os.Lstat(link); err == nil {
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			return &credential.Error{Kind: credential.KindUsage, Msg: link + " exists and is not a symlink; not replacing it"}
-		}
-		os.Remove(link)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	link := filepath.Join(dir, shim+filepath.Ext(exe))
+	if err := removeOldShim(link, exe); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
-	if err := os.Symlink(exe, link); err != nil {
+	if err := placeShim(exe, link); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	return nil
+}
+
+// shimPresent reports whether dir holds the tool's shim, under the name
+// its OS looks for (with ".exe" on Windows).
+func shimPresent(dir, tool, exe string) bool {
+	_, err := os.Stat(filepath.Join(dir, tools.Shim(tool)+filepath.Ext(exe)))
+	return err == nil
+}
+
+// removeOldShim removes link when it is an earlier shim of ours: a symlink,
+// or this very binary (a hard link or a copy). Anything else stays.
+func removeOldShim(link, exe string) error {
+	fi, err := os.Lstat(link)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 && !sameBinary(link, exe) {
+		return errors.New(link + " exists and is not a shim of this binary; not replacing it")
+	}
+	return os.Remove(link)
+}
+
+// sameBinary reports whether a and b are the same file, or equal copies.
+func sameBinary(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	if os.SameFile(fa, fb) {
+		return true
+	}
+	if fa.Size() != fb.Size() {
+		return false
+	}
+	ba, errA := os.ReadFile(a)
+	bb, errB := os.ReadFile(b)
+	return errA == nil && errB == nil && bytes.Equal(ba, bb)
 }

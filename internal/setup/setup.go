@@ -22,6 +22,9 @@ type Params struct {
 	Profile string   // profile for --profile; "" leaves the flag out
 	Hosts   []string // host patterns to configure (git, docker, bazel)
 	ShimDir string   // where the docker-, bazel- and terraform- shims are or will be
+	// ShimMissing says the tool's shim is not in ShimDir yet: the snippet
+	// then says how to put it there.
+	ShimMissing bool
 }
 
 // Setup writes the configuration snippet that makes tool (git, docker,
@@ -132,6 +135,9 @@ func setupDocker(w io.Writer, p Params) error {
 	}
 	if p.ShimDir != "" {
 		fmt.Fprintf(w, "# docker runs docker-credential-camunda from PATH: add %s to PATH.\n", p.ShimDir)
+		if p.ShimMissing {
+			fmt.Fprintf(w, "# It is not there yet: camunda-credential-helper setup docker --install %s\n", shellQuote(p.ShimDir))
+		}
 	}
 	noProfile(w, p)
 	return nil

@@ -23,6 +23,8 @@ func TestSetupGolden(t *testing.T) {
 		Hosts:   []string{"docker.io", "*.example.io:443", "[::1]:8443"},
 		ShimDir: `C:\Users\me\bin\`,
 	}
+	missing := odd
+	missing.ShimMissing = true
 	tests := []struct {
 		name, tool string
 		p          Params
@@ -37,6 +39,7 @@ func TestSetupGolden(t *testing.T) {
 		{"kubectl-no-profile", "kubectl", odd},
 		{"bazel-ports", "bazel", odd},
 		{"terraform-windows", "terraform", odd},
+		{"docker-shim-missing", "docker", missing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
