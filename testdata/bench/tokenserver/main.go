@@ -1,9 +1,9 @@
 // Command tokenserver is the tests' fake token endpoint (internal/tokenserver)
-// on loopback for the benchmark, which needs a process of its own: it prints
-// its URL, accepts client "bench" with the secret in its first argument and
-// answers with a new token each time (after $DELAY), at /oauth/token. It
-// serves the number of token requests at GET /count and starts that count
-// again at POST /reset.
+// on loopback as a process of its own, for scripts/bench and
+// scripts/windows: `tokenserver [CLIENT_ID] SECRET` prints its base URL,
+// accepts CLIENT_ID (default "bench") with SECRET and answers with a new
+// token each time (after $DELAY), at /oauth/token. It serves the number of
+// token requests at GET /count and starts that count again at POST /reset.
 package main
 
 import (
@@ -16,12 +16,16 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: tokenserver SECRET")
+	args := os.Args[1:]
+	if len(args) == 1 {
+		args = append([]string{"bench"}, args...)
+	}
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: tokenserver [CLIENT_ID] SECRET")
 		os.Exit(2)
 	}
 	s := tokenserver.NewHandler()
-	check(s.Set("client", "bench", os.Args[1]))
+	check(s.Set("client", args[0], args[1]))
 	if d := os.Getenv("DELAY"); d != "" {
 		check(s.Set("delay", d))
 	}
