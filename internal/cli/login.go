@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"golang.org/x/term"
@@ -158,59 +157,4 @@ func readSecret(fromStdin bool, e env) (string, error) {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: "the client secret is empty"}
 	}
 	return s, nil
-}
-
-type tokenCmd struct {
-	Format       string        `help:"Output: json, raw (the token) or header (an Authorization header line)." enum:"json,raw,header" default:"json" short:"f"`
-	ForceRefresh bool          `help:"Fetch a new token even if a cached one is valid."`
-	MinTTL       time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
-}
-
-func (cmd *tokenCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
-	return code(protocol.Token(ctx, c, credential.Request{MinTTL: cmd.MinTTL, ForceRefresh: cmd.ForceRefresh}, cmd.Format, s))
-}
-
-type logoutCmd struct{}
-
-func (cmd *logoutCmd) Run(ctx context.Context, c *agent.Client, e env) error {
-	if err := c.Logout(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "Deleted the client secret and cached tokens of profile %q.\n", c.Profile)
-	return nil
-}
-
-type profilesCmd struct{}
-
-func (cmd *profilesCmd) Run(ctx context.Context, c *agent.Client, e env) error {
-	list, err := c.Profiles(ctx)
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		fmt.Fprintf(e.stderr, "No profiles in %s. Create one with: %s login --client-id ID\n", c.ConfigPath, name)
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tCLIENT ID\tTOKEN URL\tAUDIENCE\tHOSTS\tSECRET")
-	for _, st := range list {
-		p := st.Profile
-		secret := "no (run login)"
-		switch {
-		case st.Err != nil:
-			secret = "unknown (keychain unavailable)"
-		case st.HasSecret:
-			secret = "stored"
-		}
-		aud := p.AudienceOrDefault()
-		if aud == "" {
-			aud = "(none)"
-		}
-		hosts := strings.Join(p.Hosts, ",")
-		if hosts == "" {
-			hosts = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Name, p.ClientID, p.TokenURLOrDefault(), aud, hosts, secret)
-	}
-	return tw.Flush()
 }
