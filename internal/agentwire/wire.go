@@ -41,9 +41,6 @@ var ProcessEnv = []string{
 	"CAMUNDA_CREDENTIAL_HELPER_SERVICE",
 }
 
-// CallEnv are the variables a forwarded command line may read.
-var CallEnv = []string{"CAMUNDA_PROFILE", "CAMUNDA_CREDENTIAL_HELPER_CONFIG", "KUBERNETES_EXEC_INFO"}
-
 // SecretEnv are the variables that carry credentials. A caller that has
 // either set is never served by the agent, so a secret from the environment
 // never crosses the socket nor outlives the caller.

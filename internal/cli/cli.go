@@ -108,7 +108,8 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "Run \"%s --help\" for usage.\n", name)
 		return credential.KindUsage.ExitCode()
 	}
-	client, err := newClient(c, kctx, e)
+	ch := selectedProfile(c, kctx, e)
+	client, err := newClient(c, ch, e)
 	if err != nil {
 		return report(e.stderr, err)
 	}
@@ -116,7 +117,7 @@ func run(ctx context.Context, args []string, e env) int {
 		ctx = keystore.WithPrompt(ctx)
 	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	kctx.Bind(client, e)
+	kctx.Bind(client, e, ch)
 	kctx.Bind(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr})
 	if err := kctx.Run(); err != nil {
 		var ec exitCode

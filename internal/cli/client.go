@@ -31,13 +31,13 @@ func newCore(configPath string, lookup func(string) (string, bool), front tokenc
 // newClient builds a call's token path from the global flags: the core,
 // inside the agent's client, which asks a running agent first (unless
 // CAMUNDA_CREDENTIAL_HELPER_AGENT=off) and tells it what a call withdraws.
-func newClient(c *cli, kctx *kong.Context, e env) (*agent.Client, error) {
+func newClient(c *cli, ch choice, e env) (*agent.Client, error) {
 	cfgPath, err := configPath(c, e)
 	if err != nil {
 		return nil, err
 	}
 	core := newCore(cfgPath, e.lookup, nil)
-	core.Profile, core.Explicit = selectedProfile(c, kctx, e)
+	core.Profile, core.Explicit = ch.profile, ch.explicit
 	core.Timeout = c.Timeout
 	client := &agent.Client{Core: core}
 	if agentwire.Supported {
@@ -49,22 +49,28 @@ func newClient(c *cli, kctx *kong.Context, e env) (*agent.Client, error) {
 	return client, nil
 }
 
-// selectedProfile is the caller's choice of profile: --profile on the
-// command line (explicit: it also wins over host routing), else
-// CAMUNDA_PROFILE, else the flag's default. config.Select applies it.
-func selectedProfile(c *cli, kctx *kong.Context, e env) (profile string, explicit bool) {
+// choice is the caller's choice of profile, which config.Select applies.
+type choice struct {
+	profile  string
+	explicit bool // --profile on the command line: it also wins over host routing
+	named    bool // --profile or CAMUNDA_PROFILE (else the default)
+}
+
+// selectedProfile reads the caller's choice: --profile on the command
+// line, else CAMUNDA_PROFILE, else the flag's default.
+func selectedProfile(c *cli, kctx *kong.Context, e env) choice {
 	for _, a := range kctx.Args {
 		if a == "--" {
 			break
 		}
 		if a == "--profile" || strings.HasPrefix(a, "--profile=") {
-			return c.Profile, true
+			return choice{profile: c.Profile, explicit: true, named: true}
 		}
 	}
 	if v, ok := e.lookup("CAMUNDA_PROFILE"); ok {
-		return v, false
+		return choice{profile: v, named: true}
 	}
-	return c.Profile, false
+	return choice{profile: c.Profile}
 }
 
 // interactive reports whether a person is at the terminal: stderr is one,

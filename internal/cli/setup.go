@@ -23,7 +23,7 @@ type setupCmd struct {
 	Install string `help:"Create the tool's shim in DIR (a symlink to camunda-credential-helper-fast when it is installed next to this binary, else to this binary)." placeholder:"DIR" type:"path"`
 }
 
-func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env, ch choice) error {
 	cfg, err := config.Load(c.ConfigPath)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	// Name the profile in the snippet only when the user chose one: without
 	// it, git and the shims route by host, and kubectl uses the default.
 	profile := ""
-	if _, fromEnv := e.lookup("CAMUNDA_PROFILE"); c.Explicit || fromEnv {
+	if ch.named {
 		profile = c.Profile
 	}
 	var snippet bytes.Buffer
