@@ -55,16 +55,14 @@ func (c *Client) Token(ctx context.Context, req credential.Request) (credential.
 func (c *Client) ask(ctx context.Context, req credential.Request) (credential.Token, error, bool) {
 	timeout := c.Core.TimeoutOrDefault()
 	r := &agentwire.Request{Op: agentwire.OpToken, Version: c.Version, Env: c.Env, Config: c.ConfigPath,
-		Profile: req.Profile, Default: req.Default, Resource: req.Resource, MinTTL: req.MinTTL,
-		ForceRefresh: req.ForceRefresh, Timeout: timeout, Interactive: c.Interactive}
+		Timeout: timeout, Interactive: c.Interactive}
+	r.SetRequest(req)
 	rep, err := c.call(ctx, r, timeout, c.mayStart)
 	if err != nil || rep.Unserved != "" {
 		return credential.Token{}, nil, false
 	}
-	if rep.Err != nil {
-		return credential.Token{}, &credential.Error{Kind: credential.Kind(rep.Err.Kind), Msg: rep.Err.Msg, Hint: rep.Err.Hint}, true
-	}
-	return credential.Token{AccessToken: rep.AccessToken, Expiry: rep.Expiry, Profile: rep.Profile, Username: rep.Username}, nil, true
+	tok, err := rep.Result()
+	return tok, err, true
 }
 
 // mayStart reads the config file's agent setting; it is consulted only

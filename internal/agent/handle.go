@@ -11,7 +11,6 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -123,12 +122,7 @@ func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	if r.Interactive {
 		ctx = keystore.WithPrompt(ctx)
 	}
-	tok, err := core.Token(ctx, credential.Request{Profile: r.Profile, Default: r.Default, Resource: r.Resource,
-		MinTTL: r.MinTTL, ForceRefresh: r.ForceRefresh})
-	if err != nil {
-		return &agentwire.Reply{Err: wireError(err)}
-	}
-	return &agentwire.Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, Profile: tok.Profile, Username: tok.Username}
+	return agentwire.Answer(core.Token(ctx, r.TokenRequest()))
 }
 
 // errOff says that the config file turns the agent off.
@@ -183,15 +177,6 @@ func (a *Server) status() *agentwire.Status {
 	}
 	a.mu.Unlock()
 	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(), Memory: memoryGuard()}
-}
-
-// wireError carries err's kind, message and hint to the client.
-func wireError(err error) *agentwire.Error {
-	var e *credential.Error
-	if errors.As(err, &e) {
-		return &agentwire.Error{Kind: int(e.Kind), Msg: e.Msg, Hint: e.Hint}
-	}
-	return &agentwire.Error{Kind: int(credential.KindOf(err)), Msg: err.Error()}
 }
 
 // Status asks the agent in dir how it is; it never starts one.

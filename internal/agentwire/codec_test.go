@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // frame wraps body in a message header, as Write does.
@@ -580,4 +582,28 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A token request and its answer survive the wire: the request's fields,
+// the token, and a failure's kind, message and hint.
+func TestTokenRoundTrip(t *testing.T) {
+	req := credential.Request{Profile: "p", Default: "d", Resource: "https://h/x", MinTTL: time.Minute, ForceRefresh: true}
+	var r Request
+	r.SetRequest(req)
+	if got := r.TokenRequest(); got != req {
+		t.Errorf("TokenRequest = %+v; want %+v", got, req)
+	}
+	tok := credential.Token{AccessToken: "tok", Expiry: time.Unix(1e9, 0), Profile: "p", Username: "u"}
+	if got, err := Answer(tok, nil).Result(); err != nil || got != tok {
+		t.Errorf("Result = %+v, %v; want %+v", got, err, tok)
+	}
+	_, err := Answer(credential.Token{}, &credential.Error{Kind: credential.KindKeychain, Msg: "locked", Hint: "unlock"}).Result()
+	var e *credential.Error
+	if !errors.As(err, &e) || e.Kind != credential.KindKeychain || e.Msg != "locked" || e.Hint != "unlock" {
+		t.Errorf("Result error = %#v; want the kind, message and hint", err)
+	}
+	_, err = Answer(credential.Token{}, errors.New("plain")).Result()
+	if credential.KindOf(err) != credential.KindOther || err.Error() != "plain" {
+		t.Errorf("Result of a plain error = %v", err)
+	}
 }

@@ -53,17 +53,13 @@ func (a *agentSource) Token(ctx context.Context, req credential.Request) (creden
 		return a.fail()
 	}
 	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.version, Config: cfg,
-		Env:     agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv),
-		Profile: req.Profile, Default: req.Default, Resource: req.Resource, MinTTL: req.MinTTL,
-		ForceRefresh: req.ForceRefresh, Timeout: a.call.timeout, Interactive: a.interactive}
+		Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), Timeout: a.call.timeout, Interactive: a.interactive}
+	r.SetRequest(req)
 	rep, err := agentwire.Call(c, r, time.Now().Add(callGuard))
 	if err != nil || rep.Unserved != "" {
 		return a.fail()
 	}
-	if rep.Err != nil {
-		return credential.Token{}, &credential.Error{Kind: credential.Kind(rep.Err.Kind), Msg: rep.Err.Msg, Hint: rep.Err.Hint}
-	}
-	return credential.Token{AccessToken: rep.AccessToken, Expiry: rep.Expiry, Profile: rep.Profile, Username: rep.Username}, nil
+	return rep.Result()
 }
 
 func (a *agentSource) fail() (credential.Token, error) {
