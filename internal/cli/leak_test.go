@@ -115,6 +115,8 @@ func testNoLeaks(t *testing.T, exe string, agent bool) {
 		{name: "exec env", args: []string{"exec", "--", "env"}, out: outAny},
 		{name: "exec exit 3", args: []string{"exec", "--", "sh", "-c", "exit 3"}, exit: 3},
 		{name: "exec no command", args: []string{"exec"}, exit: 2},
+		{name: "exec --serve env", args: []string{"exec", "--serve", "--", "env"}, out: outAny},
+		{name: "exec --serve env credentials", args: []string{"exec", "--serve", "--", "env"}, env: envCreds, out: outAny},
 		{name: "doctor", args: []string{"doctor"}, out: outAny},
 		{name: "doctor env credentials", args: []string{"doctor"}, env: envCreds, out: outAny},
 		{name: "demo", args: []string{"demo"}, out: outAny},
