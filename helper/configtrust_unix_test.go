@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
 // The config file and its directory must be the user's own: a file others
@@ -37,7 +38,7 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			dir := filepath.Dir(h.ConfigPath)
 			chmod(t, h.ConfigPath, tt.fileMode)
 			chmod(t, dir, tt.dirMode)
-			store := &countingStore{Store: h.Secrets}
+			store := &keystore.Counting{Store: h.Secrets}
 			h = sibling(h)
 			h.Secrets = store
 			_, err := h.Token(context.Background(), credential.Request{})
@@ -52,8 +53,8 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			if !strings.Contains(e.Msg, r.Replace(tt.wantMsg)) || e.Hint != "Run: "+r.Replace(tt.wantFix) {
 				t.Errorf("error = %v; want %q with the fix %q", err, r.Replace(tt.wantMsg), r.Replace(tt.wantFix))
 			}
-			if srv.Count() != 0 || store.gets.Load() != 0 {
-				t.Errorf("requests %d, keychain reads %d; want none", srv.Count(), store.gets.Load())
+			if srv.Count() != 0 || store.Gets.Load() != 0 {
+				t.Errorf("requests %d, keychain reads %d; want none", srv.Count(), store.Gets.Load())
 			}
 			// Diagnose names the same problem and fix (doctor's own
 			// "config" finding is tested in internal/doctor).
@@ -66,8 +67,8 @@ func TestConfigWritableByOthersRefused(t *testing.T) {
 			if !found {
 				t.Errorf("Diagnose does not report %q with its fix", r.Replace(tt.wantMsg))
 			}
-			if srv.Count() != 0 || store.gets.Load() != 0 {
-				t.Errorf("after Diagnose: requests %d, keychain reads %d; want none", srv.Count(), store.gets.Load())
+			if srv.Count() != 0 || store.Gets.Load() != 0 {
+				t.Errorf("after Diagnose: requests %d, keychain reads %d; want none", srv.Count(), store.Gets.Load())
 			}
 			// login does not write into a directory others may write.
 			if tt.dirMode&0o022 != 0 {

@@ -15,13 +15,14 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
 // agentHelper is a sibling of h serving from the agent's memory, as the
 // agent's server builds its cores (the memory in front of the file cache),
 // with a keychain that counts reads.
-func agentHelper(h *Core) (*Core, *countingStore) {
-	store := &countingStore{Store: h.Secrets}
+func agentHelper(h *Core) (*Core, *keystore.Counting) {
+	store := &keystore.Counting{Store: h.Secrets}
 	a := sibling(h)
 	a.Secrets = store
 	a.Front = tokencache.NewMemory()
@@ -71,14 +72,14 @@ func TestAgentMemoryHit(t *testing.T) {
 	if got := srv.Count(); got != 1 {
 		t.Fatalf("token requests = %d; want 1", got)
 	}
-	if got := store.gets.Load(); got != 1 {
+	if got := store.Gets.Load(); got != 1 {
 		t.Errorf("keychain reads on a miss = %d; want 1", got)
 	}
 	if first.AccessToken != srv.Tokens()[0] || first.Profile != config.DefaultProfile || first.Username != "cid" {
 		t.Errorf("token = %+v; want the issued one for the default profile", first)
 	}
 
-	store.gets.Store(0)
+	store.Gets.Store(0)
 	second := mustToken(t, a, credential.Request{})
 	if !sameToken(second, first) {
 		t.Errorf("second token = %+v; want %+v", second, first)
@@ -86,7 +87,7 @@ func TestAgentMemoryHit(t *testing.T) {
 	if got := srv.Count(); got != 1 {
 		t.Errorf("token requests after a hit = %d; want 1", got)
 	}
-	if got := store.gets.Load(); got != 0 {
+	if got := store.Gets.Load(); got != 0 {
 		t.Errorf("keychain reads on a memory hit = %d; want 0", got)
 	}
 
@@ -95,8 +96,8 @@ func TestAgentMemoryHit(t *testing.T) {
 	b := sibling(a)
 	b.Secrets = store
 	b.Front = a.Front
-	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.Count() != 1 || store.gets.Load() != 0 {
-		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.Count(), store.gets.Load())
+	if tok := mustToken(t, b, credential.Request{}); !sameToken(tok, first) || srv.Count() != 1 || store.Gets.Load() != 0 {
+		t.Errorf("another request on the same memory: token %q, %d requests, %d keychain reads; want a hit", tok.AccessToken, srv.Count(), store.Gets.Load())
 	}
 
 	third := mustToken(t, a, credential.Request{ForceRefresh: true})
@@ -106,9 +107,9 @@ func TestAgentMemoryHit(t *testing.T) {
 	if third.AccessToken == first.AccessToken || third.AccessToken != srv.Tokens()[1] {
 		t.Errorf("ForceRefresh token = %q; want the newly issued %q", third.AccessToken, srv.Tokens()[1])
 	}
-	store.gets.Store(0)
-	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.gets.Load() != 0 || srv.Count() != 2 {
-		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.gets.Load(), srv.Count())
+	store.Gets.Store(0)
+	if tok := mustToken(t, a, credential.Request{}); tok.AccessToken != third.AccessToken || store.Gets.Load() != 0 || srv.Count() != 2 {
+		t.Errorf("after ForceRefresh: token %q, %d keychain reads, %d requests; want the refreshed token from memory", tok.AccessToken, store.Gets.Load(), srv.Count())
 	}
 	if got := memSize(t, a); got != 1 {
 		t.Errorf("tokens in memory = %d; want 1", got)
@@ -150,11 +151,11 @@ func TestAgentAdoptsFileCache(t *testing.T) {
 		if err := os.RemoveAll(h.CacheDir); err != nil {
 			t.Fatal(err)
 		}
-		store.gets.Store(0)
+		store.Gets.Store(0)
 		if tok := mustToken(t, a, credential.Request{}); !sameToken(tok, onDisk) {
 			t.Errorf("memory hit = %+v; want %+v", tok, onDisk)
 		}
-		if got, reads := srv.Count(), store.gets.Load(); got != 1 || reads != 0 {
+		if got, reads := srv.Count(), store.Gets.Load(); got != 1 || reads != 0 {
 			t.Errorf("memory hit: %d requests, %d keychain reads; want 1, 0", got, reads)
 		}
 	})
@@ -255,10 +256,10 @@ func TestAgentAdoptsRejection(t *testing.T) {
 		if err := os.RemoveAll(h.CacheDir); err != nil {
 			t.Fatal(err)
 		}
-		store.gets.Store(0)
+		store.Gets.Store(0)
 		_, err = a.Token(context.Background(), credential.Request{})
 		wantKind(t, err, credential.KindRejected)
-		if got, reads := srv.Count(), store.gets.Load(); got != 1 || reads != 0 {
+		if got, reads := srv.Count(), store.Gets.Load(); got != 1 || reads != 0 {
 			t.Errorf("second rejection: %d requests, %d keychain reads; want 1, 0", got, reads)
 		}
 	})

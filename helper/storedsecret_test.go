@@ -9,6 +9,8 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
 // storedSecretOf decodes what the keychain holds for profile.
@@ -80,11 +82,11 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				if s := storedSecretOf(t, h, config.DefaultProfile); s != (storedSecret{V: 1, TokenURL: old.Root, ClientID: "cid", Secret: testSecret}) {
 					t.Fatalf("stored %+v; want the secret bound to %s and cid", s, old.Root)
 				}
-				mk := func() (*Core, *countingStore) {
+				mk := func() (*Core, *keystore.Counting) {
 					if via == "agent" {
 						return agentHelper(h)
 					}
-					s := &countingStore{Store: h.Secrets}
+					s := &keystore.Counting{Store: h.Secrets}
 					sib := sibling(h)
 					sib.Secrets = s
 					return sib, s
@@ -114,7 +116,7 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				if old.Count() != 1 || evil.Count() != 0 {
 					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.Count(), evil.Count())
 				}
-				if n := store.gets.Load(); n != 1 {
+				if n := store.Gets.Load(); n != 1 {
 					t.Errorf("keychain reads = %d; want 1", n)
 				}
 				if via == "agent" {
@@ -150,15 +152,15 @@ func TestLegacySecretRefused(t *testing.T) {
 	if err := h.Secrets.Set(context.Background(), config.DefaultProfile, testSecret); err != nil {
 		t.Fatal(err)
 	}
-	net := &noNetwork{}
+	net := &tokenserver.NoNetwork{}
 	h.HTTPClient = &http.Client{Transport: net}
 	_, err := h.Token(context.Background(), credential.Request{})
 	e := wantKind(t, err, credential.KindNotLoggedIn)
 	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
 		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
 	}
-	if net.calls.Load() != 0 || srv.Count() != 0 {
-		t.Errorf("requests = %d; want 0", net.calls.Load()+int32(srv.Count()))
+	if net.Calls.Load() != 0 || srv.Count() != 0 {
+		t.Errorf("requests = %d; want 0", net.Calls.Load()+int32(srv.Count()))
 	}
 	// Listings only look for presence.
 	ps, err := h.Profiles(context.Background())

@@ -5,13 +5,11 @@ package agent
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,25 +31,6 @@ func newTokenServer(t *testing.T) *tokenserver.Server {
 	return s
 }
 
-// countingStore counts keychain reads.
-type countingStore struct {
-	keystore.Store
-	gets atomic.Int32
-}
-
-func (s *countingStore) Get(ctx context.Context, profile string) (string, error) {
-	s.gets.Add(1)
-	return s.Store.Get(ctx, profile)
-}
-
-// noNetwork fails every request: a hit must not need the network.
-type noNetwork struct{ calls atomic.Int32 }
-
-func (n *noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
-	n.calls.Add(1)
-	return nil, errors.New("network used on the hit path")
-}
-
 func noEnv(string) (string, bool) { return "", false }
 
 // setup is one user's machine: a config file, a keychain, a token endpoint
@@ -62,7 +41,7 @@ type setup struct {
 	srv        *tokenserver.Server
 	secrets    keystore.Store
 	configPath string
-	agentStore *countingStore
+	agentStore *keystore.Counting
 	server     *Server
 	stop       func()
 }
@@ -71,7 +50,7 @@ func newSetup(t *testing.T) *setup {
 	t.Helper()
 	dir := t.TempDir()
 	s := &setup{srv: newTokenServer(t), secrets: &keystore.Memory{}, configPath: filepath.Join(dir, "config", "config.toml")}
-	s.agentStore = &countingStore{Store: s.secrets}
+	s.agentStore = &keystore.Counting{Store: s.secrets}
 	agentCache := filepath.Join(dir, "agent-cache")
 	s.server = &Server{Idle: time.Minute, NewCore: func(path string, front tokencache.Store) *helper.Core {
 		return &helper.Core{Secrets: s.agentStore, ConfigPath: path, CacheDir: agentCache, Front: front, Timeout: 10 * time.Second, Getenv: noEnv}
@@ -159,19 +138,19 @@ func startAgent(t *testing.T, a *Server) (stop func()) {
 // read either; when the agent is gone, the client takes the direct path.
 func TestHitCost(t *testing.T) {
 	s := newSetup(t)
-	client := func() (*Client, *countingStore, *noNetwork) {
+	client := func() (*Client, *keystore.Counting, *tokenserver.NoNetwork) {
 		core := s.core(t)
-		store, net := &countingStore{Store: s.secrets}, &noNetwork{}
+		store, net := &keystore.Counting{Store: s.secrets}, &tokenserver.NoNetwork{}
 		core.Secrets, core.HTTPClient = store, &http.Client{Transport: net}
 		return s.client(core), store, net
 	}
 	// A miss: the agent reads the secret once and fetches.
 	c, store, _ := client()
 	first := mustToken(t, c, credential.Request{})
-	if got := s.agentStore.gets.Load(); got != 1 {
+	if got := s.agentStore.Gets.Load(); got != 1 {
 		t.Errorf("agent keychain reads on a miss = %d; want 1", got)
 	}
-	if got := store.gets.Load(); got != 0 {
+	if got := store.Gets.Load(); got != 0 {
 		t.Errorf("client keychain reads on a miss = %d; want 0 (the agent reads)", got)
 	}
 	if first.AccessToken != "tok-1" || first.Profile != config.DefaultProfile || first.Username != "cid" {
@@ -187,10 +166,10 @@ func TestHitCost(t *testing.T) {
 	if configRead(t, c.Core) {
 		t.Error("the client loaded the config file on a hit")
 	}
-	if got := store.gets.Load() + s.agentStore.gets.Load(); got != 1 {
+	if got := store.Gets.Load() + s.agentStore.Gets.Load(); got != 1 {
 		t.Errorf("keychain reads after a hit = %d; want the miss's 1", got)
 	}
-	if got := net.calls.Load(); got != 0 {
+	if got := net.Calls.Load(); got != 0 {
 		t.Errorf("client HTTP requests on a hit = %d; want 0", got)
 	}
 	if got := s.srv.Count(); got != 1 { // the miss
@@ -204,7 +183,7 @@ func TestHitCost(t *testing.T) {
 	if tok := mustToken(t, c, credential.Request{}); tok.AccessToken == "" || tok.AccessToken == first.AccessToken {
 		t.Errorf("direct path: token %q; want one of its own", tok.AccessToken)
 	}
-	if got := store.gets.Load(); got != 1 {
+	if got := store.Gets.Load(); got != 1 {
 		t.Errorf("client keychain reads without an agent = %d; want 1", got)
 	}
 	if !configRead(t, c.Core) { // configRead sees a read when there was one
@@ -261,8 +240,8 @@ func TestEnvCredentialsNeverServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Served != 0 || st.Tokens != 0 || s.agentStore.gets.Load() != 0 {
-		t.Errorf("agent: %d served, %d token(s) held, %d keychain reads; want none", st.Served, st.Tokens, s.agentStore.gets.Load())
+	if st.Served != 0 || st.Tokens != 0 || s.agentStore.Gets.Load() != 0 {
+		t.Errorf("agent: %d served, %d token(s) held, %d keychain reads; want none", st.Served, st.Tokens, s.agentStore.Gets.Load())
 	}
 }
 
@@ -419,12 +398,12 @@ func TestConfigTurnsAgentOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	core := s.core(t)
-	store := &countingStore{Store: s.secrets}
+	store := &keystore.Counting{Store: s.secrets}
 	core.Secrets = store
 	if tok := mustToken(t, s.client(core), credential.Request{}); tok.AccessToken == "" {
 		t.Fatal("no token")
 	}
-	if got, agent := store.gets.Load(), s.agentStore.gets.Load(); got != 1 || agent != 0 {
+	if got, agent := store.Gets.Load(), s.agentStore.Gets.Load(); got != 1 || agent != 0 {
 		t.Errorf("keychain reads: client %d, agent %d; want 1, 0 (the direct path)", got, agent)
 	}
 	deadline := time.Now().Add(5 * time.Second)
