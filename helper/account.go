@@ -149,7 +149,7 @@ func checkProfile(p *config.Profile) error {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
-		if _, err := NewHTTPClient(p.CAFile); err != nil {
+		if _, err := NewHTTPClient(p.CAFile, LoopbackPolicy(p)); err != nil {
 			return err
 		}
 	}

@@ -108,7 +108,7 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	client, err := NewHTTPClient(c.CAFile)
+	client, err := NewHTTPClient(c.CAFile, c.Loopback)
 	if err != nil {
 		f.Detail = err.Error()
 		return f

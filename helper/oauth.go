@@ -16,6 +16,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
@@ -40,13 +41,15 @@ type creds struct {
 	AuthMethod string
 	CAFile     string
 	Username   string
+	Loopback   loopdial.Policy
 }
 
 // profileCreds is what a stored profile's settings say about its token
 // requests; the secret is read separately (readSecret).
 func profileCreds(name string, p *config.Profile) creds {
 	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
-		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault()}
+		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault(),
+		Loopback: LoopbackPolicy(p)}
 }
 
 // identity is what decides which token c yields, for the token stores.
@@ -74,10 +77,17 @@ func CheckTokenURL(raw string) error {
 	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", route.StripUserinfo(raw))
 }
 
+// LoopbackPolicy is what profile p says about loopback listeners.
+func LoopbackPolicy(p *config.Profile) loopdial.Policy {
+	return loopdial.Policy{TrustUnverified: p.TrustLoopbackListener}
+}
+
 // NewHTTPClient builds the client for the token endpoint: proxy variables
-// honoured, the system roots plus an optional CA bundle, and no redirects,
-// so the form carrying the secret never travels to another origin.
-func NewHTTPClient(caFile string) (*http.Client, error) {
+// honoured, the system roots plus an optional CA bundle, no redirects, so
+// the form carrying the secret never travels to another origin, and
+// loopdial's rules for this machine (localhost is loopback; plain http to
+// loopback only to this user's listener, or as lb allows).
+func NewHTTPClient(caFile string, lb loopdial.Policy) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -93,7 +103,7 @@ func NewHTTPClient(caFile string) (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: t, CheckRedirect: noRedirect}, nil
+	return &http.Client{Transport: loopdial.Apply(t, lb), CheckRedirect: noRedirect}, nil
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -107,7 +117,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	}
 	if client == nil {
 		var err error
-		if client, err = NewHTTPClient(c.CAFile); err != nil {
+		if client, err = NewHTTPClient(c.CAFile, c.Loopback); err != nil {
 			return nil, err
 		}
 	} else {

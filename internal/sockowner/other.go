@@ -1,0 +1,9 @@
+//go:build !linux
+
+package sockowner
+
+import "net/netip"
+
+func listenerUID(local, remote netip.AddrPort) (uint32, error) { return 0, ErrUnsupported }
+
+func peerUID(local, remote netip.AddrPort) (uint32, error) { return 0, ErrUnsupported }
