@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/sockowner"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
@@ -104,6 +106,9 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	if via != "direct" || u.Scheme != "https" {
 		f.OK = true
 		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", route.StripUserinfo(c.TokenURL), via)
+		if u.Scheme == "http" {
+			loopbackFinding(&f, c, sockowner.Supported)
+		}
 		return f
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -139,6 +144,24 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	f.Detail = fmt.Sprintf("%s reachable %s in %s; TLS certificate %q issued by %q, valid until %s, verified against %s",
 		host, via, time.Since(start).Round(time.Millisecond), leaf.Subject.CommonName, leaf.Issuer.CommonName, leaf.NotAfter.Format("2006-01-02"), ca)
 	return f
+}
+
+// loopbackFinding says who may receive the secret at a plain-http loopback
+// token URL: a listener of this user, where the system can tell
+// (supported); else nobody, or whoever listens when the profile trusts it.
+func loopbackFinding(f *Finding, c creds, supported bool) {
+	const unknown = "; plain http: this system cannot tell which user listens on that port"
+	switch {
+	case supported:
+		f.Detail += "; plain http: the secret goes only to a listener of this user (checked on each connection)"
+	case c.Loopback.TrustUnverified:
+		f.Warn = true
+		f.Detail += unknown + ", and " + loopdial.Setting + " = true sends the secret to whoever does"
+	default:
+		f.OK = false
+		f.Detail += unknown + ", so the secret is not sent there"
+		f.Fix = "If no one else can run programs on this machine, add " + loopdial.Setting + " = true to the profile in the config file; otherwise use https."
+	}
 }
 
 // claimFindings show a JWT token's audience, scope and lifetime, and

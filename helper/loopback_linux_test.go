@@ -59,14 +59,3 @@ func TestLoopbackListenerOwn(t *testing.T) {
 	}
 }
 
-func appendConfig(t *testing.T, h *Core, text string) {
-	t.Helper()
-	f, err := os.OpenFile(h.ConfigPath, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(text); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -84,6 +84,9 @@ type dialer struct {
 	// loopback are the addresses a localhost name is dialled at, in
 	// order; nil means 127.0.0.1 then ::1 (tests change them).
 	loopback []string
+	// owner learns who listens at a connection's other end; nil means
+	// sockowner.ListenerUID (tests change it).
+	owner func(net.Conn) (uint32, error)
 }
 
 func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -139,7 +142,11 @@ func (d *dialer) dialLocalhost(ctx context.Context, network, host, port string) 
 // root, or, where no owner can be learned, to any listener when the
 // profile says so.
 func (d *dialer) checkOwner(ctx context.Context, c net.Conn, addr string) error {
-	uid, err := sockowner.ListenerUID(c)
+	owner := d.owner
+	if owner == nil {
+		owner = sockowner.ListenerUID
+	}
+	uid, err := owner(c)
 	me := os.Getuid()
 	switch {
 	case err == nil && (int(uid) == me || uid == 0):

@@ -11,6 +11,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+const supported = true
+
 // The kernel's TCP states, as inet_diag reports them.
 const (
 	tcpSynRecv  = 3

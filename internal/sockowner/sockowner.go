@@ -19,6 +19,9 @@ import (
 	"net/netip"
 )
 
+// Supported reports whether this system can tell who owns a socket.
+const Supported = supported
+
 // ErrUnsupported means this system cannot tell who owns a socket.
 var ErrUnsupported = errors.New("the owner of a loopback socket cannot be learned on this system")
 
