@@ -39,6 +39,8 @@ func Main() {
 	switch mode {
 	case "listen":
 		err = listen(os.Getenv(envAddr))
+	case "post":
+		err = post(os.Getenv(envAddr))
 	case "connect":
 		n, _ := strconv.Atoi(os.Getenv(envN))
 		err = connect(os.Getenv(envAddr), n)
@@ -93,6 +95,22 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// post sends a token request to addr and prints "answered N", the bytes
+// of the answer that came within three seconds.
+func post(addr string) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	body := "grant_type=client_credentials"
+	fmt.Fprintf(c, "POST /oauth/token HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", addr, len(body), body)
+	n, _ := io.Copy(io.Discard, c)
+	fmt.Println("answered", n)
+	return nil
 }
 
 // connect opens n connections to addr that send nothing, prints

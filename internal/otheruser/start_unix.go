@@ -44,6 +44,12 @@ func Connect(t *testing.T, addr string, n int) *Proc {
 	return p
 }
 
+// Post sends a token request to addr as the other user, and returns how
+// many bytes of answer came.
+func Post(t *testing.T, addr string) string {
+	return start(t, "post", addr, 0).Next(t, 10*time.Second)
+}
+
 // Next is the process's next line of output; the test fails when none
 // comes within d.
 func (p *Proc) Next(t *testing.T, d time.Duration) string {

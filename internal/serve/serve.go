@@ -49,6 +49,8 @@ type Endpoint struct {
 	Secret   string           // the per-run secret: NewSecret
 	Log      io.Writer        // where failures to get a token are told
 	Now      func() time.Time // nil means time.Now
+
+	guard *guard // Start's listener
 }
 
 // NewSecret is a per-run client secret: 32 random bytes, base64url.
