@@ -58,4 +58,3 @@ func TestLoopbackListenerOwn(t *testing.T) {
 		t.Errorf("trace = %q; want the listener's owner", tr.String())
 	}
 }
-
