@@ -80,8 +80,17 @@ func unspecified(a netip.Addr) netip.Addr {
 
 // lookup asks the kernel for the TCP socket whose own address is self and
 // whose peer is peer (a zero peer: the listener on self). ErrUnknown when
-// there is none.
+// there is none. Where inet_diag fails or finds nothing (a kernel without
+// tcp_diag answers "not found" too) /proc/net/tcp is read instead.
 func lookup(self, peer netip.AddrPort) (sock, error) {
+	s, err := diagLookup(self, peer)
+	if err == nil {
+		return s, nil
+	}
+	return procLookup(self, peer)
+}
+
+func diagLookup(self, peer netip.AddrPort) (sock, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
 	if err != nil {
 		return sock{}, fmt.Errorf("inet_diag: %w", err)

@@ -2,6 +2,7 @@ package sockowner
 
 import (
 	"net"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -96,5 +97,48 @@ func TestClosedPeer(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if uid, err := PeerUID(s); err == nil {
 		t.Errorf("PeerUID of a closed client = %d; want an error", uid)
+	}
+}
+
+// TestProcFallback: /proc/net/tcp{,6} tells the same owners as inet_diag,
+// for a connection's both halves and for the listener.
+func TestProcFallback(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Logf("%s: %v", addr, err)
+			continue
+		}
+		defer ln.Close()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		s, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		local, remote, _ := ends(c)
+		for name, q := range map[string][2]netip.AddrPort{
+			"client": {local, remote}, "accepted": {remote, local}, "listener": {remote, netip.AddrPortFrom(unspecified(remote.Addr()), 0)},
+		} {
+			want, err1 := diagLookup(q[0], q[1])
+			got, err2 := procLookup(q[0], q[1])
+			if err1 != nil || err2 != nil || got != want {
+				t.Errorf("%s %s: /proc %+v, %v; inet_diag %+v, %v", addr, name, got, err2, want, err1)
+			}
+		}
+	}
+	_, other := otheruser.Listen(t, "127.0.0.1:0")
+	c, err := net.Dial("tcp", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, remote, _ := ends(c)
+	if s, err := procLookup(remote, netip.AddrPortFrom(netip.IPv4Unspecified(), 0)); err != nil || s.uid != otheruser.UID || s.state != tcpListen {
+		t.Errorf("the other user's listener in /proc: %+v, %v", s, err)
 	}
 }
