@@ -227,7 +227,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := cfg.SelectScoped(h.Stamp(credential.Request{Resource: serverURL}))
+	name, err := cfg.Select(h.Stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}
