@@ -11,7 +11,7 @@ func TestEscape(t *testing.T) {
 		{"\x1b]0;pwned\x07title", `\x1b]0;pwned\x07title`, `\x1b]0;pwned\x07title`},
 		{"\x1b]52;c;aGk=\x1b\\", `\x1b]52;c;aGk=\x1b\`, `\x1b]52;c;aGk=\x1b\`},
 		{"\u009d52;c;aGk=\u009c", `\u009d52;c;aGk=\u009c`, `\u009d52;c;aGk=\u009c`}, // C1 as UTF-8
-		{"\x9d0;t\x9c", `\x9d0;t\x9c`, `\x9d0;t\x9c`},                                 // C1 as raw bytes
+		{"\x9d0;t\x9c", `\x9d0;t\x9c`, `\x9d0;t\x9c`},                               // C1 as raw bytes
 		{"a\rb\x7fc\x00", `a\x0db\x7fc\x00`, `a\x0db\x7fc\x00`},
 		{"Grüße ✓ \u00a0", "Grüße ✓ \u00a0", "Grüße ✓ \u00a0"},
 	} {
