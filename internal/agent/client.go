@@ -11,6 +11,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -131,6 +132,7 @@ func (c *Client) call(ctx context.Context, r *agentwire.Request, timeout time.Du
 	}
 	conn, err := agentwire.Dial(c.Dir)
 	if err != nil {
+		trace.Printf(ctx, "agent", "none answers in %s: %v", c.Dir, err)
 		if mayStart == nil || c.Exe == "" || !agentwire.NotListening(err) || !mayStart() {
 			return nil, err
 		}
