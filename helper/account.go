@@ -83,7 +83,11 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
+	caSum, err := caSHA256(c.CAFile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	if err := h.Secrets.Set(ctx, name, encodeSecret(c, caSum)); err != nil {
 		return credential.Token{}, keychainError(name, err)
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
