@@ -49,7 +49,11 @@ func (c *Config) Select(req credential.Request) (string, error) {
 		p, ok := c.Profiles[pinned]
 		switch {
 		case !ok || len(p.Hosts) == 0:
-			e := noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no host (asked for %q)", pinned, route.StripUserinfo(req.Resource)))
+			msg := fmt.Sprintf("profile %q lists no hosts, so it serves no host (asked for %q)", pinned, route.StripUserinfo(req.Resource))
+			if !ok {
+				msg = fmt.Sprintf("there is no profile %q to serve %q", pinned, route.StripUserinfo(req.Resource))
+			}
+			e := noRoute(msg)
 			e.Hint = fmt.Sprintf("To serve %s with it: camunda-credential-helper login --profile %s --host HOST", t.HostKey(), pinned)
 			return "", e
 		case !serves(p, t):
