@@ -7,11 +7,15 @@ import (
 	"strings"
 )
 
-// checkBackend refuses to call go-keyring when there is no session bus:
-// godbus would then run dbus-launch, which leaves a new dbus-daemon and
-// gnome-keyring-daemon behind on every call and fails anyway. When the bus
-// socket exists only at $XDG_RUNTIME_DIR/bus, it points godbus at it.
-func checkBackend() error {
+// sessionBus is the address of the session bus this process uses, or why
+// there is none. Without a bus godbus would run dbus-launch, which leaves a
+// new dbus-daemon and gnome-keyring-daemon behind on every call and fails
+// anyway, so the keychain is refused before that. When
+// DBUS_SESSION_BUS_ADDRESS is unset and the bus socket exists at
+// $XDG_RUNTIME_DIR/bus (an SSH login under systemd), that socket is the
+// address: it is handed to the connection, never written to the
+// environment, which the agent compares with its callers'.
+func sessionBus() (string, error) {
 	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
 	if addr == "" {
 		dir := os.Getenv("XDG_RUNTIME_DIR")
@@ -20,10 +24,9 @@ func checkBackend() error {
 		}
 		sock := filepath.Join(dir, "bus")
 		if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 {
-			return &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
+			return "", &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
 		}
-		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+sock)
-		return nil
+		return "unix:path=" + sock, nil
 	}
 	// A unix:path= address whose socket is gone fails fast in godbus, but
 	// say so plainly.
@@ -33,9 +36,9 @@ func checkBackend() error {
 				p = p[:i]
 			}
 			if _, err := os.Stat(p); err != nil {
-				return &UnavailableError{Reason: "the D-Bus session bus socket " + p + " does not exist", Hint: busHint}
+				return "", &UnavailableError{Reason: "the D-Bus session bus socket " + p + " does not exist", Hint: busHint}
 			}
 		}
 	}
-	return nil
+	return addr, nil
 }

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,6 +196,7 @@ type helperResult struct {
 	Unavailable bool
 	NotFound    bool
 	Elapsed     time.Duration
+	EnvChanged  string // how the environment changed, if it did
 }
 
 const resultPrefix = "CCH-KEYSTORE-RESULT "
@@ -228,6 +230,22 @@ func TestHelperProcess(t *testing.T) {
 		}
 	case "locked":
 		r = lockedScenario(t, k)
+	case "roundtrip-env":
+		// A round trip that must leave the environment as it found it.
+		before := os.Environ()
+		start := time.Now()
+		err := k.Set(ctx, "default", "s3cr3t")
+		if err == nil {
+			var got string
+			if got, err = k.Get(ctx, "default"); err == nil && got != "s3cr3t" {
+				err = errors.New("Get returned another secret than Set stored")
+			}
+		}
+		if err == nil {
+			err = k.Delete(ctx, "default")
+		}
+		r = describe(err, time.Since(start))
+		r.EnvChanged = envDiff(before, os.Environ())
 	default:
 		t.Fatalf("unknown CCH_KEYSTORE_HELPER mode %q", mode)
 	}
@@ -236,6 +254,33 @@ func TestHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Printf("\n%s%s\n", resultPrefix, b)
+}
+
+// envDiff names the variables whose values differ between two
+// environments (names only: values may be secrets).
+func envDiff(before, after []string) string {
+	values := func(env []string) map[string]string {
+		m := map[string]string{}
+		for _, kv := range env {
+			k, v, _ := strings.Cut(kv, "=")
+			m[k] = v
+		}
+		return m
+	}
+	b, a := values(before), values(after)
+	var changed []string
+	for k, v := range a {
+		if old, ok := b[k]; !ok || old != v {
+			changed = append(changed, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	return strings.Join(changed, ", ")
 }
 
 func describe(err error, elapsed time.Duration) helperResult {
@@ -312,6 +357,32 @@ func shortTempDir(t *testing.T) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// TestKeyringBusInRuntimeDir: with DBUS_SESSION_BUS_ADDRESS unset and the
+// bus socket at $XDG_RUNTIME_DIR/bus (an SSH login under systemd), the
+// keychain works and the process's environment stays as it was: the agent
+// compares its environment with each caller's, and a rewritten
+// DBUS_SESSION_BUS_ADDRESS made it refuse every caller.
+func TestKeyringBusInRuntimeDir(t *testing.T) {
+	requirePrivateKeyring(t)
+	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	sock, ok := strings.CutPrefix(addr, "unix:path=")
+	if !ok {
+		t.Fatalf("the private session bus is at %q, not a unix:path= address", addr)
+	}
+	sock, _, _ = strings.Cut(sock, ",")
+	runtime := shortTempDir(t)
+	if err := os.Symlink(sock, filepath.Join(runtime, "bus")); err != nil {
+		t.Fatal(err)
+	}
+	r := runHelper(t, "roundtrip-env", map[string]string{"DBUS_SESSION_BUS_ADDRESS": "", "XDG_RUNTIME_DIR": runtime})
+	if r.Err != "" {
+		t.Fatalf("round trip over $XDG_RUNTIME_DIR/bus: %s", r.Err)
+	}
+	if r.EnvChanged != "" {
+		t.Fatalf("the keychain calls changed the environment: %s", r.EnvChanged)
+	}
 }
 
 func TestKeyringFaults(t *testing.T) {
