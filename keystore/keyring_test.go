@@ -5,11 +5,11 @@ package keystore_test
 // uses), never against the keychain of the person running them.
 //
 // Fault cases run in a fresh copy of the test binary (TestHelperProcess):
-// godbus shares one session-bus connection per process, and checkBackend may
-// set DBUS_SESSION_BUS_ADDRESS, so a case that changes the environment cannot
-// run in this process. The locked-collection case runs in a nested private
-// Secret Service of its own, so locking it cannot disturb the tests of other
-// packages that share the outer one.
+// the keystore keeps one session-bus connection per address and process,
+// so a case that changes the environment runs in a process of its own. The
+// locked-collection case runs in a nested private Secret Service of its
+// own, so locking it cannot disturb the tests of other packages that share
+// the outer one.
 
 import (
 	"bytes"
@@ -221,7 +221,7 @@ func TestHelperProcess(t *testing.T) {
 		_, err := k.Get(ctx, "default")
 		r = describe(err, time.Since(start))
 	case "go-keyring":
-		// The control: go-keyring on its own, without checkBackend.
+		// The control: go-keyring on its own, without our bus check.
 		start := time.Now()
 		_, err := keyring.Get(service, "default")
 		r = helperResult{Elapsed: time.Since(start)}
@@ -468,7 +468,7 @@ func TestKeyringFaults(t *testing.T) {
 }
 
 // noSessionBus: no DBUS_SESSION_BUS_ADDRESS and an empty XDG_RUNTIME_DIR.
-// Keyring must refuse before go-keyring runs, because godbus would then run
+// Keyring must refuse before it dials, because godbus would then run
 // dbus-launch. The proof: PATH holds only fake dbus-launch, dbus-daemon and
 // gnome-keyring-daemon that leave a marker when run; go-keyring alone (the
 // control) does run dbus-launch, Keyring does not.
