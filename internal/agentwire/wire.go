@@ -195,11 +195,15 @@ type Reply struct {
 	Status *Status
 }
 
-// Error is a failure as credential.Error describes it.
+// Error is a failure as credential.Error describes it: the caller's edge
+// makes the command to run from its facts (Missing, Profile, Host).
 type Error struct {
-	Kind int
-	Msg  string
-	Hint string
+	Kind    int
+	Msg     string
+	Hint    string
+	Missing int
+	Profile string
+	Host    string
 }
 
 // Status describes a running agent.

@@ -17,6 +17,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 type demoCmd struct{}
@@ -81,7 +82,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 		return err
 	}
 	_, err = h.Token(ctx, credential.Request{})
-	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(err.Error(), "\n", "\n     "))
+	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(protocol.Explain(err), "\n", "\n     "))
 	say("Done. Next: %s login --client-id ID (with credentials from Camunda Console), then %s token.", name, name)
 	return nil
 }

@@ -236,24 +236,26 @@ func (c Files) mkdir() error {
 	return nil
 }
 
-// lock takes the per-key lock file, waiting at most until ctx ends. A
+// Lock takes the per-key lock file, waiting at most until ctx ends. A
 // holder that dies releases it (flock(2) locks die with their process).
+// Only the end of ctx is reported as waiting too long: a lock file that
+// cannot be made or opened is a failure of its own, and says so.
 func (c Files) Lock(ctx context.Context, k Key) (func(), error) {
 	if c.Dir == "" {
 		return func() {}, nil
 	}
 	if err := c.mkdir(); err != nil {
-		return nil, err
+		return nil, &credential.Error{Kind: credential.KindOther, Msg: "cannot create the token cache directory: " + err.Error(), Err: err}
 	}
 	l := flock.New(c.path(k, ".lock"))
 	ok, err := l.TryLockContext(ctx, 5*time.Millisecond)
-	if !ok {
-		if err == nil {
-			err = ctx.Err()
-		}
-		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
+	switch {
+	case ok:
+		return func() { l.Unlock() }, nil
+	case err == nil, ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: ctx.Err()}
 	}
-	return func() { l.Unlock() }, nil
+	return nil, &credential.Error{Kind: credential.KindOther, Msg: "cannot lock the token cache: " + err.Error(), Err: err}
 }
 
 // Drop drops every cached token and remembered rejection of a profile.
