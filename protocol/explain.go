@@ -13,6 +13,9 @@ import (
 // that supplies it is made here, at the edge, where the program's name is
 // known. An error no layer classified is its own message.
 func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
 	s := strings.TrimSpace(err.Error())
 	if e := credential.Classify(err); e.Hint == "" {
 		if fix := Fix(e); fix != "" {
