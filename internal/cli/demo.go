@@ -43,8 +43,11 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	profile := "demo-" + randomHex(4)
 	store, where := demoStore(ctx, profile)
 	defer store.Delete(context.WithoutCancel(ctx), profile)
-	h := &helper.Core{Secrets: store, ConfigPath: filepath.Join(tmp, "config.toml"), CacheDir: filepath.Join(tmp, "cache"),
-		Profile: profile, Explicit: true, Getenv: func(string) (string, bool) { return "", false }}
+	// The core every call builds, with no environment (no credentials
+	// from it), on the throwaway config and cache, and the store probed.
+	h := newCore(filepath.Join(tmp, "config.toml"), func(string) (string, bool) { return "", false }, nil)
+	h.Secrets, h.CacheDir = store, filepath.Join(tmp, "cache")
+	h.Profile, h.Explicit = profile, true
 	say := func(format string, args ...any) { fmt.Fprintf(e.stdout, format+"\n", args...) }
 
 	say("A token endpoint is running inside this process at %s.", url)
