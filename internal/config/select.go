@@ -78,7 +78,7 @@ func noRoute(msg string) *credential.Error {
 	return &credential.Error{Kind: credential.KindNoRoute, Msg: msg, Err: credential.ErrNoRoute}
 }
 
-// route returns the profile whose host patterns best match t: an exact
+// bestRoute returns the profile whose host patterns best match t: an exact
 // host beats a wildcard, a longer wildcard beats a shorter one, and a
 // pattern with a port beats one without. Ties go to the first profile name
 // in sorted order.
