@@ -1,10 +1,13 @@
 package keystore
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // sessionBus is the address of the session bus this process uses, or why
@@ -15,7 +18,7 @@ import (
 // $XDG_RUNTIME_DIR/bus (an SSH login under systemd), that socket is the
 // address: it is handed to the connection, never written to the
 // environment, which the agent compares with its callers'.
-func sessionBus() (string, error) {
+func sessionBus(ctx context.Context) (string, error) {
 	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
 	if addr == "" {
 		dir := os.Getenv("XDG_RUNTIME_DIR")
@@ -26,6 +29,7 @@ func sessionBus() (string, error) {
 		if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 {
 			return "", &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
 		}
+		trace.Printf(ctx, "keychain", "DBUS_SESSION_BUS_ADDRESS is unset: the Secret Service is on the session bus at %s ($XDG_RUNTIME_DIR/bus)", sock)
 		return "unix:path=" + sock, nil
 	}
 	// A unix:path= address whose socket is gone fails fast in godbus, but
@@ -40,5 +44,6 @@ func sessionBus() (string, error) {
 			}
 		}
 	}
+	trace.Printf(ctx, "keychain", "the Secret Service is on the session bus of DBUS_SESSION_BUS_ADDRESS (%s)", addr)
 	return addr, nil
 }

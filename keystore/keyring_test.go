@@ -33,6 +33,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -197,6 +198,7 @@ type helperResult struct {
 	NotFound    bool
 	Elapsed     time.Duration
 	EnvChanged  string // how the environment changed, if it did
+	Trace       string // the --verbose trace of the calls
 }
 
 const resultPrefix = "CCH-KEYSTORE-RESULT "
@@ -232,6 +234,8 @@ func TestHelperProcess(t *testing.T) {
 		r = lockedScenario(t, k)
 	case "roundtrip-env":
 		// A round trip that must leave the environment as it found it.
+		var tr strings.Builder
+		ctx := trace.With(ctx, &tr)
 		before := os.Environ()
 		start := time.Now()
 		err := k.Set(ctx, "default", "s3cr3t")
@@ -246,6 +250,7 @@ func TestHelperProcess(t *testing.T) {
 		}
 		r = describe(err, time.Since(start))
 		r.EnvChanged = envDiff(before, os.Environ())
+		r.Trace = tr.String()
 	default:
 		t.Fatalf("unknown CCH_KEYSTORE_HELPER mode %q", mode)
 	}
@@ -382,6 +387,9 @@ func TestKeyringBusInRuntimeDir(t *testing.T) {
 	}
 	if r.EnvChanged != "" {
 		t.Fatalf("the keychain calls changed the environment: %s", r.EnvChanged)
+	}
+	if want := "keychain: DBUS_SESSION_BUS_ADDRESS is unset: the Secret Service is on the session bus at " + filepath.Join(runtime, "bus"); !strings.Contains(r.Trace, want) {
+		t.Errorf("trace = %q; want it to say which bus: %q", r.Trace, want)
 	}
 }
 
