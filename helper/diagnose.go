@@ -110,7 +110,8 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	defer cancel()
 	client, err := NewHTTPClient(c.CAFile)
 	if err != nil {
-		f.Detail = err.Error()
+		e := credential.Classify(err)
+		f.Detail, f.Fix, f.Cause = e.Msg, e.Hint, e // a CA file others could change, say
 		return f
 	}
 	cfg := &tls.Config{ServerName: u.Hostname()}

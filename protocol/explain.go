@@ -50,6 +50,9 @@ func Fix(e *credential.Error) string {
 		if host == "" {
 			host = "HOST"
 		}
+		if e.Profile != "" { // a profile named for the host, which its hosts do not list
+			return fmt.Sprintf("To serve %s with it: %s login --profile %s --host HOST", host, progName, e.Profile)
+		}
 		return fmt.Sprintf("Run: %s login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL", progName, host)
 	}
 	return ""

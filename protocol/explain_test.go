@@ -26,6 +26,8 @@ func TestExplain(t *testing.T) {
 			"not bound\nIf the profile's settings are right, log in again: camunda-credential-helper --profile p login"},
 		{"missing host", &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves ghcr.io", Missing: credential.MissingHost, Host: "ghcr.io"},
 			"no profile serves ghcr.io\nRun: camunda-credential-helper login --host ghcr.io --profile NAME --client-id ID --oauth-url TOKEN_URL"},
+		{"missing host of a named profile", &credential.Error{Kind: credential.KindNoRoute, Msg: `profile "p" lists no hosts`, Missing: credential.MissingHost, Profile: "p", Host: "github.com"},
+			"profile \"p\" lists no hosts\nTo serve github.com with it: camunda-credential-helper login --profile p --host HOST"},
 		{"a hint of its own wins", &credential.Error{Msg: "locked", Hint: "Unlock it.", Missing: credential.MissingSecret, Profile: "p"},
 			"locked\nUnlock it."},
 		{"nothing missing", &credential.Error{Kind: credential.KindUnreachable, Msg: "down"}, "down"},

@@ -90,7 +90,7 @@ const (
 	MissingProfile         // there is no profile Profile: a login with a client ID makes one (or the environment's credentials)
 	MissingSecret          // no client secret is stored for Profile: a login stores one
 	MissingBinding         // the secret stored for Profile is not bound to its token URL and client ID: a new login binds it
-	MissingHost            // no profile serves Host: a login with the host makes one
+	MissingHost            // no profile serves Host (or Profile, named for it, lists no hosts): a login with the host makes one
 )
 
 func (e *Error) Error() string {
