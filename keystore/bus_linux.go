@@ -3,34 +3,20 @@ package keystore
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
-// sessionBus is the address of the session bus this process uses, or why
-// there is none. Without a bus godbus would run dbus-launch, which leaves a
-// new dbus-daemon and gnome-keyring-daemon behind on every call and fails
-// anyway, so the keychain is refused before that. When
-// DBUS_SESSION_BUS_ADDRESS is unset and the bus socket exists at
-// $XDG_RUNTIME_DIR/bus (an SSH login under systemd), that socket is the
-// address: it is handed to the connection, never written to the
-// environment, which the agent compares with its callers'.
-func sessionBus(ctx context.Context) (string, error) {
-	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+// dialAddress is the address of the session bus the Secret Service is
+// reached on (busAddress), or why there is none. Without a bus godbus
+// would run dbus-launch, which leaves a new dbus-daemon and
+// gnome-keyring-daemon behind on every call and fails anyway, so the
+// keychain is refused before that.
+func dialAddress(ctx context.Context) (string, error) {
+	addr, where := busAddress(os.LookupEnv)
 	if addr == "" {
-		dir := os.Getenv("XDG_RUNTIME_DIR")
-		if dir == "" {
-			dir = filepath.Join("/run/user", strconv.Itoa(os.Getuid()))
-		}
-		sock := filepath.Join(dir, "bus")
-		if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 {
-			return "", &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
-		}
-		trace.Printf(ctx, "keychain", "DBUS_SESSION_BUS_ADDRESS is unset: the Secret Service is on the session bus at %s ($XDG_RUNTIME_DIR/bus)", sock)
-		return "unix:path=" + sock, nil
+		return "", &UnavailableError{Reason: "no D-Bus session bus (" + where + ")", Hint: busHint}
 	}
 	// A unix:path= address whose socket is gone fails fast in godbus, but
 	// say so plainly.
@@ -44,6 +30,6 @@ func sessionBus(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	trace.Printf(ctx, "keychain", "the Secret Service is on the session bus of DBUS_SESSION_BUS_ADDRESS (%s)", addr)
+	trace.Printf(ctx, "keychain", "the Secret Service is on the session bus %s (%s)", addr, where)
 	return addr, nil
 }

@@ -75,7 +75,7 @@ type secretService struct {
 }
 
 func openSecretService(ctx context.Context) (*secretService, error) {
-	addr, err := sessionBus(ctx)
+	addr, err := dialAddress(ctx)
 	if err != nil {
 		return nil, err
 	}
