@@ -3,7 +3,6 @@ package helper
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -29,6 +28,9 @@ type Finding struct {
 	Topic  string
 	Detail string
 	Fix    string // the command or step that fixes it, when not OK
+	// Cause is the failure found, when it is one: doctor makes the
+	// command that fixes it from its facts when Fix is "".
+	Cause *credential.Error
 }
 
 // Diagnose checks and explains what the core owns for the profile it
@@ -48,9 +50,8 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		err = h.readSecret(ctx, &c)
 	}
 	if err != nil {
-		var e *credential.Error
-		errors.As(err, &e)
-		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint})
+		e := credential.Classify(err)
+		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint, Cause: e})
 		return out
 	}
 	src := "secret in the keychain"
@@ -70,13 +71,12 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	// included, whatever the agent holds.
 	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
-		var e *credential.Error
-		errors.As(err, &e)
+		e := credential.Classify(err)
 		fix := e.Hint
-		if fix == "" {
+		if fix == "" && e.Missing == credential.MissingNothing {
 			fix = "Check the settings above, then: " + self + " token --force-refresh"
 		}
-		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix})
+		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix, Cause: e})
 	} else {
 		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
@@ -115,10 +115,8 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	defer cancel()
 	client, err := NewHTTPClient(c.CAFile, c.Loopback)
 	if err != nil {
-		f.Detail = err.Error()
-		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
-			f.Detail, f.Fix = e.Msg, e.Hint // a CA file others could change, say
-		}
+		e := credential.Classify(err)
+		f.Detail, f.Fix, f.Cause = e.Msg, e.Hint, e // a CA file others could change, say
 		return f
 	}
 	cfg := &tls.Config{ServerName: u.Hostname()}
@@ -128,7 +126,7 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	start := time.Now()
 	conn, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", host)
 	if err != nil {
-		e, _ := classify(ctx, c.TokenURL, err)
+		e, _ := classify(ctx, TokenEndpoint, c.TokenURL, err)
 		f.Detail = e.Msg
 		f.Fix = e.Hint
 		if f.Fix == "" {

@@ -59,10 +59,18 @@ func (c creds) identity() tokencache.Identity {
 
 // CheckTokenURL refuses URLs the secret must not be sent to: anything but
 // https, except plain http to a loopback host.
-func CheckTokenURL(raw string) error {
+func CheckTokenURL(raw string) error { return checkURL(raw, "token URL", "the client secret") }
+
+// CheckAPIURL refuses URLs an access token must not be sent to, by the
+// rule of CheckTokenURL.
+func CheckAPIURL(raw string) error { return checkURL(raw, "API URL", "the access token") }
+
+// checkURL is the rule of CheckTokenURL for a URL named what, to which
+// carried would travel.
+func checkURL(raw, what, carried string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", route.StripUserinfo(raw))
+		return credential.Errorf(credential.KindUsage, "invalid %s %q: want an absolute https:// URL", what, route.StripUserinfo(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -71,9 +79,9 @@ func CheckTokenURL(raw string) error {
 		if route.IsLoopback(u.Hostname()) {
 			return nil
 		}
-		return credential.Errorf(credential.KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
+		return credential.Errorf(credential.KindUsage, "refusing to send %s over plain http to %s: use https (plain http is allowed only to loopback)", carried, u.Host)
 	}
-	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", route.StripUserinfo(raw))
+	return credential.Errorf(credential.KindUsage, "invalid %s %q: want an https:// URL", what, route.StripUserinfo(raw))
 }
 
 // LoopbackPolicy is what profile p says about loopback listeners.
@@ -148,7 +156,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, c.scrub(err))
+		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.scrub(err))
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}

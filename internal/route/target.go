@@ -49,7 +49,7 @@ func (t Target) Served() error {
 	return nil
 }
 
-// hostKey is t's host as docker and the --host flag name it: the port is
+// HostKey is t's host as docker and the --host flag name it: the port is
 // left out when it is the scheme's default.
 func (t Target) HostKey() string {
 	if t.Port != "" && t.Port != defaultPorts[t.Scheme] {
