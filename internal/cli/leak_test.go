@@ -340,13 +340,16 @@ func runSampled(t *testing.T, s *sandbox, stdin string, args []string) ([]string
 	} else if err != nil {
 		t.Fatalf("%q: %v", args, err)
 	}
-	if samples < 10 {
+	// A handful of looks is enough to have seen the process running; each
+	// look reads every process's cmdline, which takes long on a loaded
+	// machine, so the count says little more than that.
+	if samples < 3 {
 		t.Errorf("%q: only %d samples of /proc while it ran (%v)", args, samples, r.took)
 	}
 	return hits, r
 }
 
-// sampleProcs runs cmd and, every 20ms until it ends, reads every
+// sampleProcs runs cmd and, every 5ms until it ends, reads every
 // process's cmdline and cmd's own environment, returning where it saw the
 // secret and how many times it looked.
 func sampleProcs(cmd *exec.Cmd) (hits []string, samples int, err error) {
@@ -363,7 +366,7 @@ func sampleProcs(cmd *exec.Cmd) (hits []string, samples int, err error) {
 			select {
 			case <-done:
 				return
-			case <-time.After(20 * time.Millisecond):
+			case <-time.After(5 * time.Millisecond):
 			}
 			samples++
 			procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
