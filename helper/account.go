@@ -27,6 +27,7 @@ type LoginParams struct {
 	Username   *string
 	API        *string // a Camunda API preset: sets the audience unless Audience is given
 	APIURL     *string
+	Forward    *bool // let the agent's forward socket hand out the profile's tokens
 	Secret     string
 	NoVerify   bool
 }
@@ -135,6 +136,9 @@ func apply(p *config.Profile, lp LoginParams) {
 	}
 	if lp.Hosts != nil {
 		p.Hosts = lp.Hosts
+	}
+	if lp.Forward != nil {
+		p.Forward = *lp.Forward
 	}
 }
 

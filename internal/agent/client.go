@@ -28,6 +28,9 @@ type Client struct {
 	Env         map[string]string // the caller's agentwire.ProcessEnv
 	Interactive bool              // a person may answer a keychain prompt
 	Version     string            // this build's (agentwire.BuildVersion): an agent of another retires
+	// Forward, when set, is a forwarded agent (agentwire.EnvSocket): every
+	// token comes from it and nothing from the core (remote.go).
+	Forward *agentwire.Endpoint
 }
 
 // startTimeout bounds starting an agent until its socket listens.
@@ -44,6 +47,9 @@ const grace = time.Second
 // environment never crosses the socket nor outlives the caller.
 func (c *Client) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	req = c.Stamp(req)
+	if c.Forward != nil && !c.EnvCredentials() {
+		return c.forwardedToken(ctx, req)
+	}
 	if c.Tokens && c.Dir != "" && !c.EnvCredentials() {
 		if tok, err, ok := c.ask(ctx, req); ok {
 			return tok, err
@@ -75,6 +81,9 @@ func (c *Client) mayStart() bool {
 // Drop drops the cached tokens of the profile req selects (git's erase,
 // Terraform's forget), in the file cache and in a running agent.
 func (c *Client) Drop(ctx context.Context, req credential.Request) error {
+	if c.Forward != nil && !c.EnvCredentials() {
+		return c.forwardedDrop(ctx, c.Stamp(req))
+	}
 	name, err := c.Core.Drop(ctx, c.Stamp(req))
 	c.tell(name)
 	return err
@@ -83,6 +92,9 @@ func (c *Client) Drop(ctx context.Context, req credential.Request) error {
 // Login stores the selected profile's secret (see helper.Core.Login); a
 // running agent drops the tokens it got with the old one.
 func (c *Client) Login(ctx context.Context, lp helper.LoginParams) (credential.Token, error) {
+	if err := c.local("login"); err != nil {
+		return credential.Token{}, err
+	}
 	tok, err := c.Core.Login(ctx, lp)
 	c.tell(c.ProfileName())
 	return tok, err
@@ -91,6 +103,9 @@ func (c *Client) Login(ctx context.Context, lp helper.LoginParams) (credential.T
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
 func (c *Client) Logout(ctx context.Context) error {
+	if err := c.local("logout"); err != nil {
+		return err
+	}
 	err := c.Core.Logout(ctx)
 	c.tell(c.ProfileName())
 	return err
@@ -98,6 +113,9 @@ func (c *Client) Logout(ctx context.Context) error {
 
 // LoginRegistry is docker login (see helper.Core.LoginRegistry).
 func (c *Client) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
+	if err := c.local("docker login"); err != nil {
+		return err
+	}
 	name, err := c.Core.LoginRegistry(ctx, serverURL, clientID, secret)
 	c.tell(name)
 	return err
@@ -105,6 +123,9 @@ func (c *Client) LoginRegistry(ctx context.Context, serverURL, clientID, secret 
 
 // LogoutRegistry is docker logout (see helper.Core.LogoutRegistry).
 func (c *Client) LogoutRegistry(ctx context.Context, serverURL string) error {
+	if err := c.local("docker logout"); err != nil {
+		return err
+	}
 	name, err := c.Core.LogoutRegistry(ctx, serverURL)
 	c.tell(name)
 	return err

@@ -143,7 +143,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		{"error with zero fields", Reply{Err: &Error{}}},
 		{"error with a negative kind", Reply{Err: &Error{Kind: -3}}},
 		{"framing characters in the token", Reply{AccessToken: string(binary)}},
-		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40}}},
+		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40, Forwarded: 3}}},
 		{"status with zero fields", Reply{Status: &Status{}}},
 		{"everything", Reply{
 			Unserved:    "u",

@@ -32,6 +32,7 @@ type loginCmd struct {
 	FromEnv           bool     `help:"Import the credentials from Camunda's environment variables (CAMUNDA_CONSOLE_*, CAMUNDA_CLIENT_*, ZEEBE_CLIENT_*)." xor:"source"`
 	ClientSecretStdin bool     `help:"Read the client secret from standard input." xor:"source"`
 	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
+	Forward           *bool    `help:"Let the agent's forward socket hand out this profile's tokens to SSH sessions and dev containers (see docs/remote.md); --no-forward withdraws it." negatable:""`
 }
 
 func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
@@ -45,7 +46,7 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	lp := helper.LoginParams{
 		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Audience: cmd.Audience, Scope: cmd.Scope,
 		AuthMethod: cmd.AuthMethod, Hosts: cmd.Host, CAFile: cmd.CAFile, Username: cmd.Username,
-		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify,
+		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify, Forward: cmd.Forward,
 	}
 	if cmd.FromEnvFile != "" || cmd.FromEnv {
 		from, err := cmd.importCredentials(&lp, e)

@@ -51,6 +51,9 @@ type Profile struct {
 	Username   string   `toml:"username,omitempty"`
 	API        string   `toml:"api,omitempty"`     // Camunda API preset for check: modeler, admin, zeebe, ...
 	APIURL     string   `toml:"api_url,omitempty"` // base URL of that API, when not the preset's SaaS one
+	// Forward lets the agent's forward socket (ssh -R, a dev container)
+	// hand out this profile's tokens; see Forwarded.
+	Forward bool `toml:"forward,omitempty"`
 }
 
 // TokenURLOrDefault returns the token URL, or DefaultTokenURL when unset.
@@ -95,6 +98,9 @@ type Config struct {
 type AgentSettings struct {
 	Enabled *bool  `toml:"enabled,omitempty"` // nil: on (where the OS has an agent)
 	Idle    string `toml:"idle,omitempty"`    // how long an agent without requests lives, e.g. "30m"
+	// ForwardUIDs are the uids, besides the agent's own, that its forward
+	// socket answers (a dev container's user whose uid differs).
+	ForwardUIDs []int `toml:"forward_uids,omitempty"`
 }
 
 // On reports whether the agent may be used.
@@ -164,6 +170,11 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	}
 	if d, err := time.ParseDuration(c.Agent.Idle); c.Agent.Idle != "" && (err != nil || d <= 0) {
 		return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: agent.idle %q: want a positive duration such as \"15m\"", path, c.Agent.Idle)}
+	}
+	for _, uid := range c.Agent.ForwardUIDs {
+		if uid < 0 {
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: agent.forward_uids: %d is not a uid", path, uid)}
+		}
 	}
 	for name, p := range c.Profiles {
 		if p == nil {
