@@ -240,4 +240,3 @@ func rawCall(t *testing.T, sock string, r *agentwire.Request) *agentwire.Reply {
 	}
 	return rep
 }
-
