@@ -60,7 +60,14 @@ func (a *agentSource) Token(ctx context.Context, req credential.Request) (creden
 		r.Config, r.Env, r.Interactive = cfg, agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), a.interactive
 	}
 	r.SetRequest(req)
-	rep, err := agentwire.Call(c, r, time.Now().Add(callGuard))
+	guard := callGuard
+	if ep.Forwarded {
+		// Over a network a stalled session must not hang the tool: the
+		// agent bounds the request by the caller's timeout (30s unless
+		// given), and a reply gets a few seconds more.
+		guard = max(a.call.timeout, 30*time.Second) + 5*time.Second
+	}
+	rep, err := agentwire.Call(c, r, time.Now().Add(guard))
 	if err != nil || rep.Unserved != "" {
 		return a.fail()
 	}
