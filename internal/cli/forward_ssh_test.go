@@ -3,12 +3,14 @@
 package cli
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -103,6 +105,32 @@ func TestForwardOverSSH(t *testing.T) {
 		t.Logf("%s after the session: %s", filepath.Base(exe), errs)
 	}
 
+	// A session that ends mid-request (the laptop's token endpoint is
+	// slow, the ssh client dies): the call there fails in one line.
+	ts.MustSet(t, "delay", "3s")
+	bg := filepath.Join(acct.home, "mid")
+	ctx, cancel := context.WithCancel(context.Background())
+	ssh := sshd.command(ctx, acct.name, forward, env+"setsid sh -c '"+helper+" --profile fwd token --force-refresh >"+bg+".out 2>"+bg+".err; echo $? >"+bg+".rc' </dev/null >/dev/null 2>&1 & read x")
+	stdin, err := ssh.StdinPipe() // the session ends when ssh dies and closes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if err := ssh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return len(ts.Requests()) == 2 }) // the request reached the token endpoint
+	cancel()
+	ssh.Wait()
+	waitFor(t, func() bool { _, err := os.Stat(bg + ".rc"); return err == nil })
+	rc, _ := os.ReadFile(bg + ".rc")
+	errs, _ := os.ReadFile(bg + ".err")
+	out, _ := os.ReadFile(bg + ".out")
+	if string(rc) != "5\n" || len(out) != 0 || !strings.Contains(string(errs), "hung up before answering") || strings.Count(string(errs), "\n") != 1 {
+		t.Errorf("a session that ended mid-request: exit %q, stdout %q, stderr %q; want 5 and one line", rc, out, errs)
+	}
+	ts.MustSet(t, "delay", "0s")
+
 	// No agent (nor anything else) was started on the remote's side.
 	if pids := acct.processes(t); len(pids) > 0 {
 		t.Errorf("processes of the remote account still run: %v", pids)
@@ -124,7 +152,17 @@ func TestForwardOverSSH(t *testing.T) {
 	if st.Forwarded < 8 {
 		t.Errorf("the laptop's agent counts %d forwarded requests; want at least 8", st.Forwarded)
 	}
-	if n := len(ts.Requests()); n != 1 {
-		t.Errorf("%d token requests; want 1 (every remote call served from the laptop agent's memory)", n)
+	if n := len(ts.Requests()); n != 2 {
+		t.Errorf("%d token requests; want 2 (one on the laptop, one forced from the remote)", n)
+	}
+}
+
+// waitFor polls cond for up to 10 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
 	}
 }

@@ -185,16 +185,9 @@ StreamLocalBindUnlink yes
 // REMOTE:LOCAL, "" for none), and returns its output and exit status.
 func (s *sshServer) run(t *testing.T, user, forward, command string) (stdout, stderr string, code int) {
 	t.Helper()
-	args := []string{"-F", "/dev/null", "-i", s.key, "-p", strconv.Itoa(s.port),
-		"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes"}
-	if forward != "" {
-		args = append(args, "-R", forward)
-	}
-	args = append(args, user+"@127.0.0.1", command)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", args...)
+	cmd := s.command(ctx, user, forward, command)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -206,4 +199,16 @@ func (s *sshServer) run(t *testing.T, user, forward, command string) (stdout, st
 		t.Fatalf("ssh %s: %v", command, err)
 	}
 	return out.String(), errb.String(), code
+}
+
+// command is the ssh client for run, for the caller to start.
+func (s *sshServer) command(ctx context.Context, user, forward, command string) *exec.Cmd {
+	args := []string{"-F", "/dev/null", "-i", s.key, "-p", strconv.Itoa(s.port),
+		"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+		"-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes"}
+	if forward != "" {
+		args = append(args, "-R", forward)
+	}
+	args = append(args, user+"@127.0.0.1", command)
+	return exec.CommandContext(ctx, "ssh", args...)
 }
