@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 
-	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -33,7 +32,7 @@ func (a *Server) listenForward() (*net.UnixListener, string, os.FileInfo, error)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if cfg, err := a.forwardConfig(); err == nil && len(cfg.Agent.ForwardUIDs) > 0 {
+	if st, err := a.forwardSettings(); err == nil && len(st.ForwardUIDs) > 0 {
 		if err := os.Chmod(sock, 0o666); err != nil {
 			ln.Close()
 			return nil, "", nil, err
@@ -42,25 +41,26 @@ func (a *Server) listenForward() (*net.UnixListener, string, os.FileInfo, error)
 	return ln, sock, own, nil
 }
 
-// forwardCore is the core that serves forwarded requests: the one of this
-// user's default config file.
-func (a *Server) forwardCore() (*helper.Core, error) {
-	path := a.ForwardConfig
-	if path == "" {
-		var err error
-		if path, err = config.DefaultPath(); err != nil {
-			return nil, err
-		}
+// forwardConfig is the config file that routes forwarded requests.
+func (a *Server) forwardConfig() (string, error) {
+	if a.ForwardConfig != "" {
+		return a.ForwardConfig, nil
 	}
-	return a.core(path)
+	return config.DefaultPath()
 }
 
-func (a *Server) forwardConfig() (*config.Config, error) {
-	core, err := a.forwardCore()
+// forwardSettings are that config file's [agent] settings, read without
+// making a core for it (a core would keep the agent alive for that file).
+func (a *Server) forwardSettings() (config.AgentSettings, error) {
+	path, err := a.forwardConfig()
 	if err != nil {
-		return nil, err
+		return config.AgentSettings{}, err
 	}
-	return core.Config()
+	cfg, err := config.Load(path)
+	if err != nil {
+		return config.AgentSettings{}, err
+	}
+	return cfg.Agent, nil
 }
 
 // forwardPeer says why a connection on the forward socket is refused, or
@@ -72,11 +72,11 @@ func (a *Server) forwardPeer(uid int, err error) string {
 	if uid == os.Getuid() {
 		return ""
 	}
-	cfg, err := a.forwardConfig()
+	st, err := a.forwardSettings()
 	if err != nil {
 		return fmt.Sprintf("uid %d: the agent's config file cannot be read", uid)
 	}
-	if !cfg.Agent.ForwardsUID(uid, os.Getuid()) {
+	if !st.ForwardsUID(uid, os.Getuid()) {
 		return fmt.Sprintf("uid %d is not allowed on this forward socket (the agent's uid is %d; list others in [agent] forward_uids)", uid, os.Getuid())
 	}
 	return ""
@@ -94,7 +94,11 @@ func (a *Server) handleForwarded(ctx context.Context, r *agentwire.Request) *age
 		// not retire the agent: a remote cannot start a new one.
 		return &agentwire.Reply{Unserved: fmt.Sprintf("the forwarded agent is version %s, this binary %s: install the same version at both ends", a.Version, r.Version)}
 	}
-	core, err := a.forwardCore()
+	path, err := a.forwardConfig()
+	if err != nil {
+		return &agentwire.Reply{Unserved: err.Error()}
+	}
+	core, err := a.core(path)
 	if err != nil {
 		return &agentwire.Reply{Unserved: err.Error()}
 	}
