@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -66,11 +67,18 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if c.Secret != "" {
 		return nil
 	}
+	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
+	if err != nil {
+		return err
+	}
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
 		return keychainError(c.Profile, err)
 	}
-	s, err := openSecret(*c, v)
+	if caSum != "" {
+		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
+	}
+	s, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}
