@@ -73,12 +73,18 @@ func newRemoteAccount(t *testing.T, parent string) *remoteAccount {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.uid, _ = strconv.Atoi(strings.TrimSpace(string(out)))
+	// The cleanup kills the account's processes: never uid 0's.
+	if a.uid, err = strconv.Atoi(strings.TrimSpace(string(out))); err != nil || a.uid <= 0 {
+		t.Fatalf("uid of %s: %q, %v", a.name, out, err)
+	}
 	gid, err := exec.Command("id", "-g", a.name).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, _ := strconv.Atoi(strings.TrimSpace(string(gid)))
+	g, err := strconv.Atoi(strings.TrimSpace(string(gid)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Mkdir(a.home, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +97,9 @@ func newRemoteAccount(t *testing.T, parent string) *remoteAccount {
 // processes are the ids of the account's running processes, but sshd's
 // own (a session that is ending).
 func (a *remoteAccount) processes(t *testing.T) []int {
+	if a.uid <= 0 { // not known yet: never list (and kill) root's
+		return nil
+	}
 	out, _ := exec.Command("ps", "-o", "pid=,stat=,comm=", "-u", strconv.Itoa(a.uid)).Output()
 	var pids []int
 	for _, line := range strings.Split(string(out), "\n") {
