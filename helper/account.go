@@ -11,6 +11,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -232,7 +233,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 		return name, err
 	}
 	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.HostKey(), Err: credential.ErrNoRoute,
-		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.HostKey())}
+		Hint: fmt.Sprintf("run: %s login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", tools.Name, t.HostKey())}
 	if h.Explicit {
 		e.Msg = err.Error()
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Finding is one result of a check: doctor prints it with its fix.
@@ -37,7 +38,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	name := h.ProfileName()
-	self := "camunda-credential-helper --profile " + name
+	self := tools.Name + " --profile " + name
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.

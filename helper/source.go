@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -53,7 +54,7 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	}
 	if !stored {
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, credential.EnvClientID, credential.EnvClientSecret)}
+			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID (or set %s and %s)", tools.Name, name, credential.EnvClientID, credential.EnvClientSecret)}
 	}
 	return c, nil
 }
@@ -82,7 +83,7 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 func keychainError(profile string, err error) error {
 	if errors.Is(err, keystore.ErrNotFound) {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login", profile)}
+			Hint: fmt.Sprintf("Run: %s --profile %s login", tools.Name, profile)}
 	}
 	var ue *keystore.UnavailableError
 	if errors.As(err, &ue) {

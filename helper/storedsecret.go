@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // storedSecret is what the keychain holds for a profile (the account is the
@@ -46,7 +47,7 @@ func encodeSecret(c creds) string {
 func openSecret(c creds, v string) (string, error) {
 	relogin := func(msg string) error {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg,
-			Hint: fmt.Sprintf("If the profile's settings are right, log in again: camunda-credential-helper --profile %s login", c.Profile)}
+			Hint: fmt.Sprintf("If the profile's settings are right, log in again: %s --profile %s login", tools.Name, c.Profile)}
 	}
 	var s storedSecret
 	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || s.Secret == "" {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // DefaultTimeout bounds every keychain call: go-keyring has no timeouts of
@@ -129,8 +131,8 @@ func translate(err error) error {
 }
 
 const (
-	envHint    = "Use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET instead (see the README)."
-	unlockHint = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	envHint    = "Use the environment variables " + credential.EnvClientID + " and " + credential.EnvClientSecret + " instead (see the README)."
+	unlockHint = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables " + credential.EnvClientID + " and " + credential.EnvClientSecret + "."
 	startHint  = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
 	busHint    = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
 )

@@ -12,6 +12,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -101,7 +102,7 @@ func (a *Server) unserved(r *agentwire.Request) string {
 		return "the agent is version " + a.Version + ", the caller " + r.Version + ": it exits"
 	}
 	if n := agentwire.SameProcessEnv(r.Env); n != "" {
-		return n + " differs from the agent's; run: camunda-credential-helper agent stop"
+		return n + " differs from the agent's; run: " + tools.Name + " agent stop"
 	}
 	return ""
 }

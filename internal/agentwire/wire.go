@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Environment variables that control the agent.
@@ -40,11 +42,6 @@ var ProcessEnv = []string{
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
 	"CAMUNDA_CREDENTIAL_HELPER_SERVICE",
 }
-
-// SecretEnv are the variables that carry credentials. A caller that has
-// either set is never served by the agent, so a secret from the environment
-// never crosses the socket nor outlives the caller.
-var SecretEnv = []string{"CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"}
 
 // BuildVersion is the version of this build: override when the release build
 // set one (-ldflags "-X main.Version=..."), else the module version from the
@@ -103,12 +100,12 @@ func Off(lookup func(string) (string, bool)) bool {
 // or camunda-credential-helper-UID in the OS's temporary directory.
 func Dir(lookup func(string) (string, bool)) string {
 	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
-		return filepath.Join(d, "camunda-credential-helper")
+		return filepath.Join(d, tools.Name)
 	}
 	if uid := os.Getuid(); uid >= 0 {
-		return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(uid))
+		return filepath.Join(os.TempDir(), tools.Name+"-"+strconv.Itoa(uid))
 	}
-	return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
+	return filepath.Join(os.TempDir(), tools.Name) // Windows: no uid, and no agent
 }
 
 // SocketPath is the agent's socket in dir.

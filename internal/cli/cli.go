@@ -22,7 +22,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
-const name = "camunda-credential-helper"
+const name = tools.Name // as the messages and help name the program
 
 // cli holds the global flags; the commands are added from the commands
 // table, so that a call builds only the command it runs (see newParser).

@@ -144,7 +144,7 @@ func readSecret(fromStdin bool, e env) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: "no terminal to prompt for the client secret",
-			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | camunda-credential-helper login --client-secret-stdin ..."}
+			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | " + name + " login --client-secret-stdin ..."}
 	}
 	fmt.Fprint(e.stderr, "Client secret (input hidden): ")
 	b, err := term.ReadPassword(int(f.Fd()))

@@ -63,7 +63,7 @@ func startEndpoint(ctx context.Context, c *agent.Client, e env) (*endpoint, erro
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "camunda-credential-helper-serve-")
+	tmp, err := os.MkdirTemp("", name+"-serve-")
 	if err != nil {
 		return nil, err
 	}

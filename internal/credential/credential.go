@@ -71,7 +71,7 @@ const (
 
 // EnvCredentials reports whether lookup holds either variable.
 func EnvCredentials(lookup func(string) (string, bool)) bool {
-	for _, n := range []string{EnvClientID, EnvClientSecret} {
+	for _, n := range [...]string{EnvClientID, EnvClientSecret} {
 		if v, _ := lookup(n); v != "" {
 			return true
 		}

@@ -27,7 +27,7 @@ import (
 )
 
 // full is the name of the binary that does everything else.
-const full = "camunda-credential-helper"
+const full = tools.Name
 
 // Main runs the fast client with os.Args and exits. version is the release
 // build's -X main.Version ("" for the build info's), which the agent

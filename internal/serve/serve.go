@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Path is where the endpoint answers.
@@ -81,7 +82,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !e.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="camunda-credential-helper"`)
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+tools.Name+`"`)
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
 	}
@@ -118,7 +119,7 @@ func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 	if err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
 		if e.Log != nil {
-			fmt.Fprintf(e.Log, "camunda-credential-helper: serve: no token for a client: %s\n", msg)
+			fmt.Fprintf(e.Log, "%s: serve: no token for a client: %s\n", tools.Name, msg)
 		}
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", msg)
 		return

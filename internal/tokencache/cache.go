@@ -26,6 +26,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Store keeps tokens between calls: the encrypted file cache of every
@@ -120,7 +121,7 @@ func keyID(c Identity, extra string) string {
 	return hex.EncodeToString(h.Sum(nil))[:40]
 }
 
-const keystoreSalt = "camunda-credential-helper"
+const keystoreSalt = tools.Name
 
 func profilePrefix(profile string) string {
 	sum := sha256.Sum256([]byte("profile\x00" + profile))

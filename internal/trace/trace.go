@@ -14,10 +14,12 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Prefix starts every trace line.
-const Prefix = "camunda-credential-helper: trace: "
+const Prefix = tools.Name + ": trace: "
 
 type key struct{}
 
