@@ -77,7 +77,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		}
 		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix})
 	} else {
-		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
+		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.RefreshAt.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 			out = append(out, claimFindings(e, c.Audience)...)
 		}

@@ -124,7 +124,7 @@ func rejectedAgain(r *tokencache.Rejection) error {
 }
 
 func token(c creds, e *tokencache.Entry) credential.Token {
-	return credential.Token{AccessToken: e.AccessToken, Expiry: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
+	return credential.Token{AccessToken: e.AccessToken, Expiry: e.Expiry, RefreshAt: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
 }
 
 // Drop drops the cached tokens of the profile req selects, never its

@@ -165,6 +165,7 @@ func (r *Reply) encode() []byte {
 	}
 	e.str("access_token", r.AccessToken)
 	e.time("expiry", r.Expiry)
+	e.time("refresh_at", r.RefreshAt)
 	e.str("profile", r.Profile)
 	e.str("username", r.Username)
 	if s := r.Status; s != nil {
@@ -201,6 +202,8 @@ func (r *Reply) decode(b []byte) error {
 			r.AccessToken = string(v)
 		case "expiry":
 			r.Expiry, err = toTime(v)
+		case "refresh_at":
+			r.RefreshAt, err = toTime(v)
 		case "profile":
 			r.Profile = string(v)
 		case "username":

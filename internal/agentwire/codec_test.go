@@ -54,7 +54,11 @@ func diffReply(got, want Reply) string {
 	if !got.Expiry.Equal(want.Expiry) {
 		return fmt.Sprintf("Expiry = %v; want %v", got.Expiry, want.Expiry)
 	}
+	if !got.RefreshAt.Equal(want.RefreshAt) {
+		return fmt.Sprintf("RefreshAt = %v; want %v", got.RefreshAt, want.RefreshAt)
+	}
 	got.Expiry, want.Expiry = time.Time{}, time.Time{}
+	got.RefreshAt, want.RefreshAt = time.Time{}, time.Time{}
 	if (got.Status == nil) != (want.Status == nil) {
 		return fmt.Sprintf("Status = %+v; want %+v", got.Status, want.Status)
 	}
@@ -137,7 +141,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		name string
 		rep  Reply
 	}{
-		{"token", Reply{AccessToken: "eyJhbGciOi.x.y", Expiry: expiry, Profile: "work", Username: "client-id"}},
+		{"token", Reply{AccessToken: "eyJhbGciOi.x.y", Expiry: expiry, RefreshAt: expiry.Add(-time.Minute), Profile: "work", Username: "client-id"}},
 		{"unserved", Reply{Unserved: "HOME differs from the agent's;\nrun: agent stop"}},
 		{"error", Reply{Err: &Error{Kind: 4, Msg: "401 invalid_client:\nbad", Hint: "Fix the credentials (login)\nor retry."}}},
 		{"error with zero fields", Reply{Err: &Error{}}},
@@ -150,6 +154,7 @@ func TestReplyRoundTrip(t *testing.T) {
 			Err:         &Error{Kind: 5, Msg: "m", Hint: "h"},
 			AccessToken: "tok",
 			Expiry:      expiry,
+			RefreshAt:   expiry.Add(-time.Second),
 			Profile:     "p",
 			Username:    "user",
 			Status:      &Status{Version: "devel", PID: 1, Started: started, Idle: time.Nanosecond, Tokens: -1, Served: -2},
@@ -538,7 +543,7 @@ func FuzzRead(f *testing.F) {
 		Resource: "r", MinTTL: time.Minute, ForceRefresh: true, Timeout: time.Second, Interactive: true})
 	seed(&Request{Op: OpDrop, Config: "\x00\n/w", Profile: "p"})
 	seed(&Reply{Unserved: "u", Err: &Error{Kind: 3, Msg: "m", Hint: "h"}, AccessToken: "t", Expiry: time.Unix(1e9, 7),
-		Profile: "p", Username: "u"})
+		RefreshAt: time.Unix(1e9, 3), Profile: "p", Username: "u"})
 	seed(&Reply{Status: &Status{Version: "devel", PID: 9, Started: time.Unix(5, 0), Idle: time.Hour, Tokens: 2, Served: 3}})
 	seed(&Reply{})
 	f.Add(frame("err_kind 1:x\nerr 1:1\n"))
@@ -572,6 +577,7 @@ func FuzzRead(f *testing.F) {
 			want := rep
 			want.Expiry = fuzzTime(want.Expiry)
 			again.Expiry = fuzzTime(again.Expiry)
+			want.RefreshAt, again.RefreshAt = fuzzTime(want.RefreshAt), fuzzTime(again.RefreshAt)
 			if want.Status != nil && again.Status != nil {
 				ws, as := *want.Status, *again.Status
 				ws.Started, as.Started = fuzzTime(ws.Started), fuzzTime(as.Started)
@@ -593,7 +599,7 @@ func TestTokenRoundTrip(t *testing.T) {
 	if got := r.TokenRequest(); got != req {
 		t.Errorf("TokenRequest = %+v; want %+v", got, req)
 	}
-	tok := credential.Token{AccessToken: "tok", Expiry: time.Unix(1e9, 0), Profile: "p", Username: "u"}
+	tok := credential.Token{AccessToken: "tok", Expiry: time.Unix(1e9, 0), RefreshAt: time.Unix(1e9-60, 0), Profile: "p", Username: "u"}
 	if got, err := Answer(tok, nil).Result(); err != nil || got != tok {
 		t.Errorf("Result = %+v, %v; want %+v", got, err, tok)
 	}

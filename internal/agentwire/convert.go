@@ -32,7 +32,7 @@ func Answer(tok credential.Token, err error) *Reply {
 		}
 		return &Reply{Err: &Error{Kind: int(credential.KindOf(err)), Msg: err.Error()}}
 	}
-	return &Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, Profile: tok.Profile, Username: tok.Username}
+	return &Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, RefreshAt: tok.RefreshAt, Profile: tok.Profile, Username: tok.Username}
 }
 
 // Result is what a reply to a token request says: the token, or the
@@ -42,5 +42,5 @@ func (r *Reply) Result() (credential.Token, error) {
 	if r.Err != nil {
 		return credential.Token{}, &credential.Error{Kind: credential.Kind(r.Err.Kind), Msg: r.Err.Msg, Hint: r.Err.Hint}
 	}
-	return credential.Token{AccessToken: r.AccessToken, Expiry: r.Expiry, Profile: r.Profile, Username: r.Username}, nil
+	return credential.Token{AccessToken: r.AccessToken, Expiry: r.Expiry, RefreshAt: r.RefreshAt, Profile: r.Profile, Username: r.Username}, nil
 }

@@ -183,7 +183,8 @@ type Reply struct {
 
 	// OpToken
 	AccessToken string
-	Expiry      time.Time
+	Expiry      time.Time // credential.Token's
+	RefreshAt   time.Time // credential.Token's
 	Profile     string
 	Username    string
 

@@ -10,13 +10,15 @@ import (
 	"time"
 )
 
-// Token is an access token as handed to callers. Expiry is the time at which
-// the helper itself stops serving the token (the cache's refresh time), which
-// is a margin before the endpoint's real expiry, so a caller that honours it
-// never holds a token the helper would not serve.
+// Token is an access token as handed to callers. As in x/oauth2, Expiry
+// is the token's real expiry and the margin before it is kept apart:
+// RefreshAt is when the helper stops serving the token (a margin before
+// Expiry). The protocols tell their tools RefreshAt, so that a tool that
+// honours it never holds a token the helper would not serve.
 type Token struct {
-	AccessToken string // visible ASCII, checked where it arrived
-	Expiry      time.Time
+	AccessToken string    // visible ASCII, checked where it arrived
+	Expiry      time.Time // when the token endpoint says it expires (expires_in, or a sooner JWT exp; capped)
+	RefreshAt   time.Time // when the helper stops serving it and fetches another
 	Profile     string // the profile that produced the token ("" for environment credentials)
 	Username    string // the profile's username for protocols that need one (default: client ID)
 }

@@ -132,7 +132,7 @@ func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 		AccessToken string `json:"access_token"`
 		TokenType   string `json:"token_type"`
 		ExpiresIn   int64  `json:"expires_in"`
-	}{tok.AccessToken, "Bearer", max(0, int64(tok.Expiry.Sub(now())/time.Second))}
+	}{tok.AccessToken, "Bearer", max(0, int64(tok.RefreshAt.Sub(now())/time.Second))} // a client asks again when the helper would fetch another
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)

@@ -73,8 +73,8 @@ func (e *Entry) Margin() time.Duration {
 	return min(m, life/2)
 }
 
-// refreshAt is the time from which the helper no longer serves the token;
-// it is the expiry reported to callers.
+// RefreshAt is the time from which the helper no longer serves the token
+// (credential.Token.RefreshAt, what the protocols report as its expiry).
 func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 
 // usable reports whether the token may be served at now with at least minTTL
