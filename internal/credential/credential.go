@@ -19,8 +19,8 @@ type Token struct {
 	AccessToken string    // visible ASCII, checked where it arrived
 	Expiry      time.Time // when the token endpoint says it expires (expires_in, or a sooner JWT exp; capped)
 	RefreshAt   time.Time // when the helper stops serving it and fetches another
-	Profile     string // the profile that produced the token ("" for environment credentials)
-	Username    string // the profile's username for protocols that need one (default: client ID)
+	Profile     string    // the profile that produced the token ("" for environment credentials)
+	Username    string    // the profile's username for protocols that need one (default: client ID)
 }
 
 // Request says which token a caller wants. Which profile serves it is
