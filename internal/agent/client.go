@@ -11,16 +11,21 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
-// Client is the caller's token path: it asks the user's token agent for a
-// token first (starting one when none runs) and falls back to the core, so
-// an agent can only make a call faster. Whatever withdraws a token (login,
-// logout, a protocol's erase) goes to the core and is then told to a
-// running agent, which is dialled for that but never started.
-type Client struct {
-	*helper.Core // the direct path, and everything but tokens
+// TokenPath is the caller's token path: it asks the user's token agent for
+// a token first (starting one when none runs) and falls back to the core,
+// so an agent can only make a call faster. Whatever withdraws a token
+// (login, logout, a protocol's erase) goes to the core and is then told to
+// a running agent, which is dialled for that but never started.
+//
+// It wraps the core rather than embedding it: each of its methods is
+// written here, so a method added to the core that withdraws a token
+// cannot reach callers without telling the agent (TestTokenPathWrapsCore).
+type TokenPath struct {
+	core *helper.Core // the direct path
 
 	Dir         string            // the agent's directory (agentwire.Dir); "" where the OS has no agent
 	Tokens      bool              // ask the agent for tokens (false: CAMUNDA_CREDENTIAL_HELPER_AGENT=off)
@@ -29,6 +34,10 @@ type Client struct {
 	Interactive bool              // a person may answer a keychain prompt
 	Version     string            // this build's (agentwire.BuildVersion): an agent of another retires
 }
+
+// NewTokenPath returns the token path around core; set the agent's fields
+// before first use (none set: the direct path only).
+func NewTokenPath(core *helper.Core) *TokenPath { return &TokenPath{core: core} }
 
 // startTimeout bounds starting an agent until its socket listens.
 const startTimeout = 3 * time.Second
@@ -42,19 +51,19 @@ const grace = time.Second
 // when the agent cannot take the call. A caller with credentials in its
 // environment is never served by the agent, so that a secret from the
 // environment never crosses the socket nor outlives the caller.
-func (c *Client) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
-	req = c.Stamp(req)
-	if c.Tokens && c.Dir != "" && !c.EnvCredentials() {
+func (c *TokenPath) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
+	req = c.core.Stamp(req)
+	if c.Tokens && c.Dir != "" && !c.core.EnvCredentials() {
 		if tok, err, ok := c.ask(ctx, req); ok {
 			return tok, err
 		}
 	}
-	return c.Core.Token(ctx, req)
+	return c.core.Token(ctx, req)
 }
 
-func (c *Client) ask(ctx context.Context, req credential.Request) (credential.Token, error, bool) {
-	timeout := c.Core.TimeoutOrDefault()
-	r := &agentwire.Request{Op: agentwire.OpToken, Version: c.Version, Env: c.Env, Config: c.ConfigPath,
+func (c *TokenPath) ask(ctx context.Context, req credential.Request) (credential.Token, error, bool) {
+	timeout := c.core.TimeoutOrDefault()
+	r := &agentwire.Request{Op: agentwire.OpToken, Version: c.Version, Env: c.Env, Config: c.core.ConfigPath,
 		Timeout: timeout, Interactive: c.Interactive}
 	r.SetRequest(req)
 	rep, err := c.call(ctx, r, timeout, c.mayStart)
@@ -67,64 +76,81 @@ func (c *Client) ask(ctx context.Context, req credential.Request) (credential.To
 
 // mayStart reads the config file's agent setting; it is consulted only
 // before starting an agent, never on a hit.
-func (c *Client) mayStart() bool {
-	cfg, err := c.Core.Config()
+func (c *TokenPath) mayStart() bool {
+	cfg, err := c.core.Config()
 	return err == nil && cfg.Agent.On()
 }
 
 // Drop drops the cached tokens of the profile req selects (git's erase,
 // Terraform's forget), in the file cache and in a running agent.
-func (c *Client) Drop(ctx context.Context, req credential.Request) error {
-	name, err := c.Core.Drop(ctx, c.Stamp(req))
+func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
+	name, err := c.core.Drop(ctx, c.core.Stamp(req))
 	c.tell(name)
 	return err
 }
 
 // Login stores the selected profile's secret (see helper.Core.Login); a
 // running agent drops the tokens it got with the old one.
-func (c *Client) Login(ctx context.Context, lp helper.LoginParams) (credential.Token, error) {
-	tok, err := c.Core.Login(ctx, lp)
-	c.tell(c.ProfileName())
+func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credential.Token, error) {
+	tok, err := c.core.Login(ctx, lp)
+	c.tell(c.core.ProfileName())
 	return tok, err
 }
 
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
-func (c *Client) Logout(ctx context.Context) error {
-	err := c.Core.Logout(ctx)
-	c.tell(c.ProfileName())
+func (c *TokenPath) Logout(ctx context.Context) error {
+	err := c.core.Logout(ctx)
+	c.tell(c.core.ProfileName())
 	return err
 }
 
 // LoginRegistry is docker login (see helper.Core.LoginRegistry).
-func (c *Client) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
-	name, err := c.Core.LoginRegistry(ctx, serverURL, clientID, secret)
+func (c *TokenPath) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
+	name, err := c.core.LoginRegistry(ctx, serverURL, clientID, secret)
 	c.tell(name)
 	return err
 }
 
 // LogoutRegistry is docker logout (see helper.Core.LogoutRegistry).
-func (c *Client) LogoutRegistry(ctx context.Context, serverURL string) error {
-	name, err := c.Core.LogoutRegistry(ctx, serverURL)
+func (c *TokenPath) LogoutRegistry(ctx context.Context, serverURL string) error {
+	name, err := c.core.LogoutRegistry(ctx, serverURL)
 	c.tell(name)
 	return err
 }
+
+// Profiles lists the profiles (see helper.Core.Profiles); it withdraws nothing.
+func (c *TokenPath) Profiles(ctx context.Context) ([]helper.ProfileStatus, error) {
+	return c.core.Profiles(ctx)
+}
+
+// Hosts maps each host pattern to its username (docker list); it withdraws nothing.
+func (c *TokenPath) Hosts(ctx context.Context) (map[string]string, error) { return c.core.Hosts(ctx) }
+
+// Config is the config file as last read (see helper.Core.Config).
+func (c *TokenPath) Config() (*config.Config, error) { return c.core.Config() }
+
+// ConfigPath is the caller's config file.
+func (c *TokenPath) ConfigPath() string { return c.core.ConfigPath }
+
+// ProfileName is the profile the caller selected (see helper.Core.ProfileName).
+func (c *TokenPath) ProfileName() string { return c.core.ProfileName() }
 
 // tell has a running agent drop a profile's tokens: dialled, never
 // started; whether this call used the agent or not, it must not go on
 // serving a token the call withdrew. A profile of "" (environment
 // credentials) has none there.
-func (c *Client) tell(profile string) {
+func (c *TokenPath) tell(profile string) {
 	if c.Dir == "" || profile == "" {
 		return
 	}
-	r := &agentwire.Request{Op: agentwire.OpDrop, Env: c.Env, Config: c.ConfigPath, Profile: profile}
+	r := &agentwire.Request{Op: agentwire.OpDrop, Env: c.Env, Config: c.core.ConfigPath, Profile: profile}
 	_, _ = c.call(context.Background(), r, 2*time.Second, nil)
 }
 
 // call sends r to the agent. When no agent listens and mayStart allows,
 // it starts one and asks again.
-func (c *Client) call(ctx context.Context, r *agentwire.Request, timeout time.Duration, mayStart func() bool) (*agentwire.Reply, error) {
+func (c *TokenPath) call(ctx context.Context, r *agentwire.Request, timeout time.Duration, mayStart func() bool) (*agentwire.Reply, error) {
 	deadline := time.Now().Add(timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -145,7 +171,7 @@ func (c *Client) call(ctx context.Context, r *agentwire.Request, timeout time.Du
 // it listens, and dials it. When another agent holds the lock ("busy"), it
 // dials that one; if none comes to listen soon (the holder was exiting), it
 // starts another.
-func (c *Client) start(deadline time.Time) (agentwire.Conn, error) {
+func (c *TokenPath) start(deadline time.Time) (agentwire.Conn, error) {
 	deadline = minTime(deadline, time.Now().Add(startTimeout))
 	for {
 		msg, err := c.spawn(deadline)
@@ -176,7 +202,7 @@ func (c *Client) start(deadline time.Time) (agentwire.Conn, error) {
 }
 
 // spawn starts an agent and returns what it says on its ready pipe.
-func (c *Client) spawn(deadline time.Time) (string, error) {
+func (c *TokenPath) spawn(deadline time.Time) (string, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return "", err

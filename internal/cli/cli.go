@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, e env) int {
 		return credential.KindUsage.ExitCode()
 	}
 	ch := selectedProfile(c, kctx, e)
-	client, err := newClient(c, ch, e)
+	core, client, err := newClient(c, ch, e)
 	if err != nil {
 		return report(e.stderr, err)
 	}
@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, e env) int {
 		ctx = keystore.WithPrompt(ctx)
 	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	kctx.Bind(client, e, ch)
+	kctx.Bind(client, core, e, ch)
 	kctx.Bind(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr})
 	if err := kctx.Run(); err != nil {
 		var ec exitCode

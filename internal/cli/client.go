@@ -29,24 +29,26 @@ func newCore(configPath string, lookup func(string) (string, bool), front tokenc
 }
 
 // newClient builds a call's token path from the global flags: the core,
-// inside the agent's client, which asks a running agent first (unless
+// inside the agent's token path, which asks a running agent first (unless
 // CAMUNDA_CREDENTIAL_HELPER_AGENT=off) and tells it what a call withdraws.
-func newClient(c *cli, ch choice, e env) (*agent.Client, error) {
+// The core is returned too, for the commands that examine the direct path
+// (doctor, check); every other command gets only the token path.
+func newClient(c *cli, ch choice, e env) (*helper.Core, *agent.TokenPath, error) {
 	cfgPath, err := configPath(c, e)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	core := newCore(cfgPath, e.lookup, nil)
 	core.Profile, core.Explicit = ch.profile, ch.explicit
 	core.Timeout = c.Timeout
-	client := &agent.Client{Core: core}
+	client := agent.NewTokenPath(core)
 	if agentwire.Supported {
 		client.Dir = agentwire.Dir(e.lookup)
 		client.Tokens = !agentwire.Off(e.lookup)
 		client.Exe, client.Version, client.Interactive = e.exe, version(), interactive(e)
 		client.Env = agentwire.Environment(e.lookup, agentwire.ProcessEnv)
 	}
-	return client, nil
+	return core, client, nil
 }
 
 // choice is the caller's choice of profile, which config.Select applies.

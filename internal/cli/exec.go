@@ -28,7 +28,7 @@ type execCmd struct {
 // --serve, with a loopback token endpoint for its Camunda clients), passes
 // the standard streams through, forwards signals, and returns its exit
 // status.
-func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *execCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	args := cmd.Command
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]

@@ -34,7 +34,7 @@ type loginCmd struct {
 	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
 }
 
-func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	// kong's existingfile type does not apply to a *string (nil keeps the
 	// profile's bundle); the core reads the file and names it if it cannot.
 	// A relative path is the caller's: store it absolute.
@@ -70,10 +70,10 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		}
 	}()
 	if cmd.NoVerify {
-		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in the keychain (not verified).\n", c.Profile)
+		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in the keychain (not verified).\n", c.ProfileName())
 	} else {
 		fmt.Fprintf(e.stderr, "Verified and stored the client secret for profile %q in the keychain (token valid until %s).\n",
-			c.Profile, tok.Expiry.UTC().Format(time.RFC3339))
+			c.ProfileName(), tok.Expiry.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
