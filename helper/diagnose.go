@@ -42,7 +42,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
-	c, err := h.resolve(credential.Request{})
+	c, err := h.resolve(ctx, credential.Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // DefaultLifetime is assumed for a token whose response carries no
@@ -132,6 +133,11 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	if c.Audience != "" {
 		cfg.EndpointParams = url.Values{"audience": {c.Audience}}
 	}
+	if trace.On(ctx) {
+		client = traced(ctx, client)
+		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, credentials in the %s)",
+			c.ClientID, c.TokenURL, c.Audience, c.Scope, map[bool]string{true: "Authorization header", false: "form"}[cfg.AuthStyle == oauth2.AuthStyleInHeader])
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -141,6 +147,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		}
 		e, wait := classify(ctx, c.TokenURL, c.scrub(err))
 		if wait < 0 || attempt == maxAttempts {
+			trace.Printf(ctx, "request", "attempt %d failed, not retried: %v", attempt, e)
 			return nil, e
 		}
 		if wait == 0 {
@@ -148,8 +155,10 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 			delay *= 2
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			trace.Printf(ctx, "request", "attempt %d failed, no time left to retry: %v", attempt, e)
 			return nil, e
 		}
+		trace.Printf(ctx, "request", "attempt %d failed: %v; retrying in %s", attempt, e, wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return nil, e

@@ -13,6 +13,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // TokenPath is the caller's token path: it asks the user's token agent for
@@ -53,24 +54,58 @@ const grace = time.Second
 // environment never crosses the socket nor outlives the caller.
 func (c *TokenPath) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	req = c.core.Stamp(req)
-	if c.Tokens && c.Dir != "" && !c.core.EnvCredentials() {
-		if tok, err, ok := c.ask(ctx, req); ok {
-			return tok, err
-		}
+	if why := c.notAsked(); why != "" {
+		trace.Printf(ctx, "agent", "not asked: %s", why)
+	} else if tok, err, ok := c.ask(ctx, req); ok {
+		return tok, err
 	}
+	trace.Printf(ctx, "direct", "this process gets the token itself")
 	return c.core.Token(ctx, req)
 }
 
-func (c *TokenPath) ask(ctx context.Context, req credential.Request) (credential.Token, error, bool) {
+// notAsked says why the agent is not asked for this call's tokens, or "".
+func (c *TokenPath) notAsked() string {
+	switch {
+	case c.Dir == "":
+		return "this operating system has no agent"
+	case !c.Tokens:
+		return agentwire.EnvAgent + " turns it off"
+	}
+	if n := credential.EnvCredentialVar(c.core.LookupEnv); n != "" {
+		return n + " is set: credentials from the environment never go to the agent"
+	}
+	return ""
+}
+
+// ask has the agent answer req; ok is false when it did not (none runs
+// and none may start, it refused the caller), and the core answers.
+func (c *TokenPath) ask(ctx context.Context, req credential.Request) (tok credential.Token, err error, ok bool) {
 	timeout := c.core.TimeoutOrDefault()
 	r := &agentwire.Request{Op: agentwire.OpToken, Version: c.Version, Env: c.Env, Config: c.core.ConfigPath,
-		Timeout: timeout, Interactive: c.Interactive}
+		Timeout: timeout, Interactive: c.Interactive, Trace: trace.On(ctx)}
 	r.SetRequest(req)
-	rep, err := c.call(ctx, r, timeout, c.mayStart)
-	if err != nil || rep.Unserved != "" {
+	mayStart := func() bool {
+		ok := c.mayStart()
+		if ok {
+			trace.Printf(ctx, "agent", "none listens in %s: starting one (%s agent run)", c.Dir, c.Exe)
+		} else {
+			trace.Printf(ctx, "agent", "none listens in %s, and the config file turns it off ([agent] enabled = false) or cannot be read", c.Dir)
+		}
+		return ok
+	}
+	start := time.Now()
+	rep, err := c.call(ctx, r, timeout, mayStart)
+	if err != nil {
+		trace.Printf(ctx, "agent", "not used: %v", err)
 		return credential.Token{}, nil, false
 	}
-	tok, err := rep.Result()
+	trace.Relay(ctx, "agent", rep.Trace)
+	if rep.Unserved != "" {
+		trace.Printf(ctx, "agent", "refused the call: %s", rep.Unserved)
+		return credential.Token{}, nil, false
+	}
+	tok, err = rep.Result()
+	trace.Printf(ctx, "agent", "answered in %s", time.Since(start).Round(10*time.Microsecond))
 	return tok, err, true
 }
 
@@ -85,7 +120,7 @@ func (c *TokenPath) mayStart() bool {
 // Terraform's forget), in the file cache and in a running agent.
 func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
 	name, err := c.core.Drop(ctx, c.core.Stamp(req))
-	c.tell(name)
+	c.tell(ctx, name)
 	return err
 }
 
@@ -93,7 +128,7 @@ func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
 // running agent drops the tokens it got with the old one.
 func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credential.Token, error) {
 	tok, err := c.core.Login(ctx, lp)
-	c.tell(c.core.ProfileName())
+	c.tell(ctx, c.core.ProfileName())
 	return tok, err
 }
 
@@ -101,21 +136,21 @@ func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credentia
 // running agent's.
 func (c *TokenPath) Logout(ctx context.Context) error {
 	err := c.core.Logout(ctx)
-	c.tell(c.core.ProfileName())
+	c.tell(ctx, c.core.ProfileName())
 	return err
 }
 
 // LoginRegistry is docker login (see helper.Core.LoginRegistry).
 func (c *TokenPath) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
 	name, err := c.core.LoginRegistry(ctx, serverURL, clientID, secret)
-	c.tell(name)
+	c.tell(ctx, name)
 	return err
 }
 
 // LogoutRegistry is docker logout (see helper.Core.LogoutRegistry).
 func (c *TokenPath) LogoutRegistry(ctx context.Context, serverURL string) error {
 	name, err := c.core.LogoutRegistry(ctx, serverURL)
-	c.tell(name)
+	c.tell(ctx, name)
 	return err
 }
 
@@ -140,12 +175,16 @@ func (c *TokenPath) ProfileName() string { return c.core.ProfileName() }
 // started; whether this call used the agent or not, it must not go on
 // serving a token the call withdrew. A profile of "" (environment
 // credentials) has none there.
-func (c *TokenPath) tell(profile string) {
+func (c *TokenPath) tell(ctx context.Context, profile string) {
 	if c.Dir == "" || profile == "" {
 		return
 	}
 	r := &agentwire.Request{Op: agentwire.OpDrop, Env: c.Env, Config: c.core.ConfigPath, Profile: profile}
-	_, _ = c.call(context.Background(), r, 2*time.Second, nil)
+	if _, err := c.call(context.Background(), r, 2*time.Second, nil); err != nil {
+		trace.Printf(ctx, "agent", "not told to drop profile %q's tokens: %v", profile, err)
+		return
+	}
+	trace.Printf(ctx, "agent", "told to drop profile %q's tokens", profile)
 }
 
 // call sends r to the agent. When no agent listens and mayStart allows,

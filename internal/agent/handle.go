@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
@@ -13,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -123,7 +125,14 @@ func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	if r.Interactive {
 		ctx = keystore.WithPrompt(ctx)
 	}
-	return agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	var lines strings.Builder // the caller's --verbose: the decisions made here go back with the answer
+	if r.Trace {
+		ctx = trace.With(ctx, &lines)
+		trace.Printf(ctx, "agent", "pid %d answers with the core of %s", os.Getpid(), r.Config)
+	}
+	rep := agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	rep.Trace = lines.String()
+	return rep
 }
 
 // errOff says that the config file turns the agent off.

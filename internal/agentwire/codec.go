@@ -111,6 +111,7 @@ func (r *Request) encode() []byte {
 	e.bool("force_refresh", r.ForceRefresh)
 	e.int("timeout", int64(r.Timeout))
 	e.bool("interactive", r.Interactive)
+	e.bool("trace", r.Trace)
 	return e.b
 }
 
@@ -149,13 +150,15 @@ func (r *Request) decode(b []byte) error {
 			r.Timeout = time.Duration(n)
 		case "interactive":
 			r.Interactive = toBool(v)
+		case "trace":
+			r.Trace = toBool(v)
 		}
 		return err
 	})
 }
 
 func (r *Reply) encode() []byte {
-	e := newEncoder(256 + len(r.AccessToken) + len(r.Unserved))
+	e := newEncoder(256 + len(r.AccessToken) + len(r.Unserved) + len(r.Trace))
 	e.str("unserved", r.Unserved)
 	if r.Err != nil {
 		e.int("err_kind", int64(r.Err.Kind))
@@ -178,6 +181,7 @@ func (r *Reply) encode() []byte {
 		e.str("status_memory", s.Memory)
 		e.bool("status", true)
 	}
+	e.str("trace", r.Trace)
 	return e.b
 }
 
@@ -227,6 +231,8 @@ func (r *Reply) decode(b []byte) error {
 			st.Memory = string(v)
 		case "status":
 			r.Status = &st
+		case "trace":
+			r.Trace = string(v)
 		}
 		return err
 	})

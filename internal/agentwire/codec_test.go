@@ -108,6 +108,7 @@ func TestRequestRoundTrip(t *testing.T) {
 			ForceRefresh: true,
 			Timeout:      30 * time.Second,
 			Interactive:  true,
+			Trace:        true,
 		}},
 		{"framing characters in values", Request{Config: "/tmp/dir with spaces\nand a newline", Resource: string(binary), Default: "a b 5:x\n"}},
 		{"empty env value and key", Request{Env: map[string]string{"": "v", "K": ""}}},
@@ -158,6 +159,7 @@ func TestReplyRoundTrip(t *testing.T) {
 			Profile:     "p",
 			Username:    "user",
 			Status:      &Status{Version: "devel", PID: 1, Started: started, Idle: time.Nanosecond, Tokens: -1, Served: -2},
+			Trace:       "cache: hit in the agent's memory\nkeychain: not read\n",
 		}},
 		{"expiry before 1970", Reply{Expiry: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)}},
 		{"expiry one nanosecond after the epoch", Reply{Expiry: time.Unix(0, 1)}},
@@ -206,7 +208,9 @@ func TestWireFormat(t *testing.T) {
 		{"request flags", &Request{Default: "a\n", MinTTL: 1500, Interactive: true},
 			"default 2:a\n\nmin_ttl 4:1500\ninteractive 1:1\n"},
 		{"reply", &Reply{Profile: "p", Err: &Error{Kind: 3}}, "err_kind 1:3\nerr 1:1\nprofile 1:p\n"},
-		{"reply expiry", &Reply{Expiry: time.Unix(1, 5)}, "expiry 10:1000000005\n"},
+		{"reply expiry", &Reply{Expiry: time.Unix(1, 5), RefreshAt: time.Unix(1, 0)}, "expiry 10:1000000005\nrefresh_at 10:1000000000\n"},
+		{"traced request", &Request{Op: OpToken, Trace: true}, "op 5:token\ntrace 1:1\n"},
+		{"reply with trace", &Reply{AccessToken: "t", Trace: "cache: miss\n"}, "access_token 1:t\ntrace 12:cache: miss\n\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

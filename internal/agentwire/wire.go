@@ -162,6 +162,7 @@ type Request struct {
 	ForceRefresh bool
 	Timeout      time.Duration // bounds the request
 	Interactive  bool          // a person may answer a keychain prompt
+	Trace        bool          // return the agent's trace lines for this request (--verbose)
 }
 
 // Operations.
@@ -190,6 +191,10 @@ type Reply struct {
 
 	// OpStatus
 	Status *Status
+
+	// Trace is the agent's trace lines for a request that asked for them,
+	// to be relayed into the caller's (see trace.Relay).
+	Trace string
 }
 
 // Error is a failure as credential.Error describes it.

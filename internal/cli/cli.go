@@ -18,6 +18,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
@@ -32,6 +33,7 @@ type cli struct {
 	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
+	Verbose bool             `help:"Trace each decision on the token path to stderr: profile, agent, cache, keychain, requests ($CAMUNDA_CREDENTIAL_HELPER_DEBUG=1)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -109,6 +111,11 @@ func run(ctx context.Context, args []string, e env) int {
 		return credential.KindUsage.ExitCode()
 	}
 	ch := selectedProfile(c, kctx, e)
+	if (c.Verbose || trace.Requested(e.lookup)) && kctx.Command() != "agent run" {
+		ctx = trace.With(ctx, e.stderr)
+		trace.Printf(ctx, "call", "%s %s, version %s, pid %d", name, kctx.Command(), version(), os.Getpid())
+		trace.Printf(ctx, "profile", "the caller's choice: %s", ch)
+	}
 	core, client, err := newClient(c, ch, e)
 	if err != nil {
 		return report(e.stderr, err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -56,6 +57,17 @@ type choice struct {
 	profile  string
 	explicit bool // --profile on the command line: it also wins over host routing
 	named    bool // --profile or CAMUNDA_PROFILE (else the default)
+}
+
+// String says where the choice came from, for the trace.
+func (ch choice) String() string {
+	switch {
+	case ch.explicit:
+		return fmt.Sprintf("%q by --profile (it wins over host routing)", ch.profile)
+	case ch.named:
+		return fmt.Sprintf("%q by CAMUNDA_PROFILE (for requests that route no host)", ch.profile)
+	}
+	return fmt.Sprintf("none named: %q for requests that route no host", ch.profile)
 }
 
 // selectedProfile reads the caller's choice: --profile on the command

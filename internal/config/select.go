@@ -20,6 +20,13 @@ import (
 // a whole shell must not send one profile's token to every host a tool
 // asks about.
 func (c *Config) Select(req credential.Request) (string, error) {
+	name, _, err := c.pick(req, true)
+	return name, err
+}
+
+// SelectWhy is Select, also saying which of its rules chose the profile
+// (for the --verbose trace).
+func (c *Config) SelectWhy(req credential.Request) (name, why string, err error) {
 	return c.pick(req, true)
 }
 
@@ -27,29 +34,30 @@ func (c *Config) Select(req credential.Request) (string, error) {
 // registry the user logs in to: a profile serves a resource only when its
 // host patterns list it, even when it is named.
 func (c *Config) SelectScoped(req credential.Request) (string, error) {
-	return c.pick(req, false)
+	name, _, err := c.pick(req, false)
+	return name, err
 }
 
-// pick is Select. unscoped says whether a profile without host patterns
-// serves any resource it is named for: it does for tokens, where the
-// calling tool's own config scopes it.
-func (c *Config) pick(req credential.Request, unscoped bool) (string, error) {
+// pick is Select, with why. unscoped says whether a profile without host
+// patterns serves any resource it is named for: it does for tokens, where
+// the calling tool's own config scopes it.
+func (c *Config) pick(req credential.Request, unscoped bool) (name, why string, err error) {
 	pinned := req.Profile
 	if req.Resource == "" {
 		switch {
 		case pinned != "":
-			return pinned, nil
+			return pinned, "named by the caller", nil
 		case req.Default != "":
-			return req.Default, nil
+			return req.Default, "the caller's default (no resource to route)", nil
 		}
-		return DefaultProfile, nil
+		return DefaultProfile, "the default profile (no resource to route, none named)", nil
 	}
 	t, err := route.ParseTarget(req.Resource)
 	if err != nil {
-		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+		return "", "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
 	}
 	if err := t.Served(); err != nil {
-		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+		return "", "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
 	}
 	if pinned != "" {
 		// Naming a profile chooses among the profiles that serve the
@@ -60,18 +68,20 @@ func (c *Config) pick(req credential.Request, unscoped bool) (string, error) {
 		p, ok := c.Profiles[pinned]
 		switch {
 		case ok && len(p.Hosts) > 0 && !serves(p, t):
-			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
+			return "", "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
 				pinned, route.StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
 		case !unscoped && (!ok || len(p.Hosts) == 0):
-			return "", noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no %q", pinned, route.StripUserinfo(req.Resource)))
+			return "", "", noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no %q", pinned, route.StripUserinfo(req.Resource)))
+		case ok && len(p.Hosts) > 0:
+			return pinned, fmt.Sprintf("named by the caller, and one of its host patterns serves %s", t.HostKey()), nil
 		}
-		return pinned, nil
+		return pinned, fmt.Sprintf("named by the caller; it lists no hosts, so it serves %s as named", t.HostKey()), nil
 	}
-	name, ok := bestRoute(c, t)
+	name, pat, ok := bestRoute(c, t)
 	if !ok {
-		return "", noRoute(fmt.Sprintf("no profile serves %q", route.StripUserinfo(req.Resource)))
+		return "", "", noRoute(fmt.Sprintf("no profile serves %q", route.StripUserinfo(req.Resource)))
 	}
-	return name, nil
+	return name, fmt.Sprintf("its host pattern %q is the best match for %s", pat, t.HostKey()), nil
 }
 
 func noRoute(msg string) *credential.Error {
@@ -82,19 +92,19 @@ func noRoute(msg string) *credential.Error {
 // host beats a wildcard, a longer wildcard beats a shorter one, and a
 // pattern with a port beats one without. Ties go to the first profile name
 // in sorted order.
-func bestRoute(cfg *Config, t route.Target) (string, bool) {
-	best, bestScore := "", -1
-	for _, name := range cfg.Names() {
-		for _, pat := range cfg.Profiles[name].Hosts {
+func bestRoute(cfg *Config, t route.Target) (name, pattern string, ok bool) {
+	bestScore := -1
+	for _, n := range cfg.Names() {
+		for _, pat := range cfg.Profiles[n].Hosts {
 			if !matchAlias(pat, t) {
 				continue
 			}
 			if s := patternScore(pat); s > bestScore {
-				best, bestScore = name, s
+				name, pattern, bestScore = n, pat, s
 			}
 		}
 	}
-	return best, bestScore >= 0
+	return name, pattern, bestScore >= 0
 }
 
 // serves reports whether one of p's host patterns matches t.

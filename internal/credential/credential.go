@@ -72,11 +72,14 @@ const (
 )
 
 // EnvCredentials reports whether lookup holds either variable.
-func EnvCredentials(lookup func(string) (string, bool)) bool {
+func EnvCredentials(lookup func(string) (string, bool)) bool { return EnvCredentialVar(lookup) != "" }
+
+// EnvCredentialVar is the first of the variables that lookup holds, or "".
+func EnvCredentialVar(lookup func(string) (string, bool)) string {
 	for _, n := range [...]string{EnvClientID, EnvClientSecret} {
 		if v, _ := lookup(n); v != "" {
-			return true
+			return n
 		}
 	}
-	return false
+	return ""
 }

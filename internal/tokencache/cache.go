@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -82,11 +83,25 @@ func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 // back) is never served, nor one that an older build cached without
 // checking its characters (see credential.Printable).
 func (e *Entry) Usable(now time.Time, minTTL time.Duration) bool {
-	if !credential.Printable(e.AccessToken) || now.Before(e.Received) {
-		return false
+	return e.Unusable(now, minTTL) == ""
+}
+
+// Unusable says why the token may not be served at now with at least
+// minTTL left (Usable's rule, in words for the trace), or "" when it may.
+func (e *Entry) Unusable(now time.Time, minTTL time.Duration) string {
+	switch {
+	case !credential.Printable(e.AccessToken):
+		return "its characters were never checked (cached by an older build)"
+	case now.Before(e.Received):
+		return "received after now: the clock went back"
 	}
-	left := e.RefreshAt().Sub(now)
-	return left > 0 && left >= minTTL
+	switch left := e.RefreshAt().Sub(now); {
+	case left <= 0:
+		return "expired: past its refresh time " + e.RefreshAt().UTC().Format(time.RFC3339)
+	case left < minTTL:
+		return fmt.Sprintf("within --min-ttl: %s left before its refresh time, %s asked", left.Round(time.Second), minTTL)
+	}
+	return ""
 }
 
 // Identity is what decides which token a set of credentials yields. Secret
