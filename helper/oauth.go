@@ -135,8 +135,8 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	}
 	if trace.On(ctx) {
 		client = traced(ctx, client)
-		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, credentials in the %s)",
-			c.ClientID, c.TokenURL, c.Audience, c.Scope, map[bool]string{true: "Authorization header", false: "form"}[cfg.AuthStyle == oauth2.AuthStyleInHeader])
+		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, client authentication %s)",
+			c.ClientID, c.TokenURL, c.Audience, c.Scope, c.AuthMethod)
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond

@@ -33,11 +33,14 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 	} else if tok, ok := h.cached(ctx, cc, k, c, req, "lookup"); ok {
 		return tok, nil
 	}
+	locking := time.Now()
 	unlock, err := cc.Lock(ctx, k)
 	if err != nil {
+		trace.Printf(ctx, "cache", "no lock on this token after %s: %v", since(locking), err)
 		return credential.Token{}, err
 	}
 	defer unlock()
+	trace.Printf(ctx, "cache", "locked this token in %s (concurrent callers wait here for one request)", since(locking))
 	if req.ForceRefresh {
 		cc.ForgetRejection(k)
 	} else {

@@ -35,6 +35,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // Path is where the endpoint answers.
@@ -82,6 +83,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !e.authorized(r) {
+		trace.Printf(r.Context(), "serve", "refused a token request from %s: not the per-run client ID and secret", r.RemoteAddr)
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+tools.Name+`"`)
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
@@ -90,6 +92,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "only client_credentials")
 		return
 	}
+	trace.Printf(r.Context(), "serve", "a client at %s asks for a token", r.RemoteAddr)
 	e.token(w, r.Context())
 }
 
