@@ -128,7 +128,7 @@ func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	var lines strings.Builder // the caller's --verbose: the decisions made here go back with the answer
 	if r.Trace {
 		ctx = trace.With(ctx, &lines)
-		trace.Printf(ctx, "agent", "pid %d answers with the core of %s", os.Getpid(), r.Config)
+		trace.Printf(ctx, "process", "pid %d answers with the core of %s", os.Getpid(), r.Config)
 	}
 	rep := agentwire.Answer(core.Token(ctx, r.TokenRequest()))
 	rep.Trace = lines.String()

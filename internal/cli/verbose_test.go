@@ -55,7 +55,7 @@ func testVerbose(t *testing.T, exe string, agent bool) {
 	want := []string{"profile: the caller's choice", `profile: "default": the caller's default`, "credentials: profile \"default\"",
 		"keychain: read profile \"default\"'s secret in", "cache: skipped: --force-refresh", "request: POST " + ts.URL, ": 200 OK in", "token: fetched"}
 	if agent {
-		want = append(want, "agent: none listens in", "[agent] agent: pid", "[agent] request: POST", "agent: answered in")
+		want = append(want, "agent: none listens in", "[agent] process: pid", "[agent] request: POST", "agent: answered in")
 	} else {
 		want = append(want, "agent: not asked: CAMUNDA_CREDENTIAL_HELPER_AGENT turns it off", "direct: this process gets the token itself")
 	}
