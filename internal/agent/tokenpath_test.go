@@ -17,7 +17,7 @@ var (
 
 // TestTokenPathWrapsCore: the token path neither embeds the core nor hands
 // it out, so no core method reaches a caller without a wrapper written in
-// client.go, and a wrapper this test does not know fails it until someone
+// tokenpath.go, and a wrapper this test does not know fails it until someone
 // decides whether it withdraws a token (then it must tell the agent, and
 // join TestWithdrawReachesAgent). DropProfile, which would drop the file
 // cache behind a running agent's back, is not reachable at all.
