@@ -22,8 +22,9 @@ import (
 // a running agent, which is dialled for that but never started.
 //
 // It wraps the core rather than embedding it: each of its methods is
-// written out (here and in tokenpath.go), so a method added to the core that withdraws a token
-// cannot reach callers without telling the agent (TestTokenPathWrapsCore).
+// written out (here and in tokenpath.go), so a method added to the core
+// that withdraws a token cannot reach callers without telling the agent
+// (TestTokenPathWrapsCore).
 type TokenPath struct {
 	core *helper.Core // the direct path
 
