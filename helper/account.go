@@ -84,7 +84,11 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
+	caSum, err := caSHA256(c.CAFile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	if err := h.Secrets.Set(ctx, name, encodeSecret(c, caSum)); err != nil {
 		return credential.Token{}, keychainError(name, err)
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
@@ -228,7 +232,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := cfg.SelectScoped(h.Stamp(credential.Request{Resource: serverURL}))
+	name, err := cfg.Select(h.Stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}

@@ -74,6 +74,10 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if c.Secret != "" {
 		return nil
 	}
+	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
@@ -81,7 +85,10 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 		return keychainError(c.Profile, err)
 	}
 	trace.Printf(ctx, "keychain", "read profile %q's secret in %s", c.Profile, since(start))
-	s, err := openSecret(*c, v)
+	if caSum != "" {
+		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
+	}
+	s, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}

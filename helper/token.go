@@ -18,6 +18,9 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 	defer cancel()
 	c, err := h.resolve(ctx, req)
 	if err != nil {
+		if credential.KindOf(err) == credential.KindNoRoute {
+			trace.Printf(ctx, "profile", "not served: %v", err) // a hostless profile named for a host, say
+		}
 		return credential.Token{}, err
 	}
 	cc := h.tokens()

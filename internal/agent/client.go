@@ -125,6 +125,7 @@ func (c *TokenPath) call(ctx context.Context, r *agentwire.Request, timeout time
 	}
 	conn, err := agentwire.Dial(c.Dir)
 	if err != nil {
+		trace.Printf(ctx, "agent", "none answers in %s: %v", c.Dir, err)
 		if mayStart == nil || c.Exe == "" || !agentwire.NotListening(err) || !mayStart() {
 			return nil, err
 		}

@@ -38,6 +38,12 @@ package cli
 //	                              file, in no file or file name under a named dir, and not
 //	                              in stdout/stderr when those names are given
 //	exitcode N PROG [ARGS]        run PROG like exec and require exit status N; no "!"
+//
+// and these programs besides the binaries under test, for exec:
+//
+//	oauthclient [wrong-secret]    an SDK's client-credentials grant with exec --serve's variables
+//	nokeyctl PROG [ARGS]          PROG where the key syscalls fail with EPERM, as under
+//	                              Docker's default seccomp profile (Linux)
 
 import (
 	"context"
@@ -73,6 +79,7 @@ func TestMain(m *testing.M) {
 		"camunda-credential-helper":      runMain,
 		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
 		"oauthclient":                    oauthClient,
+		"nokeyctl":                       noKeyctl,
 	})
 }
 
@@ -151,7 +158,7 @@ func setupScript(e *testscript.Env) error {
 		return err
 	}
 	e.Setenv("CAPTURE_URL", st.server.CaptureURL)
-	e.Defer(func() { clearService(t, st.service) })
+	e.Defer(func() { clearService(t, st.service); keyringtest.PurgeKernelKeys(t, st.service) })
 	return nil
 }
 
