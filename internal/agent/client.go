@@ -89,6 +89,13 @@ func (c *Client) Login(ctx context.Context, lp helper.LoginParams) (credential.T
 	return tok, err
 }
 
+// LoginProfile is Login for the named profile (see helper.Core.LoginProfile).
+func (c *Client) LoginProfile(ctx context.Context, name string, lp helper.LoginParams) (credential.Token, error) {
+	tok, err := c.Core.LoginProfile(ctx, name, lp)
+	c.tell(name)
+	return tok, err
+}
+
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
 func (c *Client) Logout(ctx context.Context) error {
