@@ -11,7 +11,6 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -51,6 +50,12 @@ func ValidProfileName(name string) error {
 // file. When verification fails nothing is stored.
 func (h *Core) Login(ctx context.Context, lp LoginParams) (credential.Token, error) {
 	return h.login(ctx, h.ProfileName(), lp)
+}
+
+// LoginProfile is Login for the named profile rather than the selected one
+// (import, which makes several).
+func (h *Core) LoginProfile(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
+	return h.login(ctx, name, lp)
 }
 
 func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
@@ -154,7 +159,7 @@ func checkProfile(p *config.Profile) error {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
-		if _, err := NewHTTPClient(p.CAFile); err != nil {
+		if _, err := NewHTTPClient(p.CAFile, LoopbackPolicy(p)); err != nil {
 			return err
 		}
 	}
@@ -237,7 +242,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 		return name, err
 	}
 	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.HostKey(), Err: credential.ErrNoRoute,
-		Hint: fmt.Sprintf("run: %s login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", tools.Name, t.HostKey())}
+		Missing: credential.MissingHost, Host: t.HostKey()}
 	if h.Explicit {
 		e.Msg = err.Error()
 	}

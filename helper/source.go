@@ -8,7 +8,6 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -60,7 +59,7 @@ func (h *Core) resolve(ctx context.Context, req credential.Request) (creds, erro
 	if !stored {
 		trace.Printf(ctx, "credentials", "profile %q is not in %s", name, h.ConfigPath)
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
-			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID (or set %s and %s)", tools.Name, name, credential.EnvClientID, credential.EnvClientSecret)}
+			Missing: credential.MissingProfile, Profile: name}
 	}
 	trace.Printf(ctx, "credentials", "profile %q of %s: client ID %s, token URL %s", name, h.ConfigPath, c.ClientID, c.TokenURL)
 	return c, nil
@@ -100,7 +99,7 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 func keychainError(profile string, err error) error {
 	if errors.Is(err, keystore.ErrNotFound) {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
-			Hint: fmt.Sprintf("Run: %s --profile %s login", tools.Name, profile)}
+			Missing: credential.MissingSecret, Profile: profile}
 	}
 	var ue *keystore.UnavailableError
 	if errors.As(err, &ue) {

@@ -10,7 +10,6 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // storedSecret is what the keychain holds for a profile (the account is the
@@ -74,8 +73,7 @@ func caSHA256(path string) (string, error) {
 // may have edited, so the user logs in once more instead.
 func openSecret(c creds, caSum, v string) (string, error) {
 	relogin := func(msg string) error {
-		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg,
-			Hint: fmt.Sprintf("If the profile's settings are right, log in again: %s --profile %s login", tools.Name, c.Profile)}
+		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg, Missing: credential.MissingBinding, Profile: c.Profile}
 	}
 	var s storedSecret
 	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || s.Secret == "" {

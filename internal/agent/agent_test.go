@@ -263,6 +263,10 @@ func TestWithdrawReachesAgent(t *testing.T) {
 			_, err := c.Login(ctx, helper.LoginParams{Secret: "secret-2", NoVerify: true})
 			return err
 		}},
+		{name: "LoginProfile", withdraw: func(c *TokenPath) error {
+			_, err := c.LoginProfile(ctx, config.DefaultProfile, helper.LoginParams{Secret: "secret-2", NoVerify: true})
+			return err
+		}},
 		{name: "Logout", withdraw: func(c *TokenPath) error { return c.Logout(ctx) }, wantErr: credential.KindNotLoggedIn},
 		{name: "LoginRegistry", resource: reg, withdraw: func(c *TokenPath) error {
 			return c.LoginRegistry(ctx, "https://"+reg+"/v2/", "reg-id", "secret-2")

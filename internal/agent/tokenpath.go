@@ -31,6 +31,13 @@ func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credentia
 	return tok, err
 }
 
+// LoginProfile is Login for the named profile (see helper.Core.LoginProfile).
+func (c *TokenPath) LoginProfile(ctx context.Context, name string, lp helper.LoginParams) (credential.Token, error) {
+	tok, err := c.core.LoginProfile(ctx, name, lp)
+	c.tell(ctx, name)
+	return tok, err
+}
+
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
 func (c *TokenPath) Logout(ctx context.Context) error {

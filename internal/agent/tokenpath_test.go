@@ -11,7 +11,7 @@ import (
 // each of which TestWithdrawReachesAgent checks tells a running agent, and
 // those that withdraw nothing.
 var (
-	withdrawing = []string{"Drop", "Login", "Logout", "LoginRegistry", "LogoutRegistry"}
+	withdrawing = []string{"Drop", "Login", "LoginProfile", "Logout", "LoginRegistry", "LogoutRegistry"}
 	readOnly    = []string{"Token", "Profiles", "Hosts", "Config", "ProfileName"}
 )
 

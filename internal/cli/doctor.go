@@ -16,7 +16,8 @@ type doctorCmd struct{}
 // alone, and the agent beside it.
 func (cmd *doctorCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	failed := 0
-	for _, f := range doctor.Run(ctx, core, c.Dir) {
+	findings := append(doctor.Run(ctx, core, c.Dir), doctor.Plaintext(e.lookup, e.cwd)...)
+	for _, f := range findings {
 		mark := "ok  "
 		switch {
 		case !f.OK:

@@ -81,7 +81,7 @@ func execServe(ctx context.Context, c *agent.TokenPath, e env, args []string) er
 		return err
 	}
 	defer ep.stop()
-	return runChild(args, ep.vars, e)
+	return runServed(args, ep.vars, e)
 }
 
 // runChild runs args with the process's environment, less every variable

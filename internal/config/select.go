@@ -6,7 +6,6 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Select is the one rule for which profile serves a request: the profile
@@ -62,7 +61,7 @@ func (c *Config) SelectWhy(req credential.Request) (name, why string, err error)
 				msg = fmt.Sprintf("there is no profile %q to serve %q", pinned, route.StripUserinfo(req.Resource))
 			}
 			e := noRoute(msg)
-			e.Hint = fmt.Sprintf("To serve %s with it: %s login --profile %s --host HOST", t.HostKey(), tools.Name, pinned)
+			e.Missing, e.Profile, e.Host = credential.MissingHost, pinned, t.HostKey() // the edge names login --profile P --host
 			return "", "", e
 		case !serves(p, t):
 			return "", "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
@@ -81,7 +80,7 @@ func noRoute(msg string) *credential.Error {
 	return &credential.Error{Kind: credential.KindNoRoute, Msg: msg, Err: credential.ErrNoRoute}
 }
 
-// route returns the profile whose host patterns best match t: an exact
+// bestRoute returns the profile whose host patterns best match t: an exact
 // host beats a wildcard, a longer wildcard beats a shorter one, and a
 // pattern with a port beats one without. Ties go to the first profile name
 // in sorted order.

@@ -36,6 +36,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // Path is where the endpoint answers.
@@ -51,6 +52,8 @@ type Endpoint struct {
 	Secret   string           // the per-run secret: NewSecret
 	Log      io.Writer        // where failures to get a token are told
 	Now      func() time.Time // nil means time.Now
+
+	guard *guard // Start's listener
 }
 
 // NewSecret is a per-run client secret: 32 random bytes, base64url.
@@ -120,7 +123,7 @@ func formDecode(s string) string {
 func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 	tok, err := e.Source.Token(ctx, credential.Request{})
 	if err != nil {
-		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+		msg := strings.ReplaceAll(protocol.Explain(err), "\n", " ")
 		if e.Log != nil {
 			fmt.Fprintf(e.Log, "%s: serve: no token for a client: %s\n", tools.Name, msg)
 		}
