@@ -55,11 +55,13 @@ func newForwardSetup(t *testing.T) *forwardSetup {
 
 // remote is a client on the remote host, as newClient builds it with
 // agentwire.EnvSocket set to sock.
-func (f *forwardSetup) remote(sock string) *Client {
+func (f *forwardSetup) remote(sock string) *TokenPath {
 	ep := agentwire.Locate(func(k string) (string, bool) { return sock, k == agentwire.EnvSocket })
 	core := &helper.Core{Secrets: f.remoteStore, ConfigPath: filepath.Join(f.remoteDir, "config.toml"),
 		CacheDir: filepath.Join(f.remoteDir, "cache"), Timeout: 5 * time.Second, Getenv: noEnv}
-	return &Client{Core: core, Forward: &ep, Version: "v1"}
+	c := NewTokenPath(core)
+	c.Forward, c.Version = &ep, "v1"
+	return c
 }
 
 func (f *forwardSetup) sock() string { return agentwire.ForwardSocketPath(f.server.Dir) }
@@ -184,7 +186,7 @@ func TestForwardFaults(t *testing.T) {
 	v2.Version = "v2"
 	for _, tc := range []struct {
 		name string
-		c    *Client
+		c    *TokenPath
 		req  credential.Request
 		want string
 		kind credential.Kind

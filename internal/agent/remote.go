@@ -18,8 +18,8 @@ import (
 // answer: the call fails with one line that names the socket.
 
 // forwardedToken asks the forwarded agent for a token.
-func (c *Client) forwardedToken(ctx context.Context, req credential.Request) (credential.Token, error) {
-	timeout := c.Core.TimeoutOrDefault()
+func (c *TokenPath) forwardedToken(ctx context.Context, req credential.Request) (credential.Token, error) {
+	timeout := c.core.TimeoutOrDefault()
 	r := &agentwire.Request{Op: agentwire.OpToken, Version: c.Version, Timeout: timeout}
 	r.SetRequest(req)
 	rep, err := c.callForwarded(ctx, r, timeout+grace)
@@ -31,7 +31,7 @@ func (c *Client) forwardedToken(ctx context.Context, req credential.Request) (cr
 
 // forwardedDrop has the forwarded agent drop the cached token of the
 // profile req selects there (git's erase, Terraform's forget).
-func (c *Client) forwardedDrop(ctx context.Context, req credential.Request) error {
+func (c *TokenPath) forwardedDrop(ctx context.Context, req credential.Request) error {
 	r := &agentwire.Request{Op: agentwire.OpDrop, Version: c.Version}
 	r.SetRequest(req)
 	rep, err := c.callForwarded(ctx, r, 5*time.Second)
@@ -45,7 +45,7 @@ func (c *Client) forwardedDrop(ctx context.Context, req credential.Request) erro
 // callForwarded sends r to the forwarded agent and returns its answer; a
 // request it does not serve (another uid, another version) is an error
 // that says why.
-func (c *Client) callForwarded(ctx context.Context, r *agentwire.Request, timeout time.Duration) (*agentwire.Reply, error) {
+func (c *TokenPath) callForwarded(ctx context.Context, r *agentwire.Request, timeout time.Duration) (*agentwire.Reply, error) {
 	ep := c.Forward
 	trace.Printf(ctx, "agent", "forwarded agent %s (%s): no keychain, config or token endpoint of this machine is used", ep.Socket, agentwire.EnvSocket)
 	deadline := time.Now().Add(timeout)
@@ -79,7 +79,7 @@ func forwardFailure(err error) error {
 
 // local refuses what only the machine that holds the secrets does (login,
 // logout) when the tokens come from a forwarded agent.
-func (c *Client) local(what string) error {
+func (c *TokenPath) local(what string) error {
 	if c.Forward == nil {
 		return nil
 	}
