@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestOversizeInput(t *testing.T) {
@@ -14,10 +16,18 @@ func TestOversizeInput(t *testing.T) {
 		wantCode int
 		wantOut  string // prefix of stdout
 	}{
-		{"git", func(s Stdio) int { return Git(context.Background(), newFake(), "get", s) }, 1, ""},
-		{"docker", func(s Stdio) int { return Docker(context.Background(), newFake(), "get", s) }, 1, progName + ": input larger than"},
-		{"bazel", func(s Stdio) int { return Bazel(context.Background(), newFake(), "get", s) }, 2, ""},
-		{"get", func(s Stdio) int { return Get(context.Background(), newFake(), s) }, 2, `{"error":"bad_request"`},
+		{"git", func(s Stdio) int {
+			return Git(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+		}, 1, ""},
+		{"docker", func(s Stdio) int {
+			return Docker(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+		}, 1, progName + ": input larger than"},
+		{"bazel", func(s Stdio) int {
+			return Bazel(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+		}, 2, ""},
+		{"get", func(s Stdio) int {
+			return Get(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, s)
+		}, 2, `{"error":"bad_request"`},
 	}
 	for _, tt := range tests {
 		var out, errb strings.Builder
