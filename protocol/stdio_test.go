@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -50,5 +51,13 @@ func TestOneLine(t *testing.T) {
 		if got := oneLine(tt.in); got != tt.want {
 			t.Errorf("oneLine(%q) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// errTooLarge is a constant (built without fmt at start-up); it must say
+// MaxInput.
+func TestErrTooLargeSaysMaxInput(t *testing.T) {
+	if want := fmt.Sprintf("input larger than %d bytes", MaxInput); errTooLarge.Error() != want {
+		t.Errorf("errTooLarge = %q; want %q", errTooLarge, want)
 	}
 }
