@@ -52,6 +52,12 @@ func (h *Core) Login(ctx context.Context, lp LoginParams) (credential.Token, err
 	return h.login(ctx, h.ProfileName(), lp)
 }
 
+// LoginProfile is Login for the named profile rather than the selected one
+// (import, which makes several).
+func (h *Core) LoginProfile(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
+	return h.login(ctx, name, lp)
+}
+
 func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
@@ -83,7 +89,11 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
+	caSum, err := caSHA256(c.CAFile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	if err := h.Secrets.Set(ctx, name, encodeSecret(c, caSum)); err != nil {
 		return credential.Token{}, keychainError(name, c.scrubStored(err))
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
@@ -149,7 +159,7 @@ func checkProfile(p *config.Profile) error {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
-		if _, err := NewHTTPClient(p.CAFile); err != nil {
+		if _, err := NewHTTPClient(p.CAFile, LoopbackPolicy(p)); err != nil {
 			return err
 		}
 	}
@@ -227,12 +237,12 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := cfg.SelectScoped(h.Stamp(credential.Request{Resource: serverURL}))
+	name, err := cfg.Select(h.Stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}
 	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.HostKey(), Err: credential.ErrNoRoute,
-		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.HostKey())}
+		Missing: credential.MissingHost, Host: t.HostKey()}
 	if h.Explicit {
 		e.Msg = err.Error()
 	}

@@ -171,10 +171,11 @@ func TestMissingCredentials(t *testing.T) {
 		wantKind  credential.Kind
 		wantMsg   string
 		wantHint  string
+		wantMiss  credential.Missing // with the profile "work"
 		wantCause error
 	}{
-		{name: "no profile", secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login"},
-		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login", wantCause: keystore.ErrNotFound},
+		{name: "no profile", secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantMiss: credential.MissingProfile},
+		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantMiss: credential.MissingSecret, wantCause: keystore.ErrNotFound},
 		{name: "keychain unavailable", profile: true, secrets: failingStore{unavailable}, wantKind: credential.KindKeychain, wantMsg: "locked", wantHint: "Unlock", wantCause: unavailable},
 		{name: "keychain failing", profile: true, secrets: failingStore{errors.New("dbus: connection refused")}, wantKind: credential.KindKeychain, wantMsg: "dbus: connection refused"},
 	}
@@ -200,6 +201,12 @@ func TestMissingCredentials(t *testing.T) {
 			}
 			if !strings.Contains(e.Hint, tt.wantHint) {
 				t.Errorf("hint %q does not contain %q", e.Hint, tt.wantHint)
+			}
+			if tt.wantMiss != credential.MissingNothing && (e.Missing != tt.wantMiss || e.Profile != "work") {
+				t.Errorf("missing %v for profile %q; want %v for \"work\"", e.Missing, e.Profile, tt.wantMiss)
+			}
+			if strings.Contains(e.Error(), "camunda-credential-helper") {
+				t.Errorf("error %q carries a command line: the edge makes those", e.Error())
 			}
 			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
 				t.Errorf("error %v does not wrap %v", err, tt.wantCause)
@@ -263,8 +270,9 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "ftp://api.example.com/x"}},
 		{req: credential.Request{Resource: "git+ssh://api.example.com/x"}},
 		{req: credential.Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
-		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
-		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"},             // http to loopback
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: config.DefaultProfile}, // hostless: serves no host
+
 		{req: credential.Request{Resource: "http://api.example.com/x"}, explicit: config.DefaultProfile},
 		{req: credential.Request{Profile: "exact", Resource: "http://api.example.com/x"}},
 		{req: credential.Request{Resource: "x.example.com"}, wantProfile: "wild"},
@@ -291,7 +299,7 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "port"},
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
 		{req: credential.Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
-		{req: credential.Request{Resource: "other.org"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
+		{req: credential.Request{Resource: "other.org"}, explicit: config.DefaultProfile}, // hostless, even when named
 	}
 	for _, tt := range tests {
 		hh := sibling(h)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -53,7 +54,7 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	}
 	if !stored {
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, credential.EnvClientID, credential.EnvClientSecret)}
+			Missing: credential.MissingProfile, Profile: name}
 	}
 	return c, nil
 }
@@ -66,11 +67,18 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if c.Secret != "" {
 		return nil
 	}
+	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
+	if err != nil {
+		return err
+	}
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
 		return keychainError(c.Profile, err)
 	}
-	s, err := openSecret(*c, v)
+	if caSum != "" {
+		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
+	}
+	s, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}
@@ -82,7 +90,7 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 func keychainError(profile string, err error) error {
 	if errors.Is(err, keystore.ErrNotFound) {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login", profile)}
+			Missing: credential.MissingSecret, Profile: profile}
 	}
 	var ue *keystore.UnavailableError
 	if errors.As(err, &ue) {

@@ -28,10 +28,17 @@ func storedSecretOf(t *testing.T, h *Core, profile string) storedSecret {
 }
 
 // setStoredSecret writes the keychain behind login's back, as another
-// program (or an earlier version) could.
+// program (or an earlier version) could, bound to the CA bundle the
+// profile names in the config file as it is now (none when it names none).
 func setStoredSecret(t *testing.T, h *Core, profile, tokenURL, clientID, secret string) {
 	t.Helper()
-	v := encodeSecret(creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret})
+	caSum := ""
+	if cfg, err := config.Load(h.ConfigPath); err == nil && cfg.Profiles[profile] != nil {
+		if caSum, err = caSHA256(cfg.Profiles[profile].CAFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := encodeSecret(creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret}, caSum)
 	if err := h.Secrets.Set(context.Background(), profile, v); err != nil {
 		t.Fatal(err)
 	}
@@ -39,21 +46,29 @@ func setStoredSecret(t *testing.T, h *Core, profile, tokenURL, clientID, secret 
 
 func TestOpenSecret(t *testing.T) {
 	c := creds{Profile: "p", TokenURL: "https://idp.example.com/oauth/token", ClientID: "cid"}
-	ok := encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"})
+	ok := encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"}, "")
 	for _, tt := range []struct {
 		name, stored, wantSecret, wantMsg string
+		caSum                             string // the profile's CA bundle now
 	}{
 		{name: "bound to this profile", stored: ok, wantSecret: "s3cr3t"},
-		{name: "equivalent URL", stored: encodeSecret(creds{TokenURL: "HTTPS://IDP.example.com:443/oauth/token/", ClientID: "cid", Secret: "s3cr3t"}), wantSecret: "s3cr3t"},
-		{name: "another token URL", stored: encodeSecret(creds{TokenURL: "https://evil.example.net/t", ClientID: "cid", Secret: "s3cr3t"}),
+		{name: "equivalent URL", stored: encodeSecret(creds{TokenURL: "HTTPS://IDP.example.com:443/oauth/token/", ClientID: "cid", Secret: "s3cr3t"}, ""), wantSecret: "s3cr3t"},
+		{name: "another token URL", stored: encodeSecret(creds{TokenURL: "https://evil.example.net/t", ClientID: "cid", Secret: "s3cr3t"}, ""),
 			wantMsg: `the secret stored for profile "p" was verified against https://evil.example.net/t (client cid), but the profile now points to https://idp.example.com/oauth/token (client cid)`},
-		{name: "another client", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "other", Secret: "s3cr3t"}), wantMsg: "(client other)"},
+		{name: "another client", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "other", Secret: "s3cr3t"}, ""), wantMsg: "(client other)"},
 		{name: "legacy plain secret", stored: "s3cr3t", wantMsg: "earlier version"},
 		{name: "plain secret that looks like JSON", stored: `{"secret":"s3cr3t"}`, wantMsg: "earlier version"},
 		{name: "unknown version", stored: `{"v":2,"secret":"s3cr3t"}`, wantMsg: "format version 2"},
+		// The CA bundle's SHA-256 (see storedSecret for the envelopes
+		// stored before it was bound).
+		{name: "bound to this CA", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"}, "aaaa"), caSum: "aaaa", wantSecret: "s3cr3t"},
+		{name: "another CA", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"}, "aaaa"), caSum: "bbbb", wantMsg: "verified with another CA bundle"},
+		{name: "CA file dropped", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"}, "aaaa"), wantMsg: "the profile now names none"},
+		{name: "CA file added to an envelope without one", stored: ok, caSum: "bbbb", wantMsg: "was not verified with the CA file"},
+		{name: "envelope of the version before the CA binding", stored: `{"v":1,"token_url":"https://idp.example.com/oauth/token","client_id":"cid","secret":"s3cr3t"}`, wantSecret: "s3cr3t"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := openSecret(c, tt.stored)
+			got, err := openSecret(c, tt.caSum, tt.stored)
 			if tt.wantMsg == "" {
 				if err != nil || got != tt.wantSecret {
 					t.Fatalf("openSecret = %q, %v; want %q", got, err, tt.wantSecret)
@@ -61,7 +76,7 @@ func TestOpenSecret(t *testing.T) {
 				return
 			}
 			e := wantKind(t, err, credential.KindNotLoggedIn)
-			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || !strings.Contains(e.Hint, "log in again: camunda-credential-helper --profile p login") {
+			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || e.Missing != credential.MissingBinding || e.Profile != "p" {
 				t.Errorf("openSecret = %q, %v; want no secret and %q with a log in hint", got, err, tt.wantMsg)
 			}
 			wantNoLeak(t, "error", err.Error(), "s3cr3t")
@@ -110,8 +125,8 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				_, err = b.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindNotLoggedIn)
-				if !strings.Contains(e.Msg, "was verified against "+old.Root+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
-					t.Errorf("error = %v; want the old binding named and log in again", err)
+				if !strings.Contains(e.Msg, "was verified against "+old.Root+" (client cid)") || e.Missing != credential.MissingBinding {
+					t.Errorf("error = %v; want the old binding named and a new login asked for", err)
 				}
 				if old.Count() != 1 || evil.Count() != 0 {
 					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.Count(), evil.Count())
@@ -156,8 +171,8 @@ func TestLegacySecretRefused(t *testing.T) {
 	h.HTTPClient = &http.Client{Transport: net}
 	_, err := h.Token(context.Background(), credential.Request{})
 	e := wantKind(t, err, credential.KindNotLoggedIn)
-	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
-		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
+	if !strings.Contains(e.Msg, "earlier version") || e.Missing != credential.MissingBinding {
+		t.Errorf("error = %v; want a legacy secret refused and a new login asked for", err)
 	}
 	if net.Calls.Load() != 0 || srv.Count() != 0 {
 		t.Errorf("requests = %d; want 0", net.Calls.Load()+int32(srv.Count()))

@@ -12,6 +12,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // Client is the caller's token path: it asks the user's token agent for a
@@ -88,6 +89,13 @@ func (c *Client) Login(ctx context.Context, lp helper.LoginParams) (credential.T
 	return tok, err
 }
 
+// LoginProfile is Login for the named profile (see helper.Core.LoginProfile).
+func (c *Client) LoginProfile(ctx context.Context, name string, lp helper.LoginParams) (credential.Token, error) {
+	tok, err := c.Core.LoginProfile(ctx, name, lp)
+	c.tell(name)
+	return tok, err
+}
+
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
 func (c *Client) Logout(ctx context.Context) error {
@@ -131,6 +139,7 @@ func (c *Client) call(ctx context.Context, r *agentwire.Request, timeout time.Du
 	}
 	conn, err := agentwire.Dial(c.Dir)
 	if err != nil {
+		trace.Printf(ctx, "agent", "none answers in %s: %v", c.Dir, err)
 		if mayStart == nil || c.Exe == "" || !agentwire.NotListening(err) || !mayStart() {
 			return nil, err
 		}

@@ -11,8 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -38,7 +38,7 @@ var ProcessEnv = []string{
 	"DBUS_SESSION_BUS_ADDRESS",
 	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
-	"CAMUNDA_CREDENTIAL_HELPER_SERVICE",
+	"CAMUNDA_CREDENTIAL_HELPER_SERVICE", "CAMUNDA_CREDENTIAL_HELPER_KEYRING",
 }
 
 // SecretEnv are the variables that carry credentials. A caller that has
@@ -77,12 +77,13 @@ func Environment(lookup func(string) (string, bool), names ...[]string) map[stri
 	return m
 }
 
-// SameProcessEnv reports the first ProcessEnv variable whose value in env
-// differs from this process's, or "" when none does. An empty value counts
-// as unset, as it does for every reader of these variables.
-func SameProcessEnv(env map[string]string) string {
+// EnvDiffers reports the first ProcessEnv variable whose value differs
+// between the agent's environment (recorded once, when it started) and a
+// caller's, or "" when none does. An empty value counts as unset, as it
+// does for every reader of these variables.
+func EnvDiffers(agent, caller map[string]string) string {
 	for _, n := range ProcessEnv {
-		if env[n] != os.Getenv(n) {
+		if agent[n] != caller[n] {
 			return n
 		}
 	}
@@ -99,16 +100,47 @@ func Off(lookup func(string) (string, bool)) bool {
 	return false
 }
 
-// Dir is the agent's private directory: $XDG_RUNTIME_DIR/camunda-credential-helper,
-// or camunda-credential-helper-UID in the OS's temporary directory.
+// Dir is the agent's private directory: $XDG_RUNTIME_DIR/camunda-credential-helper
+// (the user's own tmpfs, made by the login manager), else
+// camunda-credential-helper/agent in the user's cache directory (as
+// os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS).
+// Never a fixed name in the shared temporary directory: another user could
+// create it first, and since CheckDir rightly refuses a directory that is
+// not ours, that would keep the agent off. "" when neither is known (no
+// absolute HOME): then there is no agent, and every call takes the direct
+// path. So does a directory whose socket path would exceed what a Unix
+// socket takes (maxSocketPath; Dial says so, doctor shows it).
 func Dir(lookup func(string) (string, bool)) string {
 	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
 		return filepath.Join(d, "camunda-credential-helper")
 	}
-	if uid := os.Getuid(); uid >= 0 {
-		return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(uid))
+	if os.Getuid() < 0 {
+		return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
 	}
-	return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
+	if cache := userCacheDir(lookup); cache != "" {
+		return filepath.Join(cache, "camunda-credential-helper", "agent")
+	}
+	return ""
+}
+
+// userCacheDir is os.UserCacheDir (on Unix) read through lookup, so that
+// the agent and its callers agree on it (HOME and XDG_CACHE_HOME are in
+// ProcessEnv); "" when it is not known.
+func userCacheDir(lookup func(string) (string, bool)) string {
+	home, _ := lookup("HOME")
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		if !filepath.IsAbs(home) {
+			return ""
+		}
+		return filepath.Join(home, "Library", "Caches")
+	}
+	if d, _ := lookup("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return d
+	}
+	if !filepath.IsAbs(home) {
+		return ""
+	}
+	return filepath.Join(home, ".cache")
 }
 
 // SocketPath is the agent's socket in dir.
@@ -194,11 +226,15 @@ type Reply struct {
 	Status *Status
 }
 
-// Error is a failure as credential.Error describes it.
+// Error is a failure as credential.Error describes it: the caller's edge
+// makes the command to run from its facts (Missing, Profile, Host).
 type Error struct {
-	Kind int
-	Msg  string
-	Hint string
+	Kind    int
+	Msg     string
+	Hint    string
+	Missing int
+	Profile string
+	Host    string
 }
 
 // Status describes a running agent.

@@ -29,7 +29,7 @@ const name = "camunda-credential-helper"
 // Their variables are read in newClient through env.lookup rather than by
 // kong from the process, so that tests can run calls in one process.
 type cli struct {
-	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
+	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any. $CAMUNDA_PROFILE names it for calls that name no host." default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
 	Version kong.VersionFlag `help:"Print the version and exit."`
@@ -46,6 +46,7 @@ var commands = []command{
 	{"login", "", "Store a profile's client secret in the keychain, after checking it against the token endpoint.", func() any { return &loginCmd{} }},
 	{"token", "", "Print a valid access token.", func() any { return &tokenCmd{} }},
 	{"logout", "", "Delete the profile's client secret and cached tokens.", func() any { return &logoutCmd{} }},
+	{"import", "", "Move the client secrets of c8ctl and Desktop Modeler into the keychain, as profiles.", func() any { return &importCmd{} }},
 	{"profiles", "", "List profiles and whether each has a secret stored.", func() any { return &profilesCmd{} }},
 	{"check", "", "Call a Camunda API with the profile's token and show the answer.", func() any { return &checkCmd{} }},
 	{"exec", "", "Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN), or with --serve a token endpoint for its Camunda clients.", func() any { return &execCmd{} }},

@@ -14,7 +14,8 @@ type doctorCmd struct{}
 // non-zero when something does.
 func (cmd *doctorCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	failed := 0
-	for _, f := range doctor.Run(ctx, c.Core, c.Dir) {
+	findings := append(doctor.Run(ctx, c.Core, c.Dir), doctor.Plaintext(e.lookup, e.cwd)...)
+	for _, f := range findings {
 		mark := "ok  "
 		switch {
 		case !f.OK:

@@ -15,6 +15,7 @@ package cli
 //	TOKEN_URL                               the fake token endpoint (client cid, secret s3cr3t)
 //	TLS_TOKEN_URL                           the same over https; its CA's certificate is $WORK/tls-ca.pem
 //	CAPTURE_URL                             the target of "tokenserver redirect"
+//	BUS_SOCKET                              the socket of the private session bus
 //
 // and these commands besides testscript's own (all take "!" to negate unless
 // said otherwise):
@@ -38,6 +39,12 @@ package cli
 //	                              file, in no file or file name under a named dir, and not
 //	                              in stdout/stderr when those names are given
 //	exitcode N PROG [ARGS]        run PROG like exec and require exit status N; no "!"
+//
+// and these programs besides the binaries under test, for exec:
+//
+//	oauthclient [wrong-secret]    an SDK's client-credentials grant with exec --serve's variables
+//	nokeyctl PROG [ARGS]          PROG where the key syscalls fail with EPERM, as under
+//	                              Docker's default seccomp profile (Linux)
 
 import (
 	"context"
@@ -58,6 +65,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/otheruser"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -65,6 +73,7 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
+	otheruser.Main() // this binary as another local user (internal/otheruser)
 	if path := os.Getenv(envRawDial); path != "" {
 		rawDial(path) // agent_uid_test.go: this binary as a foreign process
 		os.Exit(0)
@@ -73,6 +82,7 @@ func TestMain(m *testing.M) {
 		"camunda-credential-helper":      runMain,
 		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
 		"oauthclient":                    oauthClient,
+		"nokeyctl":                       noKeyctl,
 	})
 }
 
@@ -131,6 +141,10 @@ func setupScript(e *testscript.Env) error {
 			e.Setenv(key, v)
 		}
 	}
+	if sock, ok := strings.CutPrefix(os.Getenv("DBUS_SESSION_BUS_ADDRESS"), "unix:path="); ok {
+		sock, _, _ = strings.Cut(sock, ",")
+		e.Setenv("BUS_SOCKET", sock)
+	}
 	// A runtime directory, and so a token agent, of the script's own.
 	e.Setenv("XDG_RUNTIME_DIR", agentRuntimeDir(t, e.Defer))
 
@@ -151,7 +165,7 @@ func setupScript(e *testscript.Env) error {
 		return err
 	}
 	e.Setenv("CAPTURE_URL", st.server.CaptureURL)
-	e.Defer(func() { clearService(t, st.service) })
+	e.Defer(func() { clearService(t, st.service); keyringtest.PurgeKernelKeys(t, st.service) })
 	return nil
 }
 
