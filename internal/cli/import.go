@@ -11,6 +11,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/importer"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
 type importCmd struct {
@@ -33,13 +34,13 @@ type importC8ctlCmd struct {
 
 type importModelerCmd struct{ importFlags }
 
-func (cmd *importC8ctlCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *importC8ctlCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	path := cmd.path(e, importer.C8ctlPath)
 	entries, err := readEntries(path, importer.ParseC8ctl)
 	if err != nil {
 		return err
 	}
-	imported, failed := cmd.importAll(ctx, c, e, "c8ctl profile", path, entries)
+	imported, failed := cmd.importAll(ctx, c, core.Secrets, e, "c8ctl profile", path, entries)
 	if cmd.Scrub && len(imported) > 0 {
 		if err := scrub(e, path, imported); err != nil {
 			failed = append(failed, err)
@@ -48,13 +49,13 @@ func (cmd *importC8ctlCmd) Run(ctx context.Context, c *agent.Client, e env) erro
 	return summary(e, failed)
 }
 
-func (cmd *importModelerCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *importModelerCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	path := cmd.path(e, importer.ModelerPath)
 	entries, err := readEntries(path, importer.ParseModeler)
 	if err != nil {
 		return err
 	}
-	imported, failed := cmd.importAll(ctx, c, e, "Modeler connection", path, entries)
+	imported, failed := cmd.importAll(ctx, c, core.Secrets, e, "Modeler connection", path, entries)
 	if len(imported) > 0 {
 		fmt.Fprintf(e.stderr, "The plaintext copy stays in %s: Desktop Modeler cannot get its secret from anywhere else yet.\n", path)
 	}
@@ -84,8 +85,9 @@ func readEntries(path string, parse func([]byte) ([]importer.Entry, error)) ([]i
 
 // importAll logs in each chosen entry the way login does (verified unless
 // --no-verify, then stored in the keychain), and goes on after a failure.
-// It returns the entries imported and the failures.
-func (f *importFlags) importAll(ctx context.Context, c *agent.Client, e env, kind, path string, entries []importer.Entry) (imported []importer.Entry, failed []error) {
+// It returns the entries imported and the failures. secrets is where
+// they are stored, named in the messages (the token path stores them).
+func (f *importFlags) importAll(ctx context.Context, c *agent.TokenPath, secrets keystore.Store, e env, kind, path string, entries []importer.Entry) (imported []importer.Entry, failed []error) {
 	var cfgNames []string
 	if cfg, err := c.Config(); err == nil {
 		cfgNames = cfg.Names()
@@ -125,10 +127,10 @@ func (f *importFlags) importAll(ctx context.Context, c *agent.Client, e env, kin
 		} else {
 			how += ", token valid until " + tok.Expiry.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(e.stderr, "Imported %s %q as profile %q into %s (%s).\n", kind, en.Source, en.Profile, storeName(c.Core.Secrets), how)
+		fmt.Fprintf(e.stderr, "Imported %s %q as profile %q into %s (%s).\n", kind, en.Source, en.Profile, storeName(secrets), how)
 	}
 	if len(imported) > 0 {
-		storeNote(c.Core.Secrets, e)
+		storeNote(secrets, e)
 	}
 	return imported, failed
 }
