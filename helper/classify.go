@@ -41,6 +41,10 @@ func Explain(ctx context.Context, party, url string, err error) *credential.Erro
 // retry, 0 means back off, > 0 means wait that long (Retry-After). A token
 // request's err has been through creds.scrub.
 func classify(ctx context.Context, party, rawURL string, err error) (*credential.Error, time.Duration) {
+	var ce *credential.Error
+	if errors.As(err, &ce) {
+		return ce, -1 // refused before anything was sent (a loopback listener of another user)
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
 		return classifyStatus(re)

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/sockowner"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
@@ -46,7 +48,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
-	c, err := h.resolve(credential.Request{})
+	c, err := h.resolve(ctx, credential.Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}
@@ -79,7 +81,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		}
 		add(f)
 	} else {
-		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
+		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.RefreshAt.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 			out = append(out, claimFindings(e, c.Audience)...)
 		}
@@ -107,11 +109,14 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds) Finding {
 	if via != "direct" || u.Scheme != "https" {
 		f.OK = true
 		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", route.StripUserinfo(c.TokenURL), via)
+		if u.Scheme == "http" {
+			loopbackFinding(&f, c, sockowner.Supported)
+		}
 		return f
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	client, err := NewHTTPClient(c.CAFile)
+	client, err := NewHTTPClient(c.CAFile, c.Loopback)
 	if err != nil {
 		e := credential.Classify(err)
 		f.Detail, f.Fix, f.Cause = e.Msg, e.Hint, e // a CA file others could change, say
@@ -143,6 +148,24 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds) Finding {
 	f.Detail = fmt.Sprintf("%s reachable %s in %s; TLS certificate %q issued by %q, valid until %s, verified against %s",
 		host, via, time.Since(start).Round(time.Millisecond), leaf.Subject.CommonName, leaf.Issuer.CommonName, leaf.NotAfter.Format("2006-01-02"), ca)
 	return f
+}
+
+// loopbackFinding says who may receive the secret at a plain-http loopback
+// token URL: a listener of this user, where the system can tell
+// (supported); else nobody, or whoever listens when the profile trusts it.
+func loopbackFinding(f *Finding, c creds, supported bool) {
+	const unknown = "; plain http: this system cannot tell which user listens on that port"
+	switch {
+	case supported:
+		f.Detail += "; plain http: the secret goes only to a listener of this user (checked on each connection)"
+	case c.Loopback.TrustUnverified:
+		f.Warn = true
+		f.Detail += unknown + ", and " + loopdial.Setting + " = true sends the secret to whoever does"
+	default:
+		f.OK = false
+		f.Detail += unknown + ", so the secret is not sent there"
+		f.Fix = "If no one else can run programs on this machine, add " + loopdial.Setting + " = true to the profile in the config file; otherwise use https."
+	}
 }
 
 // claimFindings show a JWT token's audience, scope and lifetime, and

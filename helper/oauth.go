@@ -15,8 +15,10 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // DefaultLifetime is assumed for a token whose response carries no
@@ -39,13 +41,15 @@ type creds struct {
 	AuthMethod string
 	CAFile     string
 	Username   string
+	Loopback   loopdial.Policy
 }
 
 // profileCreds is what a stored profile's settings say about its token
 // requests; the secret is read separately (readSecret).
 func profileCreds(name string, p *config.Profile) creds {
 	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
-		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault()}
+		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault(),
+		Loopback: LoopbackPolicy(p)}
 }
 
 // identity is what decides which token c yields, for the token stores.
@@ -81,10 +85,17 @@ func checkURL(raw, what, carried string) error {
 	return credential.Errorf(credential.KindUsage, "invalid %s %q: want an https:// URL", what, route.StripUserinfo(raw))
 }
 
+// LoopbackPolicy is what profile p says about loopback listeners.
+func LoopbackPolicy(p *config.Profile) loopdial.Policy {
+	return loopdial.Policy{TrustUnverified: p.TrustLoopbackListener}
+}
+
 // NewHTTPClient builds the client for the token endpoint: proxy variables
-// honoured, the system roots plus an optional CA bundle, and no redirects,
-// so the form carrying the secret never travels to another origin.
-func NewHTTPClient(caFile string) (*http.Client, error) {
+// honoured, the system roots plus an optional CA bundle, no redirects, so
+// the form carrying the secret never travels to another origin, and
+// loopdial's rules for this machine (localhost is loopback; plain http to
+// loopback only to this user's listener, or as lb allows).
+func NewHTTPClient(caFile string, lb loopdial.Policy) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
 		pem, err := config.ReadCAFile(caFile) // refused when others could change it
@@ -100,7 +111,7 @@ func NewHTTPClient(caFile string) (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: t, CheckRedirect: noRedirect}, nil
+	return &http.Client{Transport: loopdial.Apply(t, lb), CheckRedirect: noRedirect}, nil
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -114,7 +125,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	}
 	if client == nil {
 		var err error
-		if client, err = NewHTTPClient(c.CAFile); err != nil {
+		if client, err = NewHTTPClient(c.CAFile, c.Loopback); err != nil {
 			return nil, err
 		}
 	} else {
@@ -139,6 +150,11 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	if c.Audience != "" {
 		cfg.EndpointParams = url.Values{"audience": {c.Audience}}
 	}
+	if trace.On(ctx) {
+		client = traced(ctx, client)
+		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, client authentication %s)",
+			c.ClientID, c.TokenURL, c.Audience, c.Scope, c.AuthMethod)
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -148,6 +164,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		}
 		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.scrub(err))
 		if wait < 0 || attempt == maxAttempts {
+			trace.Printf(ctx, "request", "attempt %d failed, not retried: %v", attempt, e)
 			return nil, e
 		}
 		if wait == 0 {
@@ -155,8 +172,10 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 			delay *= 2
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			trace.Printf(ctx, "request", "attempt %d failed, no time left to retry: %v", attempt, e)
 			return nil, e
 		}
+		trace.Printf(ctx, "request", "attempt %d failed: %v; retrying in %s", attempt, e, wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return nil, e

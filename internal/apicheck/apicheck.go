@@ -51,7 +51,7 @@ func Call(ctx context.Context, src credential.Source, core *helper.Core, rawURL 
 	}
 	client := core.HTTPClient
 	if client == nil {
-		if client, err = helper.NewHTTPClient(p.CAFile); err != nil {
+		if client, err = helper.NewHTTPClient(p.CAFile, helper.LoopbackPolicy(p)); err != nil {
 			return nil, err
 		}
 	}

@@ -65,6 +65,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/otheruser"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -72,6 +73,7 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
+	otheruser.Main() // this binary as another local user (internal/otheruser)
 	if path := os.Getenv(envRawDial); path != "" {
 		rawDial(path) // agent_uid_test.go: this binary as a foreign process
 		os.Exit(0)

@@ -71,6 +71,15 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// IsLocalhostName reports whether host is "localhost" or a name under
+// ".localhost", which RFC 6761 reserves for this machine: the token path
+// connects such a name to 127.0.0.1 or ::1 only, never where /etc/hosts or
+// a resolver would send it.
+func IsLocalhostName(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
+}
+
 // NormalizeURL makes equivalent token URLs equal: case of scheme and host,
 // default ports and trailing slashes.
 func NormalizeURL(raw string) string {
