@@ -65,8 +65,8 @@ func TestNoExpiry(t *testing.T) {
 // a token or a git username that could inject a line or an attribute.
 func TestUnprintableToken(t *testing.T) {
 	for _, tok := range []credential.Token{
-		{AccessToken: "tok-bad\nusername=evil", Expiry: expiry, Username: "client"},
-		{AccessToken: "tok bad", Expiry: expiry, Username: "client"},
+		{AccessToken: "tok-bad\nusername=evil", Expiry: expiry, RefreshAt: expiry, Username: "client"},
+		{AccessToken: "tok bad", Expiry: expiry, RefreshAt: expiry, Username: "client"},
 	} {
 		for name, run := range map[string]func(src static, s Stdio) int{
 			"git":     func(src static, s Stdio) int { return Git(context.Background(), src, "get", s) },
@@ -83,7 +83,7 @@ func TestUnprintableToken(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	src := static{credential.Token{AccessToken: "tok", Expiry: expiry, Username: "client\r\n6"}}
+	src := static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry, Username: "client\r\n6"}}
 	if code := Git(context.Background(), src, "get", Stdio{In: strings.NewReader("protocol=https\nhost=h\n"), Out: &out, Err: &errb}); code == 0 || out.Len() != 0 {
 		t.Errorf("git with username %q = %d, %q; want a failure and no output", src.tok.Username, code, out.String())
 	}

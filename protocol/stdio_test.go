@@ -18,16 +18,16 @@ func TestOversizeInput(t *testing.T) {
 		wantOut  string // prefix of stdout
 	}{
 		{"git", func(s Stdio) int {
-			return Git(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+			return Git(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
 		}, 1, ""},
 		{"docker", func(s Stdio) int {
-			return Docker(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+			return Docker(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
 		}, 1, progName + ": input larger than"},
 		{"bazel", func(s Stdio) int {
-			return Bazel(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, "get", s)
+			return Bazel(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
 		}, 2, ""},
 		{"get", func(s Stdio) int {
-			return Get(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry}}, s)
+			return Get(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, s)
 		}, 2, `{"error":"bad_request"`},
 	}
 	for _, tt := range tests {

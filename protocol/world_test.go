@@ -206,7 +206,7 @@ func (w *world) set(t testing.TB, key, val string) {
 // source is what the full binary hands a protocol: the agent's client
 // (here with no agent) around the core, with every call logged.
 func (w *world) source() *recorder {
-	return &recorder{c: &agent.Client{Core: w.core}, w: w}
+	return &recorder{c: agent.NewTokenPath(w.core), w: w}
 }
 
 // served reports whether the product's routing gives resource a profile:
@@ -261,7 +261,7 @@ func (k *keychain) Delete(ctx context.Context, profile string) error {
 
 // recorder passes every call on to the token path and logs it.
 type recorder struct {
-	c *agent.Client
+	c *agent.TokenPath
 	w *world
 }
 

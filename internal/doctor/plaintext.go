@@ -11,9 +11,10 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/importer"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
-const prog = "camunda-credential-helper"
+const prog = tools.Name
 
 // Plaintext finds the client secrets Camunda's other tools keep in
 // plaintext: c8ctl's profiles, Desktop Modeler's connections, and
@@ -22,7 +23,7 @@ const prog = "camunda-credential-helper"
 // moves the secret into the keychain; never the secret.
 func Plaintext(lookup func(string) (string, bool), cwd string) []helper.Finding {
 	var out []helper.Finding
-	tools := []struct {
+	sources := []struct {
 		kind, cmd, path string
 		parse           func([]byte) ([]importer.Entry, error)
 		after           string
@@ -30,7 +31,7 @@ func Plaintext(lookup func(string) (string, bool), cwd string) []helper.Finding 
 		{"c8ctl profile", "c8ctl", importer.C8ctlPath(lookup), importer.ParseC8ctl, " --scrub"},
 		{"Modeler connection", "modeler", importer.ModelerPath(lookup), importer.ParseModeler, " (Modeler keeps its own copy)"},
 	}
-	for _, tool := range tools {
+	for _, tool := range sources {
 		b, err := importer.ReadSource(tool.path)
 		if os.IsNotExist(err) {
 			continue
