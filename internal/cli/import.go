@@ -36,13 +36,13 @@ type importModelerCmd struct{ importFlags }
 
 func (cmd *importC8ctlCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	path := cmd.path(e, importer.C8ctlPath)
-	b, entries, err := readEntries(path, importer.ParseC8ctl)
+	entries, err := readEntries(path, importer.ParseC8ctl)
 	if err != nil {
 		return err
 	}
 	imported, failed := cmd.importAll(ctx, c, core.Secrets, e, "c8ctl profile", path, entries)
 	if cmd.Scrub && len(imported) > 0 {
-		if err := scrub(e, path, b, imported); err != nil {
+		if err := scrub(e, path, imported); err != nil {
 			failed = append(failed, err)
 		}
 	}
@@ -51,7 +51,7 @@ func (cmd *importC8ctlCmd) Run(ctx context.Context, c *agent.TokenPath, core *he
 
 func (cmd *importModelerCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	path := cmd.path(e, importer.ModelerPath)
-	_, entries, err := readEntries(path, importer.ParseModeler)
+	entries, err := readEntries(path, importer.ParseModeler)
 	if err != nil {
 		return err
 	}
@@ -71,23 +71,23 @@ func (f *importFlags) path(e env, def func(func(string) (string, bool)) string) 
 
 // readEntries reads and parses a tool's file; one that does not parse is
 // reported with its path and left as it is.
-func readEntries(path string, parse func([]byte) ([]importer.Entry, error)) ([]byte, []importer.Entry, error) {
+func readEntries(path string, parse func([]byte) ([]importer.Entry, error)) ([]importer.Entry, error) {
 	b, err := importer.ReadSource(path)
 	if err != nil {
-		return nil, nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read " + path + ": " + strings.TrimPrefix(err.Error(), "open "+path+": ")}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read " + path + ": " + strings.TrimPrefix(err.Error(), "open "+path+": ")}
 	}
 	entries, err := parse(b)
 	if err != nil {
-		return nil, nil, &credential.Error{Kind: credential.KindUsage, Msg: path + ": " + err.Error() + " (left as it is)"}
+		return nil, &credential.Error{Kind: credential.KindUsage, Msg: path + ": " + err.Error() + " (left as it is)"}
 	}
-	return b, entries, nil
+	return entries, nil
 }
 
 // importAll logs in each chosen entry the way login does (verified unless
 // --no-verify, then stored in the keychain), and goes on after a failure.
-// It returns the source names imported and the failures. secrets is where
+// It returns the entries imported and the failures. secrets is where
 // they are stored, named in the messages (the token path stores them).
-func (f *importFlags) importAll(ctx context.Context, c *agent.TokenPath, secrets keystore.Store, e env, kind, path string, entries []importer.Entry) (imported []string, failed []error) {
+func (f *importFlags) importAll(ctx context.Context, c *agent.TokenPath, secrets keystore.Store, e env, kind, path string, entries []importer.Entry) (imported []importer.Entry, failed []error) {
 	var cfgNames []string
 	if cfg, err := c.Config(); err == nil {
 		cfgNames = cfg.Names()
@@ -120,7 +120,7 @@ func (f *importFlags) importAll(ctx context.Context, c *agent.TokenPath, secrets
 			failed = append(failed, fail(e, kind, en.Source, err))
 			continue
 		}
-		imported = append(imported, en.Source)
+		imported = append(imported, en)
 		how := "verified"
 		if f.NoVerify {
 			how = "not verified"
@@ -142,15 +142,26 @@ func fail(e env, kind, source string, err error) error {
 	return err
 }
 
-// scrub removes the imported secrets from c8ctl's file and says how to
-// run c8ctl without them.
-func scrub(e env, path string, b []byte, names []string) error {
-	out, done, err := importer.ScrubC8ctl(b, names)
+// scrub removes the imported secrets from c8ctl's file, read again (c8ctl
+// may have written it meanwhile), and says how to run c8ctl without them.
+func scrub(e env, path string, imported []importer.Entry) error {
+	b, err := importer.ReadSource(path)
+	var out []byte
+	var done []string
+	if err == nil {
+		out, done, err = importer.ScrubImported(b, imported)
+	}
+	if err == nil && len(done) == 0 {
+		fmt.Fprintf(e.stderr, "Nothing to scrub: the imported secrets are no longer in %s.\n", path)
+		return nil
+	}
 	if err == nil {
 		err = importer.Replace(path, out)
 	}
 	if err != nil {
-		return fail(e, "file", path, &credential.Error{Kind: credential.KindOther, Msg: "not scrubbed: " + err.Error() + " (left as it is)"})
+		err = &credential.Error{Kind: credential.KindOther, Msg: path + " not scrubbed: " + err.Error() + " (left as it is)"}
+		fmt.Fprintf(e.stderr, "%s: %s\n", name, err)
+		return err
 	}
 	fmt.Fprintf(e.stderr, "Removed the client secret of %s from %s. Run c8ctl from now on as:\n", strings.Join(quoteAll(done), ", "), path)
 	for _, n := range done {

@@ -57,6 +57,24 @@ func ScrubC8ctl(b []byte, names []string) ([]byte, []string, error) {
 	return out, done, nil
 }
 
+// ScrubImported is ScrubC8ctl for the imported entries whose secret b
+// still holds: b is the file as it is now, read again after the import, and
+// a secret that changed in between is not the one the keychain holds, so
+// it stays.
+func ScrubImported(b []byte, imported []Entry) ([]byte, []string, error) {
+	now, err := ParseC8ctl(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	for _, e := range imported {
+		if slices.ContainsFunc(now, func(n Entry) bool { return n.Source == e.Source && n.Secret == e.Secret && n.Secret != "" }) {
+			names = append(names, e.Source)
+		}
+	}
+	return ScrubC8ctl(b, names)
+}
+
 // member is one "key": value of an object, by byte offsets: start is its
 // key's opening quote, end just past its value.
 type member struct {

@@ -32,6 +32,19 @@ func TestScrubC8ctlGolden(t *testing.T) {
 	}
 }
 
+// TestScrubImported: a secret that changed in the file since the import
+// (c8ctl wrote a new one) is not the keychain's and stays.
+func TestScrubImported(t *testing.T) {
+	in := []byte(`{"profiles":[{"name":"a","clientSecret":"new"},{"name":"b","clientSecret":"same"}]}`)
+	out, done, err := ScrubImported(in, []Entry{{Source: "a", Secret: "old"}, {Source: "b", Secret: "same"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"profiles":[{"name":"a","clientSecret":"new"},{"name":"b"}]}`; string(out) != want || !slices.Equal(done, []string{"b"}) {
+		t.Errorf("got %s (scrubbed %q); want %s", out, done, want)
+	}
+}
+
 // TestScrubKeepsEveryOtherMember: whatever the layout and wherever the
 // secret sits, every other member of every profile keeps its bytes and
 // its order, and the top level is untouched.
