@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
@@ -29,6 +30,15 @@ type LoginParams struct {
 	APIURL     *string
 	Secret     string
 	NoVerify   bool
+
+	// A key in place of the secret (private_key_jwt): Key as read from a
+	// file (its certificate attached), or GenerateKey (clientauth.TypeRSA,
+	// TypeEC) to create one, which is stored without verification.
+	Key         *clientauth.Key
+	GenerateKey string
+	KeyID       *string // kid of the assertions ("" or nil: the key's thumbprint)
+	SigningAlg  *string // RS256, PS256 or ES256 ("" or nil: the key's default)
+	Issuer      *string // OIDC issuer: the token URL is discovered from it
 }
 
 // ValidProfileName rejects names that cannot serve as a keychain account or
@@ -67,23 +77,34 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		p = *old
 	}
 	apply(&p, lp)
+	key, err := h.loginAuth(ctx, &p, lp)
+	if err != nil {
+		return credential.Token{}, err
+	}
 	if err := checkProfile(&p); err != nil {
 		return credential.Token{}, err
 	}
-	if lp.Secret == "" {
+	if lp.Secret == "" && key == nil {
 		return credential.Token{}, credential.Errorf(credential.KindUsage, "the client secret is empty")
 	}
 	c := profileCreds(name, &p)
-	c.Secret = lp.Secret
+	c.Secret, c.Key = lp.Secret, key
+	if key != nil {
+		c.Secret = ""
+	}
+	entry, err := encodeSecret(c)
+	if err != nil {
+		return credential.Token{}, err // before any request: nothing is stored half
+	}
 	var tok credential.Token
-	if !lp.NoVerify {
+	if !lp.NoVerify && lp.GenerateKey == "" {
 		e, err := h.fetchEntry(ctx, c, h.tokens().Key(c.identity()))
 		if err != nil {
 			return credential.Token{}, err
 		}
 		tok = token(c, e)
 	}
-	if err := h.Secrets.Set(ctx, name, encodeSecret(c)); err != nil {
+	if err := h.Secrets.Set(ctx, name, entry); err != nil {
 		return credential.Token{}, keychainError(name, err)
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not

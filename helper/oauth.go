@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
@@ -34,26 +35,40 @@ type creds struct {
 	Profile    string // "" for environment-only credentials
 	ClientID   string
 	Secret     string
+	Key        *clientauth.Key // in place of Secret, for private_key_jwt
 	TokenURL   string
 	Audience   string
 	Scope      string
 	AuthMethod string
 	CAFile     string
 	Username   string
+	KeyID      string // kid for Key's assertions; "" means its thumbprint
+	SigningAlg string // alg for Key's assertions; "" means its default
 }
 
 // profileCreds is what a stored profile's settings say about its token
 // requests; the secret is read separately (readSecret).
 func profileCreds(name string, p *config.Profile) creds {
 	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
-		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault()}
+		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault(),
+		KeyID: p.KeyID, SigningAlg: p.SigningAlg}
 }
 
-// identity is what decides which token c yields, for the token stores.
+// identity is what decides which token c yields, for the token stores. A
+// key stands in by its fingerprint (a hash, not the key): a new key never
+// gets a token that was cached for the old one.
 func (c creds) identity() tokencache.Identity {
+	secret := c.Secret
+	if c.Key != nil {
+		secret = "private_key_jwt:" + c.Key.Fingerprint()
+	}
 	return tokencache.Identity{Profile: c.Profile, TokenURL: c.TokenURL, ClientID: c.ClientID, Audience: c.Audience,
-		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: c.Secret}
+		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: secret}
 }
+
+// hasCredential reports whether c holds its secret or key (read from the
+// keychain or the environment).
+func (c creds) hasCredential() bool { return c.Secret != "" || c.Key != nil }
 
 // CheckTokenURL refuses URLs the secret must not be sent to: anything but
 // https, except plain http to a loopback host.
@@ -135,11 +150,15 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
+		assertion, err := c.authenticate(&cfg)
+		if err != nil {
+			return nil, err
+		}
 		tok, err := cfg.Token(ctx)
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, c.scrub(err))
+		e, wait := classify(ctx, c.TokenURL, c.scrubAssertion(c.scrub(err), assertion))
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}

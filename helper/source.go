@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -38,6 +39,9 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	switch {
 	case id != "" && secret != "":
 		c.ClientID, c.Secret, c.Username = id, secret, id
+		if c.AuthMethod == config.AuthKey {
+			c.AuthMethod = config.AuthPost // the environment holds a secret, whatever the profile's key
+		}
 		if v := h.getenv(EnvOAuthURL); v != "" {
 			c.TokenURL = v
 		}
@@ -58,23 +62,26 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	return c, nil
 }
 
-// readSecret reads c's client secret from the keychain, unless it is
-// already there (from the environment, or read before). A secret stored for
+// readSecret reads c's client secret or key from the keychain, unless it
+// is already there (from the environment, or read before). A secret stored for
 // another token URL or client ID is refused here, before any cache lookup
 // or request: this one keychain read serves both the check and the cache key.
 func (h *Core) readSecret(ctx context.Context, c *creds) error {
-	if c.Secret != "" {
+	if c.hasCredential() {
 		return nil
 	}
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
 		return keychainError(c.Profile, err)
 	}
-	s, err := openSecret(*c, v)
+	s, k, err := openSecret(*c, v)
 	if err != nil {
 		return err
 	}
-	c.Secret = s
+	c.Secret, c.Key = s, k
+	if k != nil {
+		trace.Printf(ctx, "keychain", "profile %s: a private key (%s, %s, kid %s) in place of a secret", c.Profile, k.Type(), k.Algorithm(), k.KeyID())
+	}
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 )
@@ -17,47 +19,93 @@ import (
 // somewhere else. keystore stays a plain string store; this file alone knows
 // the format.
 //
-// The auth method, audience and scope are left out: they change how and
-// for what the secret is presented to the same endpoint, not where it goes.
+// The audience and scope are left out: they change for what the secret
+// is presented to the same endpoint, not where it goes.
+//
+// A profile that authenticates with a key (private_key_jwt) keeps the
+// private key here in place of the secret, with its certificate when it
+// has one: DER, never PEM, so that an RSA-2048 key and its certificate fit
+// a Windows Credential Manager entry (maxEntry).
 type storedSecret struct {
 	V        int    `json:"v"`
 	TokenURL string `json:"token_url"`
 	ClientID string `json:"client_id"`
-	Secret   string `json:"secret"`
+	Secret   string `json:"secret,omitempty"`
+	Key      []byte `json:"key,omitempty"`  // clientauth.Key.MarshalPrivate
+	Cert     []byte `json:"cert,omitempty"` // the key's certificate, DER
 }
+
+// maxEntry is the most a keychain entry may hold: Windows Credential
+// Manager's blob limit (macOS's is larger, the Secret Service's larger
+// still). Every platform is held to it, so a profile moves between them.
+const maxEntry = 2560
 
 const storedSecretVersion = 1
 
-// encodeSecret is the keychain value for c's secret, bound to c's token URL
-// and client ID.
-func encodeSecret(c creds) string {
-	b, _ := json.Marshal(storedSecret{V: storedSecretVersion, TokenURL: c.TokenURL, ClientID: c.ClientID, Secret: c.Secret})
-	return string(b)
+// encodeSecret is the keychain value for c's secret or key, bound to c's
+// token URL and client ID. One too large for every keychain is refused, so
+// that nothing is stored half.
+func encodeSecret(c creds) (string, error) {
+	s := storedSecret{V: storedSecretVersion, TokenURL: c.TokenURL, ClientID: c.ClientID, Secret: c.Secret}
+	if c.Key != nil {
+		der, err := c.Key.MarshalPrivate()
+		if err != nil {
+			return "", credential.Errorf(credential.KindUsage, "cannot encode the private key: %v", err)
+		}
+		s.Secret, s.Key = "", der
+		if c.Key.Cert != nil {
+			s.Cert = c.Key.Cert.Raw
+		}
+	}
+	b, _ := json.Marshal(s)
+	if len(b) > maxEntry {
+		what := "the client secret"
+		if c.Key != nil {
+			what = fmt.Sprintf("the %s key with its certificate", c.Key.Type())
+		}
+		return "", credential.Errorf(credential.KindUsage, "%s takes %d bytes in the keychain, more than the %d a keychain entry holds on every platform (Windows): use an RSA-2048 or EC P-256 key with a small certificate", what, len(b), maxEntry)
+	}
+	return string(b), nil
 }
 
-// openSecret returns the client secret in the keychain value v, provided it
-// was stored for c's token URL and client ID; otherwise an error of
-// KindNotLoggedIn, and the secret must not be used.
+// openSecret returns the client secret, or the private key, in the
+// keychain value v, provided it was stored for c's token URL and client ID;
+// otherwise an error of KindNotLoggedIn, and neither must be used.
 //
 // A value that is not an envelope is a plain secret written by a version
 // before binding existed. It is refused as well: binding it now to whatever
 // the config file says on first use would trust exactly the file an attacker
 // may have edited, so the user logs in once more instead.
-func openSecret(c creds, v string) (string, error) {
+func openSecret(c creds, v string) (string, *clientauth.Key, error) {
 	relogin := func(msg string) error {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg,
 			Hint: fmt.Sprintf("If the profile's settings are right, log in again: camunda-credential-helper --profile %s login", c.Profile)}
 	}
 	var s storedSecret
-	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || s.Secret == "" {
-		return "", relogin(fmt.Sprintf("the secret stored for profile %q is not bound to a token URL (it was stored by an earlier version), so it is not sent anywhere", c.Profile))
+	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || (s.Secret == "") == (s.Key == nil) {
+		return "", nil, relogin(fmt.Sprintf("the secret stored for profile %q is not bound to a token URL (it was stored by an earlier version), so it is not sent anywhere", c.Profile))
 	}
 	if s.V != storedSecretVersion {
-		return "", relogin(fmt.Sprintf("the secret stored for profile %q has format version %d, which this version does not know", c.Profile, s.V))
+		return "", nil, relogin(fmt.Sprintf("the secret stored for profile %q has format version %d, which this version does not know", c.Profile, s.V))
 	}
 	if route.NormalizeURL(s.TokenURL) != route.NormalizeURL(c.TokenURL) || s.ClientID != c.ClientID {
-		return "", relogin(fmt.Sprintf("the secret stored for profile %q was verified against %s (client %s), but the profile now points to %s (client %s); it is not sent there",
+		return "", nil, relogin(fmt.Sprintf("the secret stored for profile %q was verified against %s (client %s), but the profile now points to %s (client %s); it is not sent there",
 			c.Profile, s.TokenURL, s.ClientID, c.TokenURL, c.ClientID))
 	}
-	return s.Secret, nil
+	if (s.Key != nil) != (c.AuthMethod == config.AuthKey) {
+		return "", nil, relogin(fmt.Sprintf("profile %q authenticates with %s, but the keychain holds a %s for it", c.Profile,
+			config.AuthMethodName(c.AuthMethod), map[bool]string{true: "private key", false: "client secret"}[s.Key != nil]))
+	}
+	if s.Key == nil {
+		return s.Secret, nil, nil
+	}
+	k, err := clientauth.UnmarshalPrivate(s.Key, s.Cert)
+	if err != nil {
+		return "", nil, relogin(fmt.Sprintf("the key stored for profile %q: %v", c.Profile, err))
+	}
+	k.KID = c.KeyID
+	if err := k.SetAlg(c.SigningAlg); err != nil {
+		return "", nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("profile %q: %v", c.Profile, err)}
+	}
+	return "", k, nil
 }

@@ -23,7 +23,9 @@ package cli
 //	tokenrequests N               the server has received N requests
 //	tokenrequest K FIELD VALUE    request K (from 1) has FIELD = VALUE; FIELD is
 //	                              audience, scope, resource, client_id, grant_type,
-//	                              method, auth (post|basic|post+basic|none) or form.NAME
+//	                              method, auth (post|basic|private_key_jwt|post+basic|none),
+//	                              form.NAME, or assertion.header.NAME / assertion.claim.NAME
+//	                              (the client assertion's, undecoded JSON values as text)
 //	captured N                    the redirect target has received N requests
 //	captured secret               some request to the redirect target carried a client secret
 //	keychain has PROFILE          a secret is stored for PROFILE under the script's service
@@ -216,9 +218,9 @@ func cmdTokenRequest(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	got, ok := reqs[k-1].Field(args[1])
 	if !ok {
-		ts.Fatalf("unknown field %q (audience, scope, resource, client_id, grant_type, method, auth, form.NAME)", args[1])
+		ts.Fatalf("unknown field %q (audience, scope, resource, client_id, grant_type, method, auth, form.NAME, assertion.header.NAME, assertion.claim.NAME)", args[1])
 	}
-	if args[1] == "form.client_secret" {
+	if args[1] == "form.client_secret" || args[1] == "form.client_assertion" {
 		ts.Fatalf("use keychain get or nocanary for secrets; tokenrequest would print it")
 	}
 	if (got == args[2]) == neg {

@@ -46,4 +46,6 @@ const Modes = `tokenserver modes:
   secret VALUE           the secret accepted for client cid
   client ID SECRET       also accept client ID with SECRET
   anyclient              accept every client ID and secret (one authentication method still)
+  certclient ID FILE     accept client ID with a private_key_jwt assertion signed by the key of the PEM
+                         certificate in FILE, checked as Entra ID does (x5t, aud, 5-minute lifetime, jti once)
   delay DURATION         wait this long before answering (0 to stop)`

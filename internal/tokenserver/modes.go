@@ -34,6 +34,7 @@ var modes = map[string]modeSpec{
 	"secret":        {1, 1, func(s *Server, a []string) error { s.clients[ClientID] = a[0]; return nil }},
 	"client":        {2, 2, func(s *Server, a []string) error { s.clients[a[0]] = a[1]; return nil }},
 	"anyclient":     {0, 0, func(s *Server, _ []string) error { s.anyClient = true; return nil }},
+	"certclient":    {2, 2, setCertClient},
 	"delay":         {1, 1, setDelay},
 }
 

@@ -1,6 +1,7 @@
 package tokenserver
 
 import (
+	"crypto/x509"
 	"encoding/pem"
 	"io"
 	"log"
@@ -36,7 +37,9 @@ type Server struct {
 	closeOnce         sync.Once
 
 	mu           sync.Mutex
-	clients      map[string]string // client ID → secret
+	clients      map[string]string            // client ID → secret
+	certs        map[string]*x509.Certificate // client ID → certificate, for private_key_jwt
+	jtis         map[string]time.Time         // assertion IDs seen
 	anyClient    bool
 	respond      RespondFunc
 	mode         string
@@ -59,6 +62,8 @@ type Server struct {
 func NewHandler() *Server {
 	return &Server{
 		clients:   map[string]string{ClientID: ClientSecret},
+		certs:     map[string]*x509.Certificate{},
+		jtis:      map[string]time.Time{},
 		mode:      "ok",
 		expiresIn: 3600,
 		tokenType: "Bearer",

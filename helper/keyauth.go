@@ -1,0 +1,53 @@
+package helper
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+)
+
+// authenticate puts a fresh client assertion into cfg when c authenticates
+// with a key (private_key_jwt), and returns it so that it can be cut out of
+// what the server answers. One assertion serves one attempt: servers
+// remember each jti and refuse it a second time, retries included. The
+// form then carries client_id and the assertion, never a client_secret.
+func (c creds) authenticate(cfg *clientcredentials.Config) (string, error) {
+	if c.Key == nil {
+		return "", nil
+	}
+	a, err := c.Key.Assertion(c.ClientID, c.TokenURL, time.Now()) // the server checks it against its clock, not the helper's
+	if err != nil {
+		return "", credential.Errorf(credential.KindUsage, "cannot sign the client assertion: %v", err)
+	}
+	params := url.Values{}
+	for k, v := range cfg.EndpointParams {
+		params[k] = v
+	}
+	params.Set("client_assertion_type", clientauth.AssertionType)
+	params.Set("client_assertion", a)
+	cfg.EndpointParams = params
+	cfg.ClientSecret = ""
+	cfg.AuthStyle = oauth2.AuthStyleInParams
+	return a, nil
+}
+
+// scrubAssertion takes the assertion out of what the token endpoint
+// answered, as scrub does the secret: the whole of it and its signature on
+// its own (a server may quote the parts).
+func (c creds) scrubAssertion(err error, assertion string) error {
+	if assertion == "" {
+		return err
+	}
+	cs := c
+	for _, s := range []string{assertion, assertion[strings.LastIndexByte(assertion, '.')+1:]} {
+		cs.Secret = s
+		err = cs.scrub(err)
+	}
+	return err
+}
