@@ -37,17 +37,11 @@ func (c creds) authenticate(cfg *clientcredentials.Config) (string, error) {
 	return a, nil
 }
 
-// scrubAssertion takes the assertion out of what the token endpoint
-// answered, as scrub does the secret: the whole of it and its signature on
-// its own (a server may quote the parts).
-func (c creds) scrubAssertion(err error, assertion string) error {
-	if assertion == "" {
-		return err
+// withSent is c with the assertion an attempt sent, and its signature on
+// its own, added to what is cut out of the server's answer (redactAll).
+func (c creds) withSent(assertion string) creds {
+	if assertion != "" {
+		c.sent = []string{assertion, assertion[strings.LastIndexByte(assertion, '.')+1:]}
 	}
-	cs := c
-	for _, s := range []string{assertion, assertion[strings.LastIndexByte(assertion, '.')+1:]} {
-		cs.Secret = s
-		err = cs.scrub(err)
-	}
-	return err
+	return c
 }

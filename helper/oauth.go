@@ -44,6 +44,8 @@ type creds struct {
 	Username   string
 	KeyID      string // kid for Key's assertions; "" means its thumbprint
 	SigningAlg string // alg for Key's assertions; "" means its default
+
+	sent []string // what else this attempt sent that is as secret as Secret (see redactAll)
 }
 
 // profileCreds is what a stored profile's settings say about its token
@@ -158,7 +160,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, c.scrubAssertion(c.scrub(err), assertion))
+		e, wait := classify(ctx, c.TokenURL, c.withSent(assertion).scrub(err))
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}

@@ -123,7 +123,7 @@ func (c creds) scrub(err error) error {
 		return err // no answer arrived: a network or TLS failure
 	}
 	msg := err.Error()
-	switch red, ok := redact(msg, c.ClientID, c.Secret); {
+	switch red, ok := c.redactAll(msg); {
 	case !ok:
 		return errors.New("the response holds the client secret (not shown)")
 	case red != msg:
@@ -135,9 +135,22 @@ func (c creds) scrub(err error) error {
 // serverText makes text from the token endpoint fit to show: without the
 // secret c sent it (see redact), printable and short. "" leaves it out.
 func (c creds) serverText(s string) string {
-	s, ok := redact(s, c.ClientID, c.Secret)
+	s, ok := c.redactAll(s)
 	if !ok {
 		return ""
 	}
 	return clean(s)
+}
+
+// redactAll is redact for everything c sent that must not come back: the
+// secret, and the client assertion with its signature on its own (a server
+// may quote a JWT's parts).
+func (c creds) redactAll(text string) (string, bool) {
+	ok := true
+	for _, s := range append([]string{c.Secret}, c.sent...) {
+		if text, ok = redact(text, c.ClientID, s); !ok {
+			return "", false
+		}
+	}
+	return text, true
 }

@@ -1,7 +1,9 @@
 package helper
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,8 +33,8 @@ type storedSecret struct {
 	TokenURL string `json:"token_url"`
 	ClientID string `json:"client_id"`
 	Secret   string `json:"secret,omitempty"`
-	Key      []byte `json:"key,omitempty"`  // clientauth.Key.MarshalPrivate
-	Cert     []byte `json:"cert,omitempty"` // the key's certificate, DER
+	Key      string `json:"key,omitempty"`  // clientauth.Key.MarshalPrivate, base64
+	Cert     string `json:"cert,omitempty"` // the key's certificate, DER, base64
 }
 
 // maxEntry is the most a keychain entry may hold: Windows Credential
@@ -52,9 +54,9 @@ func encodeSecret(c creds) (string, error) {
 		if err != nil {
 			return "", credential.Errorf(credential.KindUsage, "cannot encode the private key: %v", err)
 		}
-		s.Secret, s.Key = "", der
+		s.Secret, s.Key = "", base64.StdEncoding.EncodeToString(der)
 		if c.Key.Cert != nil {
-			s.Cert = c.Key.Cert.Raw
+			s.Cert = base64.StdEncoding.EncodeToString(c.Key.Cert.Raw)
 		}
 	}
 	b, _ := json.Marshal(s)
@@ -82,7 +84,7 @@ func openSecret(c creds, v string) (string, *clientauth.Key, error) {
 			Hint: fmt.Sprintf("If the profile's settings are right, log in again: camunda-credential-helper --profile %s login", c.Profile)}
 	}
 	var s storedSecret
-	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || (s.Secret == "") == (s.Key == nil) {
+	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || (s.Secret == "") == (s.Key == "") {
 		return "", nil, relogin(fmt.Sprintf("the secret stored for profile %q is not bound to a token URL (it was stored by an earlier version), so it is not sent anywhere", c.Profile))
 	}
 	if s.V != storedSecretVersion {
@@ -92,15 +94,20 @@ func openSecret(c creds, v string) (string, *clientauth.Key, error) {
 		return "", nil, relogin(fmt.Sprintf("the secret stored for profile %q was verified against %s (client %s), but the profile now points to %s (client %s); it is not sent there",
 			c.Profile, s.TokenURL, s.ClientID, c.TokenURL, c.ClientID))
 	}
-	if (s.Key != nil) != (c.AuthMethod == config.AuthKey) {
+	if (s.Key != "") != (c.AuthMethod == config.AuthKey) {
 		return "", nil, relogin(fmt.Sprintf("profile %q authenticates with %s, but the keychain holds a %s for it", c.Profile,
-			config.AuthMethodName(c.AuthMethod), map[bool]string{true: "private key", false: "client secret"}[s.Key != nil]))
+			config.AuthMethodName(c.AuthMethod), map[bool]string{true: "private key", false: "client secret"}[s.Key != ""]))
 	}
-	if s.Key == nil {
+	if s.Key == "" {
 		return s.Secret, nil, nil
 	}
-	k, err := clientauth.UnmarshalPrivate(s.Key, s.Cert)
-	if err != nil {
+	der, err1 := base64.StdEncoding.DecodeString(s.Key)
+	cert, err2 := base64.StdEncoding.DecodeString(s.Cert)
+	if s.Cert == "" {
+		cert = nil
+	}
+	k, err := clientauth.UnmarshalPrivate(der, cert)
+	if err = errors.Join(err1, err2, err); err != nil {
 		return "", nil, relogin(fmt.Sprintf("the key stored for profile %q: %v", c.Profile, err))
 	}
 	k.KID = c.KeyID

@@ -31,29 +31,38 @@ func storedSecretOf(t *testing.T, h *Core, profile string) storedSecret {
 // program (or an earlier version) could.
 func setStoredSecret(t *testing.T, h *Core, profile, tokenURL, clientID, secret string) {
 	t.Helper()
-	v := encodeSecret(creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret})
+	v := mustEncode(t, creds{TokenURL: tokenURL, ClientID: clientID, Secret: secret})
 	if err := h.Secrets.Set(context.Background(), profile, v); err != nil {
 		t.Fatal(err)
 	}
 }
 
+func mustEncode(t *testing.T, c creds) string {
+	t.Helper()
+	v, err := encodeSecret(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func TestOpenSecret(t *testing.T) {
 	c := creds{Profile: "p", TokenURL: "https://idp.example.com/oauth/token", ClientID: "cid"}
-	ok := encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"})
+	ok := mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"})
 	for _, tt := range []struct {
 		name, stored, wantSecret, wantMsg string
 	}{
 		{name: "bound to this profile", stored: ok, wantSecret: "s3cr3t"},
-		{name: "equivalent URL", stored: encodeSecret(creds{TokenURL: "HTTPS://IDP.example.com:443/oauth/token/", ClientID: "cid", Secret: "s3cr3t"}), wantSecret: "s3cr3t"},
-		{name: "another token URL", stored: encodeSecret(creds{TokenURL: "https://evil.example.net/t", ClientID: "cid", Secret: "s3cr3t"}),
+		{name: "equivalent URL", stored: mustEncode(t, creds{TokenURL: "HTTPS://IDP.example.com:443/oauth/token/", ClientID: "cid", Secret: "s3cr3t"}), wantSecret: "s3cr3t"},
+		{name: "another token URL", stored: mustEncode(t, creds{TokenURL: "https://evil.example.net/t", ClientID: "cid", Secret: "s3cr3t"}),
 			wantMsg: `the secret stored for profile "p" was verified against https://evil.example.net/t (client cid), but the profile now points to https://idp.example.com/oauth/token (client cid)`},
-		{name: "another client", stored: encodeSecret(creds{TokenURL: c.TokenURL, ClientID: "other", Secret: "s3cr3t"}), wantMsg: "(client other)"},
+		{name: "another client", stored: mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "other", Secret: "s3cr3t"}), wantMsg: "(client other)"},
 		{name: "legacy plain secret", stored: "s3cr3t", wantMsg: "earlier version"},
 		{name: "plain secret that looks like JSON", stored: `{"secret":"s3cr3t"}`, wantMsg: "earlier version"},
 		{name: "unknown version", stored: `{"v":2,"secret":"s3cr3t"}`, wantMsg: "format version 2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := openSecret(c, tt.stored)
+			got, _, err := openSecret(c, tt.stored)
 			if tt.wantMsg == "" {
 				if err != nil || got != tt.wantSecret {
 					t.Fatalf("openSecret = %q, %v; want %q", got, err, tt.wantSecret)
