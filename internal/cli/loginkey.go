@@ -133,7 +133,7 @@ func (cmd *loginCmd) loginWithKey(ctx context.Context, c *agent.Client, lp helpe
 			return err
 		}
 		p := "camunda-credential-helper --profile " + c.ProfileName()
-		fmt.Fprintf(e.stderr, "Generated a %s key for profile %q and stored it in the keychain; it never leaves it.\n"+
+		fmt.Fprintf(e.stderr, "Generated an %s key for profile %q and stored it in the keychain; it never leaves it.\n"+
 			"Register its public part with the identity provider, then check it with: %s token\n"+
 			"  Entra ID: %s public-key --format cert > %s.crt, then upload that file under Certificates & secrets.\n"+
 			"  Keycloak, Okta, oidc-provider: %s public-key --format jwks (kid %s) as the client's JWKS.\n",

@@ -14,6 +14,7 @@ package cli
 //	CAMUNDA_CREDENTIAL_HELPER_SERVICE       a keychain service name of its own
 //	TOKEN_URL                               the fake token endpoint (client cid, secret s3cr3t)
 //	TLS_TOKEN_URL                           the same over https; its CA's certificate is $WORK/tls-ca.pem
+//	TOKEN_ROOT                              its root: an OIDC issuer (tokenserver discovery)
 //	CAPTURE_URL                             the target of "tokenserver redirect"
 //
 // and these commands besides testscript's own (all take "!" to negate unless
@@ -40,6 +41,7 @@ package cli
 //	                              file, in no file or file name under a named dir, and not
 //	                              in stdout/stderr when those names are given
 //	exitcode N PROG [ARGS]        run PROG like exec and require exit status N; no "!"
+//	pkcs12 KEY CERT PASSWORD OUT  write a PKCS#12 file of the PEM key and certificate; no "!"
 
 import (
 	"context"
@@ -148,6 +150,7 @@ func setupScript(e *testscript.Env) error {
 	e.Values[scriptStateKey{}] = st
 	e.Setenv("CAMUNDA_CREDENTIAL_HELPER_SERVICE", st.service)
 	e.Setenv("TOKEN_URL", st.server.URL)
+	e.Setenv("TOKEN_ROOT", st.server.Root)
 	e.Setenv("TLS_TOKEN_URL", st.server.TLSURL)
 	if err := os.WriteFile(filepath.Join(e.WorkDir, "tls-ca.pem"), st.server.CAPEM, 0o600); err != nil {
 		return err
@@ -182,6 +185,7 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"keychain":      cmdKeychain,
 	"nocanary":      cmdNoCanary,
 	"exitcode":      cmdExitCode,
+	"pkcs12":        cmdPKCS12,
 }
 
 func cmdTokenServer(ts *testscript.TestScript, neg bool, args []string) {

@@ -25,6 +25,10 @@ type state struct {
 
 // ServeHTTP is the token endpoint, on every path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == WellKnown {
+		s.serveDiscovery(w, r)
+		return
+	}
 	req, secret, parseErr := readRequest(r)
 	st := s.begin(req, secret)
 	if st.respond != nil {

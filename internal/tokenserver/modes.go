@@ -35,6 +35,7 @@ var modes = map[string]modeSpec{
 	"client":        {2, 2, func(s *Server, a []string) error { s.clients[a[0]] = a[1]; return nil }},
 	"anyclient":     {0, 0, func(s *Server, _ []string) error { s.anyClient = true; return nil }},
 	"certclient":    {2, 2, setCertClient},
+	"discovery":     {1, 2, setDiscovery},
 	"delay":         {1, 1, setDelay},
 }
 
@@ -144,3 +145,5 @@ func setDelay(s *Server, args []string) error {
 	s.delay = d
 	return nil
 }
+
+var errBadDiscovery = errors.New("discovery: want ok, html, issuer URL or methods LIST")
