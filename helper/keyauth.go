@@ -1,6 +1,8 @@
 package helper
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -44,4 +46,15 @@ func (c creds) withSent(assertion string) creds {
 		c.sent = []string{assertion, assertion[strings.LastIndexByte(assertion, '.')+1:]}
 	}
 	return c
+}
+
+// keyHint points a key profile's rejection at what a key login can get
+// wrong, in place of the secret's hint.
+func (c creds) keyHint(err error) {
+	var e *credential.Error
+	if c.Key == nil || !errors.As(err, &e) || e.Kind != credential.KindRejected {
+		return
+	}
+	e.Hint = fmt.Sprintf("Check the client ID, that the provider has this key registered (camunda-credential-helper public-key --format cert|jwks; kid %s, %s), the audience and scope.",
+		c.Key.KeyID(), c.Key.Algorithm())
 }

@@ -161,6 +161,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 			return tok, checkToken(tok)
 		}
 		e, wait := classify(ctx, c.TokenURL, c.withSent(assertion).scrub(err))
+		c.keyHint(e)
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e
 		}
