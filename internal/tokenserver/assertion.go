@@ -54,6 +54,16 @@ func setCertClient(s *Server, args []string) error {
 	return nil
 }
 
+// CheckAssertion verifies, from a RespondFunc, the client assertion of a
+// private_key_jwt request against the certificate registered for its
+// client (RegisterCertificate), as the server itself does.
+func (s *Server) CheckAssertion(r *http.Request, req Request) error {
+	s.mu.Lock()
+	cert := s.certs[req.ClientID]
+	s.mu.Unlock()
+	return s.checkAssertion(r, req, cert)
+}
+
 // requestURL is the URL r came to, which an assertion's aud must name.
 func requestURL(r *http.Request) string {
 	scheme := "http"
