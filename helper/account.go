@@ -30,10 +30,8 @@ type LoginParams struct {
 	APIURL     *string
 	Secret     string
 	NoVerify   bool
-
-	// A key in place of the secret (private_key_jwt): Key as read from a
-	// file (its certificate attached), or GenerateKey (clientauth.TypeRSA,
-	// TypeEC) to create one, which is stored without verification.
+	// A key in place of the secret (private_key_jwt): Key as read from a file, or
+	// GenerateKey (clientauth.TypeRSA, TypeEC) to create one, stored unverified.
 	Key         *clientauth.Key
 	GenerateKey string
 	KeyID       *string // kid of the assertions ("" or nil: the key's thumbprint)
