@@ -30,8 +30,7 @@ type LoginParams struct {
 	APIURL     *string
 	Secret     string
 	NoVerify   bool
-	// A key in place of the secret (private_key_jwt): Key as read from a file, or
-	// GenerateKey (clientauth.TypeRSA, TypeEC) to create one, stored unverified.
+	// A key in place of the secret: read from a file, or generated (clientauth.TypeRSA, TypeEC; unverified).
 	Key         *clientauth.Key
 	GenerateKey string
 	KeyID       *string // kid of the assertions ("" or nil: the key's thumbprint)
@@ -86,11 +85,14 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		return credential.Token{}, credential.Errorf(credential.KindUsage, "the client secret is empty")
 	}
 	c := profileCreds(name, &p)
-	c.Secret, c.Key = lp.Secret, key
-	if key != nil {
-		c.Secret = ""
+	if c.Key = key; key == nil {
+		c.Secret = lp.Secret
 	}
-	entry, err := encodeSecret(c)
+	caSum, err := caSHA256(c.CAFile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	entry, err := encodeSecret(c, caSum)
 	if err != nil {
 		return credential.Token{}, err // before any request: nothing is stored half
 	}
@@ -246,7 +248,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 	if err != nil {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
-	name, err := cfg.SelectScoped(h.Stamp(credential.Request{Resource: serverURL}))
+	name, err := cfg.Select(h.Stamp(credential.Request{Resource: serverURL}))
 	if credential.KindOf(err) != credential.KindNoRoute || t.Served() != nil {
 		return name, err
 	}

@@ -14,10 +14,12 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/termsafe"
 )
 
 // Explain turns an error of a request to url (a token endpoint, or an API
@@ -123,18 +125,18 @@ func oauthReason(re *oauth2.RetrieveError) string {
 	return s
 }
 
-// clean keeps a server-supplied string printable and short.
+// clean keeps a server-supplied string short and fit for a terminal: on
+// one line, its control characters (C0, DEL, C1 raw or as UTF-8) escaped
+// (termsafe.Line), so an answer cannot set the title or the clipboard.
 func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 	if len(s) > 200 {
-		s = s[:200] + "..."
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(termsafe.Line(s))
 }
 
 // retryAfter parses a Retry-After header (seconds or an HTTP date); 0 means

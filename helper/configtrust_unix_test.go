@@ -110,8 +110,8 @@ func TestConfigOwnedByOthersRefused(t *testing.T) {
 			}
 			_, err := sibling(h).Token(context.Background(), credential.Request{})
 			e := wantKind(t, err, credential.KindUsage)
-			if !strings.Contains(e.Msg, "config "+which+" "+path+" is owned by another user (uid 65534)") || !strings.Contains(e.Hint, "chown 0 "+path) {
-				t.Errorf("error = %v; want the owner named and chown as the fix", err)
+			if !strings.Contains(e.Msg, "config "+which+" "+path+" is owned by another user (uid 65534)") || !strings.Contains(e.Hint, "Move the config file into a directory of your own") || strings.Contains(e.Hint, "chown") {
+				t.Errorf("error = %v; want the owner named and moving the file as the fix", err)
 			}
 			if srv.Count() != 0 {
 				t.Errorf("requests = %d; want 0", srv.Count())

@@ -119,6 +119,9 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	client, err := NewHTTPClient(c.CAFile)
 	if err != nil {
 		f.Detail = err.Error()
+		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
+			f.Detail, f.Fix = e.Msg, e.Hint // a CA file others could change, say
+		}
 		return f
 	}
 	cfg := &tls.Config{ServerName: u.Hostname()}

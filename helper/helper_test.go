@@ -263,8 +263,9 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "ftp://api.example.com/x"}},
 		{req: credential.Request{Resource: "git+ssh://api.example.com/x"}},
 		{req: credential.Request{Resource: "HTTPS://api.example.com/x"}, wantProfile: "exact"},
-		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"}, // http to loopback
-		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, wantProfile: "ipv6"},             // http to loopback
+		{req: credential.Request{Resource: "http://[::1]:9443/x"}, explicit: config.DefaultProfile}, // hostless: serves no host
+
 		{req: credential.Request{Resource: "http://api.example.com/x"}, explicit: config.DefaultProfile},
 		{req: credential.Request{Profile: "exact", Resource: "http://api.example.com/x"}},
 		{req: credential.Request{Resource: "x.example.com"}, wantProfile: "wild"},
@@ -291,7 +292,7 @@ func TestRouting(t *testing.T) {
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "port"},
 		{req: credential.Request{Resource: "api.example.com"}, explicit: "exact", wantProfile: "exact"},
 		{req: credential.Request{Resource: "https://evil.example.net/x"}, explicit: "wild"},
-		{req: credential.Request{Resource: "other.org"}, explicit: config.DefaultProfile, wantProfile: config.DefaultProfile},
+		{req: credential.Request{Resource: "other.org"}, explicit: config.DefaultProfile}, // hostless, even when named
 	}
 	for _, tt := range tests {
 		hh := sibling(h)

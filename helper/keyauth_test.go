@@ -132,7 +132,7 @@ func TestKeyRotationCacheKey(t *testing.T) {
 	// Behind login's back (login drops the tokens): the key alone must
 	// decide.
 	c := creds{TokenURL: s.URL, ClientID: "cid", Key: k2}
-	if err := h.Secrets.Set(context.Background(), "default", mustEncode(t, c)); err != nil {
+	if err := h.Secrets.Set(context.Background(), "default", mustEncode(t, c, "")); err != nil {
 		t.Fatal(err)
 	}
 	t2 := mustToken(t, sibling(h), credential.Request{})
@@ -155,12 +155,12 @@ func TestKeyEntrySize(t *testing.T) {
 		t.Fatal(err)
 	}
 	entra := "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
-	v := mustEncode(t, creds{TokenURL: entra, ClientID: "3f2b7c1e-9a4d-4e8b-b6f1-2c5d8e9a0b1c", Key: k})
+	v := mustEncode(t, creds{TokenURL: entra, ClientID: "3f2b7c1e-9a4d-4e8b-b6f1-2c5d8e9a0b1c", Key: k}, "")
 	t.Logf("RSA-2048 key with its certificate: %d bytes in the keychain (limit %d)", len(v), maxEntry)
 	if len(v) > maxEntry-300 {
 		t.Errorf("an RSA-2048 key with its certificate takes %d bytes; want room under %d", len(v), maxEntry)
 	}
-	secret, k2, err := openSecret(creds{Profile: "p", TokenURL: entra, ClientID: "3f2b7c1e-9a4d-4e8b-b6f1-2c5d8e9a0b1c", AuthMethod: config.AuthKey}, v)
+	secret, k2, err := openSecret(creds{Profile: "p", TokenURL: entra, ClientID: "3f2b7c1e-9a4d-4e8b-b6f1-2c5d8e9a0b1c", AuthMethod: config.AuthKey}, "", v)
 	if err != nil || secret != "" || !k2.Signer.Public().(*rsa.PublicKey).Equal(k.Signer.Public()) || !k2.Cert.Equal(k.Cert) {
 		t.Fatalf("the stored key does not come back: %v", err)
 	}
@@ -207,14 +207,14 @@ func TestKeyMethodMismatch(t *testing.T) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	k := &clientauth.Key{Signer: ec}
 	c := creds{Profile: "p", TokenURL: "https://idp.example.com/t", ClientID: "cid"}
-	withKey := mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "cid", Key: k})
-	withSecret := mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"})
+	withKey := mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "cid", Key: k}, "")
+	withSecret := mustEncode(t, creds{TokenURL: c.TokenURL, ClientID: "cid", Secret: "s3cr3t"}, "")
 	c.AuthMethod = config.AuthPost
-	if _, _, err := openSecret(c, withKey); err == nil {
+	if _, _, err := openSecret(c, "", withKey); err == nil {
 		t.Error("a key opened for a client_secret_post profile")
 	}
 	c.AuthMethod = config.AuthKey
-	if _, _, err := openSecret(c, withSecret); err == nil {
+	if _, _, err := openSecret(c, "", withSecret); err == nil {
 		t.Error("a secret opened for a private_key_jwt profile")
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -97,9 +96,9 @@ func CheckTokenURL(raw string) error {
 func NewHTTPClient(caFile string) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pem, err := config.ReadCAFile(caFile) // refused when others could change it
 		if err != nil {
-			return nil, &credential.Error{Kind: credential.KindUsage, Msg: "cannot read CA file: " + err.Error(), Err: err}
+			return nil, err
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {

@@ -70,11 +70,18 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if c.hasCredential() {
 		return nil
 	}
+	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
+	if err != nil {
+		return err
+	}
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
 		return keychainError(c.Profile, err)
 	}
-	s, k, err := openSecret(*c, v)
+	if caSum != "" {
+		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
+	}
+	s, k, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // Token returns a token for req: from the cache while it has more than the
@@ -17,6 +18,9 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 	defer cancel()
 	c, err := h.resolve(req)
 	if err != nil {
+		if credential.KindOf(err) == credential.KindNoRoute {
+			trace.Printf(ctx, "profile", "not served: %v", err) // a hostless profile named for a host, say
+		}
 		return credential.Token{}, err
 	}
 	cc := h.tokens()

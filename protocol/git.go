@@ -34,7 +34,7 @@ import (
 //	       port, or with the protocol's default (443; 80 for http);
 //	       host=h:8443 only by a pattern naming port 8443. --profile P
 //	       does not widen P: a host P's patterns leave out gets no output
-//	       (if P lists no hosts, every host is P's).
+//	       (nor does a P that lists no hosts).
 //	store  reads stdin and does nothing: tokens are never stored.
 //	erase  drops the cached token of the profile serving the host (git
 //	       rejected it); the client secret stays in the keychain.

@@ -15,9 +15,15 @@ import (
 //	raw     the token and a newline
 //	header  "Authorization: Bearer <token>" and a newline
 //	json    the object of get (see get.go) without "profile"
+//	curl    a curl config line, header = "Authorization: Bearer <token>",
+//	        for `... token --format curl | curl -K - URL`: the token reaches
+//	        curl on a pipe, never in its argv, which ps shows every user
 //
 // A failure prints nothing on stdout; Report writes it on stderr and
 // returns the exit status of its kind (credential.Kind.ExitCode).
+
+// TokenFormats are the formats Token prints, json (the default) first.
+var TokenFormats = []string{"json", "raw", "header", "curl"}
 
 // Token answers one token command: a token for req, printed in format.
 func Token(ctx context.Context, src credential.Source, req credential.Request, format string, s Stdio) int {
@@ -31,6 +37,11 @@ func Token(ctx context.Context, src credential.Source, req credential.Request, f
 		fmt.Fprintln(w, tok.AccessToken)
 	case "header":
 		fmt.Fprintf(w, "Authorization: Bearer %s\n", tok.AccessToken)
+	case "curl":
+		// Quoted as curl's config syntax asks; credential.Printable
+		// already keeps out whitespace and control characters.
+		q := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(tok.AccessToken)
+		fmt.Fprintf(w, "header = \"Authorization: Bearer %s\"\n", q)
 	default:
 		if err := WriteTokenJSON(w, tok, s.now(), false); err != nil {
 			return Report(s.Err, err)

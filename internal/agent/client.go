@@ -12,6 +12,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // Client is the caller's token path: it asks the user's token agent for a
@@ -131,6 +132,7 @@ func (c *Client) call(ctx context.Context, r *agentwire.Request, timeout time.Du
 	}
 	conn, err := agentwire.Dial(c.Dir)
 	if err != nil {
+		trace.Printf(ctx, "agent", "none answers in %s: %v", c.Dir, err)
 		if mayStart == nil || c.Exe == "" || !agentwire.NotListening(err) || !mayStart() {
 			return nil, err
 		}

@@ -92,6 +92,9 @@ func (a *Server) Serve(ctx context.Context) (err error) {
 // lock takes the agent's lock in its private directory: one agent per
 // user (per runtime directory).
 func (a *Server) lock() (*flock.Flock, error) {
+	if a.Dir == "" {
+		return nil, agentwire.ErrNoDir
+	}
 	if err := os.MkdirAll(a.Dir, 0o700); err != nil {
 		return nil, err
 	}

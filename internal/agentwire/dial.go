@@ -1,6 +1,7 @@
 package agentwire
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -12,9 +13,12 @@ func Dial(dir string) (Conn, error) {
 	if !Supported {
 		return nil, ErrUnsupported
 	}
+	if dir == "" {
+		return nil, ErrNoDir
+	}
 	path := SocketPath(dir)
 	if len(path) > maxSocketPath {
-		return nil, fmt.Errorf("the agent socket path %s is longer than a Unix socket allows (%d bytes); set XDG_RUNTIME_DIR to a shorter directory", path, maxSocketPath)
+		return nil, fmt.Errorf("the agent socket path %s is longer than a Unix socket allows (%d bytes), so there is no agent: set XDG_RUNTIME_DIR (or XDG_CACHE_HOME) to a shorter directory", path, maxSocketPath)
 	}
 	if err := CheckDir(dir); err != nil {
 		return nil, err
@@ -33,6 +37,9 @@ func Dial(dir string) (Conn, error) {
 	}
 	return c, nil
 }
+
+// ErrNoDir says that Dir found no directory for the agent.
+var ErrNoDir = errors.New("no directory for the agent (neither XDG_RUNTIME_DIR nor an absolute HOME is set), so there is no agent")
 
 // connPeerUID is PeerUID of c's socket.
 func connPeerUID(c *net.UnixConn) (uid int, err error) {

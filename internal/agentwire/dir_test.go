@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,36 +24,53 @@ func lookupIn(m map[string]string) func(string) (string, bool) {
 	}
 }
 
+// TestDir: the runtime directory when there is one, else a directory under
+// the user's cache directory; never a name in the shared temporary
+// directory, which another user could create first.
 func TestDir(t *testing.T) {
-	fallback := filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(os.Getuid()))
+	fallback := "/home/u/.cache/camunda-credential-helper/agent"
+	if runtime.GOOS == "darwin" {
+		fallback = "/home/u/Library/Caches/camunda-credential-helper/agent"
+	}
+	home := map[string]string{"HOME": "/home/u"}
+	with := func(k, v string) map[string]string { return map[string]string{"HOME": "/home/u", k: v} }
 	tests := []struct {
 		name string
 		env  map[string]string
 		want string
 	}{
-		{"XDG_RUNTIME_DIR", map[string]string{"XDG_RUNTIME_DIR": "/run/user/1000"}, "/run/user/1000/camunda-credential-helper"},
-		{"XDG_RUNTIME_DIR with a trailing slash", map[string]string{"XDG_RUNTIME_DIR": "/run/user/1000/"}, "/run/user/1000/camunda-credential-helper"},
-		{"XDG_RUNTIME_DIR unclean", map[string]string{"XDG_RUNTIME_DIR": "/run//user/./1000"}, "/run/user/1000/camunda-credential-helper"},
-		{"unset", nil, fallback},
-		{"empty", map[string]string{"XDG_RUNTIME_DIR": ""}, fallback},
-		{"relative", map[string]string{"XDG_RUNTIME_DIR": "run/user/1000"}, fallback},
-		{"dot", map[string]string{"XDG_RUNTIME_DIR": "."}, fallback},
-		{"other variables ignored", map[string]string{"TMPDIR": "/elsewhere", "HOME": "/home/u"}, fallback},
+		{"XDG_RUNTIME_DIR", with("XDG_RUNTIME_DIR", "/run/user/1000"), "/run/user/1000/camunda-credential-helper"},
+		{"XDG_RUNTIME_DIR with a trailing slash", with("XDG_RUNTIME_DIR", "/run/user/1000/"), "/run/user/1000/camunda-credential-helper"},
+		{"XDG_RUNTIME_DIR unclean", with("XDG_RUNTIME_DIR", "/run//user/./1000"), "/run/user/1000/camunda-credential-helper"},
+		{"unset", home, fallback},
+		{"empty", with("XDG_RUNTIME_DIR", ""), fallback},
+		{"relative", with("XDG_RUNTIME_DIR", "run/user/1000"), fallback},
+		{"dot", with("XDG_RUNTIME_DIR", "."), fallback},
+		{"TMPDIR ignored", with("TMPDIR", "/tmp"), fallback},
+		{"no HOME", nil, ""},
+		{"relative HOME", map[string]string{"HOME": "home"}, ""},
+	}
+	if runtime.GOOS != "darwin" {
+		tests = append(tests, struct {
+			name string
+			env  map[string]string
+			want string
+		}{"XDG_CACHE_HOME", with("XDG_CACHE_HOME", "/c"), "/c/camunda-credential-helper/agent"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Dir(lookupIn(tt.env)); got != tt.want {
+			got := Dir(lookupIn(tt.env))
+			if got != tt.want {
 				t.Errorf("Dir() = %q; want %q", got, tt.want)
+			}
+			if tmp := os.TempDir(); got != "" && strings.HasPrefix(got, tmp+string(filepath.Separator)) && !strings.HasPrefix(tt.want, tmp) {
+				t.Errorf("Dir() = %q is in the shared %s", got, tmp)
 			}
 		})
 	}
-	t.Run("follows TMPDIR", func(t *testing.T) {
-		t.Setenv("TMPDIR", "/some/tmp")
-		want := "/some/tmp/camunda-credential-helper-" + strconv.Itoa(os.Getuid())
-		if got := Dir(lookupIn(nil)); got != want {
-			t.Errorf("Dir() = %q; want %q", got, want)
-		}
-	})
+	if _, err := Dial(""); err == nil || NotListening(err) {
+		t.Errorf("Dial(\"\") = %v; want an error that says there is no agent directory", err)
+	}
 	if got := SocketPath("/d"); got != "/d/agent.sock" {
 		t.Errorf("SocketPath = %q", got)
 	}

@@ -11,8 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -99,16 +99,47 @@ func Off(lookup func(string) (string, bool)) bool {
 	return false
 }
 
-// Dir is the agent's private directory: $XDG_RUNTIME_DIR/camunda-credential-helper,
-// or camunda-credential-helper-UID in the OS's temporary directory.
+// Dir is the agent's private directory: $XDG_RUNTIME_DIR/camunda-credential-helper
+// (the user's own tmpfs, made by the login manager), else
+// camunda-credential-helper/agent in the user's cache directory (as
+// os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS).
+// Never a fixed name in the shared temporary directory: another user could
+// create it first, and since CheckDir rightly refuses a directory that is
+// not ours, that would keep the agent off. "" when neither is known (no
+// absolute HOME): then there is no agent, and every call takes the direct
+// path. So does a directory whose socket path would exceed what a Unix
+// socket takes (maxSocketPath; Dial says so, doctor shows it).
 func Dir(lookup func(string) (string, bool)) string {
 	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
 		return filepath.Join(d, "camunda-credential-helper")
 	}
-	if uid := os.Getuid(); uid >= 0 {
-		return filepath.Join(os.TempDir(), "camunda-credential-helper-"+strconv.Itoa(uid))
+	if os.Getuid() < 0 {
+		return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
 	}
-	return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
+	if cache := userCacheDir(lookup); cache != "" {
+		return filepath.Join(cache, "camunda-credential-helper", "agent")
+	}
+	return ""
+}
+
+// userCacheDir is os.UserCacheDir (on Unix) read through lookup, so that
+// the agent and its callers agree on it (HOME and XDG_CACHE_HOME are in
+// ProcessEnv); "" when it is not known.
+func userCacheDir(lookup func(string) (string, bool)) string {
+	home, _ := lookup("HOME")
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		if !filepath.IsAbs(home) {
+			return ""
+		}
+		return filepath.Join(home, "Library", "Caches")
+	}
+	if d, _ := lookup("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return d
+	}
+	if !filepath.IsAbs(home) {
+		return ""
+	}
+	return filepath.Join(home, ".cache")
 }
 
 // SocketPath is the agent's socket in dir.

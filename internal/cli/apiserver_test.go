@@ -159,6 +159,11 @@ func (a *apiServer) serve(w http.ResponseWriter, r *http.Request) {
 		"/forbidden":                      {"GET", `{"status":403,"message":"Access denied: the client lacks the permission for this resource"}`, 403, false},
 		"/unauthorized":                   {"GET", "", 401, false},
 		"/internal-server-error-for-test": {"GET", `{"status":500}`, 500, false},
+		// terminal controls in an answer (check_escapes): OSC 0 sets the
+		// title, OSC 52 writes the clipboard; raw, as C1 in UTF-8, and
+		// inside JSON strings that check decodes
+		"/osc/raw":         {"GET", "title\x1b]0;pwned\x07 clip\u009d52;c;aGk=\u009c end", 200, false},
+		"/osc/api/v1/info": {"GET", `{"version":"v1\u001b]0;pwned\u0007","authorizedOrganization":"org\u001b]52;c;aGk=\u0007"}`, 200, false},
 	}
 	rt, ok := routes[r.URL.Path]
 	if !ok {

@@ -13,6 +13,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/apicheck"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/termsafe"
 )
 
 type checkCmd struct {
@@ -26,8 +27,15 @@ func (cmd *checkCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s %s\nHTTP %d %s\n", res.Method, res.URL, res.Status, http.StatusText(res.Status))
-	summarize(e.stdout, res)
+	// What the server answered is printed escaped (termsafe): its body,
+	// decoded JSON strings and content type may carry terminal controls
+	// (OSC 0 sets the title, OSC 52 writes the clipboard).
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%s %s\nHTTP %d %s\n", res.Method, res.URL, res.Status, http.StatusText(res.Status))
+	summarize(&out, res)
+	if _, err := io.WriteString(e.stdout, termsafe.Escape(out.String())); err != nil {
+		return err
+	}
 	switch {
 	case res.Status >= 200 && res.Status < 300:
 		return nil

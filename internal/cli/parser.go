@@ -9,6 +9,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // onlyCommand is the command argv names, or "" when the parser needs the
@@ -35,7 +36,8 @@ func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
 		kong.Name(name),
 		kong.Description("Keeps an OAuth 2.0 client secret in the OS keychain and prints fresh access tokens for git, docker, kubectl, Bazel, Terraform and scripts."),
 		kong.Vars{"config_default": configDefault, "version": version(), "token_url": config.DefaultTokenURL,
-			"audience": config.DefaultAudience, "apis": strings.Join(config.PresetNames(), ","), "tools": strings.Join(tools.Names(), ",")},
+			"audience": config.DefaultAudience, "apis": strings.Join(config.PresetNames(), ","), "tools": strings.Join(tools.Names(), ","),
+			"token_formats": strings.Join(protocol.TokenFormats, ",")},
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(exit),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),

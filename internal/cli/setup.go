@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
@@ -92,6 +93,9 @@ func installShim(exe, dir, tool string) error {
 	}
 	link := filepath.Join(dir, shim+filepath.Ext(exe))
 	if err := removeOldShim(link, exe); err != nil {
+		if _, ok := err.(*credential.Error); ok {
+			return err
+		}
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 	}
 	if err := placeShim(exe, link); err != nil {
@@ -107,8 +111,10 @@ func shimPresent(dir, tool, exe string) bool {
 	return err == nil
 }
 
-// removeOldShim removes link when it is an earlier shim of ours: a symlink,
-// or this very binary (a hard link or a copy). Anything else stays.
+// removeOldShim removes link when it is an earlier shim of ours: a symlink
+// to one of our binaries (ownLink), or this very binary (a hard link or a
+// copy). Anything else stays, a symlink to another helper included (say
+// docker-credential-pass installed under our shim's name).
 func removeOldShim(link, exe string) error {
 	fi, err := os.Lstat(link)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -117,10 +123,36 @@ func removeOldShim(link, exe string) error {
 	if err != nil {
 		return err
 	}
-	if fi.Mode()&fs.ModeSymlink == 0 && !sameBinary(link, exe) {
-		return errors.New(link + " exists and is not a shim of this binary; not replacing it")
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if target, ok := ownLink(link, exe); !ok {
+			return &credential.Error{Kind: credential.KindUsage,
+				Msg:  fmt.Sprintf("%s is a symlink to %s, not to %s: not replacing it", link, target, name),
+				Hint: fmt.Sprintf("That helper answers its tool now. To have %s answer instead, remove the link yourself and run this again, or install the shim into another directory (--install DIR) that comes first in PATH.", name)}
+		}
+	} else if !sameBinary(link, exe) {
+		return &credential.Error{Kind: credential.KindUsage, Msg: link + " exists and is not a shim of this binary; not replacing it"}
 	}
 	return os.Remove(link)
+}
+
+// ownLink reports whether the symlink link points to one of our binaries,
+// and returns its target. Ours are the full binary and the fast one: by
+// name, also at an earlier install's path (a package upgrade moves them,
+// and may have removed the old one), or by being exe itself.
+func ownLink(link, exe string) (string, bool) {
+	target, err := os.Readlink(link)
+	if err != nil {
+		return link, false
+	}
+	ourName := func(p string) bool {
+		b := strings.TrimSuffix(filepath.Base(p), filepath.Ext(exe))
+		return b == name || b == name+"-fast"
+	}
+	if ourName(target) {
+		return target, true
+	}
+	real, err := filepath.EvalSymlinks(link)
+	return target, err == nil && (ourName(real) || sameBinary(real, exe))
 }
 
 // sameBinary reports whether a and b are the same file, or equal copies.

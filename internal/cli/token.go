@@ -10,7 +10,7 @@ import (
 )
 
 type tokenCmd struct {
-	Format       string        `help:"Output: json, raw (the token) or header (an Authorization header line)." enum:"json,raw,header" default:"json" short:"f"`
+	Format       string        `help:"Output: json, raw (the token), header (an Authorization header line) or curl (a config line for curl -K -)." enum:"${token_formats}" default:"json" short:"f"`
 	ForceRefresh bool          `help:"Fetch a new token even if a cached one is valid."`
 	MinTTL       time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
 }

@@ -19,21 +19,15 @@ import (
 // CAMUNDA_PROFILE stands below host routing on purpose: a variable set for
 // a whole shell must not send one profile's token to every host a tool
 // asks about.
+//
+// A request that names a host (req.Resource: git, docker, Bazel, Terraform,
+// get with a URL) is served only by a profile whose host patterns list it,
+// even when that profile is named: a profile without hosts answers only
+// requests without a resource (token, exec, kubectl, serve, check).
+// Naming a profile chooses among the profiles that serve the resource; it
+// never widens one, so a global credential.helper 'camunda --profile P'
+// cannot hand P's token to whatever host git asks about.
 func (c *Config) Select(req credential.Request) (string, error) {
-	return c.pick(req, true)
-}
-
-// SelectScoped is Select for docker login and logout, which name whatever
-// registry the user logs in to: a profile serves a resource only when its
-// host patterns list it, even when it is named.
-func (c *Config) SelectScoped(req credential.Request) (string, error) {
-	return c.pick(req, false)
-}
-
-// pick is Select. unscoped says whether a profile without host patterns
-// serves any resource it is named for: it does for tokens, where the
-// calling tool's own config scopes it.
-func (c *Config) pick(req credential.Request, unscoped bool) (string, error) {
 	pinned := req.Profile
 	if req.Resource == "" {
 		switch {
@@ -52,18 +46,19 @@ func (c *Config) pick(req credential.Request, unscoped bool) (string, error) {
 		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
 	}
 	if pinned != "" {
-		// Naming a profile chooses among the profiles that serve the
-		// resource; it never widens one: a global git credential.helper
-		// with --profile P must not answer every host git asks about. A
-		// profile without host patterns serves any host it is named for:
-		// the calling tool's own config scopes it.
 		p, ok := c.Profiles[pinned]
 		switch {
-		case ok && len(p.Hosts) > 0 && !serves(p, t):
+		case !ok || len(p.Hosts) == 0:
+			msg := fmt.Sprintf("profile %q lists no hosts, so it serves no host (asked for %q)", pinned, route.StripUserinfo(req.Resource))
+			if !ok {
+				msg = fmt.Sprintf("there is no profile %q to serve %q", pinned, route.StripUserinfo(req.Resource))
+			}
+			e := noRoute(msg)
+			e.Hint = fmt.Sprintf("To serve %s with it: camunda-credential-helper login --profile %s --host HOST", t.HostKey(), pinned)
+			return "", e
+		case !serves(p, t):
 			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
 				pinned, route.StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
-		case !unscoped && (!ok || len(p.Hosts) == 0):
-			return "", noRoute(fmt.Sprintf("profile %q lists no hosts, so it serves no %q", pinned, route.StripUserinfo(req.Resource)))
 		}
 		return pinned, nil
 	}

@@ -17,6 +17,8 @@ func agentFinding(h *helper.Core, dir string) helper.Finding {
 	const direct = ": tokens come from the encrypted file cache"
 	cfg, err := h.Config()
 	switch {
+	case dir == "" && agentwire.Supported:
+		f.Detail = agentwire.ErrNoDir.Error() + direct
 	case dir == "":
 		f.Detail = "not available on " + runtime.GOOS + direct
 	case agentwire.Off(h.LookupEnv):
@@ -35,7 +37,9 @@ func agentFinding(h *helper.Core, dir string) helper.Finding {
 		default:
 			f.OK = false
 			f.Detail = err.Error()
-			f.Fix = "Make " + dir + " a directory of yours with mode 0700 (or remove it), or turn the agent off: " + agentwire.EnvAgent + "=off"
+			if agentwire.CheckDir(dir) != nil { // else the error says what to do (a socket path too long, say)
+				f.Fix = "Make " + dir + " a directory of yours with mode 0700 (or remove it), or turn the agent off: " + agentwire.EnvAgent + "=off"
+			}
 		}
 	}
 	return f

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // call is a command line the fast client answers itself.
@@ -92,7 +94,7 @@ func (c *call) flag(name, value string, inline bool) bool {
 		c.timeout, err = time.ParseDuration(value)
 	case "--format", "-f":
 		c.format = value
-		return value == "json" || value == "raw" || value == "header"
+		return slices.Contains(protocol.TokenFormats, value)
 	case "--min-ttl":
 		c.minTTL, err = time.ParseDuration(value)
 	case "--force-refresh":
