@@ -3,6 +3,7 @@ package keystore
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 
@@ -43,11 +44,24 @@ type Keyring struct {
 
 var _ Store = Keyring{}
 
-func (k Keyring) service() string {
-	if k.Service == "" {
+// Describe names the keychain (for doctor and login).
+func (k Keyring) Describe() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return "macOS Keychain (via /usr/bin/security)"
+	case "windows":
+		return "Windows Credential Manager"
+	}
+	return "Secret Service over the D-Bus session bus (gnome-keyring, KeePassXC, KWallet)"
+}
+
+func (k Keyring) service() string { return serviceOr(k.Service) }
+
+func serviceOr(s string) string {
+	if s == "" {
 		return Service
 	}
-	return k.Service
+	return s
 }
 
 // Get implements Store.
@@ -129,8 +143,9 @@ func translate(err error) error {
 }
 
 const (
-	envHint    = "Use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET instead (see the README)."
-	unlockHint = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
-	startHint  = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
-	busHint    = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	envHint     = "Use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET instead (see the README)."
+	unlockHint  = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	startHint   = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	forwardHint = "Forward the agent of a machine that has a keychain and point CAMUNDA_CREDENTIAL_HELPER_AGENT_SOCKET at its forward socket, or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	busHint     = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
 )

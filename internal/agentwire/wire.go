@@ -38,7 +38,7 @@ var ProcessEnv = []string{
 	"DBUS_SESSION_BUS_ADDRESS",
 	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
-	"CAMUNDA_CREDENTIAL_HELPER_SERVICE",
+	"CAMUNDA_CREDENTIAL_HELPER_SERVICE", "CAMUNDA_CREDENTIAL_HELPER_KEYRING",
 }
 
 // SecretEnv are the variables that carry credentials. A caller that has

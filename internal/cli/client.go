@@ -24,7 +24,7 @@ func newCore(configPath string, lookup func(string) (string, bool), front tokenc
 		cacheDir = "" // no cache rather than no tokens
 	}
 	service, _ := lookup("CAMUNDA_CREDENTIAL_HELPER_SERVICE")
-	return &helper.Core{Secrets: keystore.Keyring{Service: service}, ConfigPath: configPath, CacheDir: cacheDir,
+	return &helper.Core{Secrets: keystore.Select(service, lookup), ConfigPath: configPath, CacheDir: cacheDir,
 		Getenv: lookup, Front: front}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
@@ -79,12 +80,30 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		}
 	}()
 	if cmd.NoVerify {
-		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in the keychain (not verified).\n", c.Profile)
+		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in %s (not verified).\n", c.Profile, storeName(c.Core.Secrets))
 	} else {
-		fmt.Fprintf(e.stderr, "Verified and stored the client secret for profile %q in the keychain (token valid until %s).\n",
-			c.Profile, tok.Expiry.UTC().Format(time.RFC3339))
+		fmt.Fprintf(e.stderr, "Verified and stored the client secret for profile %q in %s (token valid until %s).\n",
+			c.Profile, storeName(c.Core.Secrets), tok.Expiry.UTC().Format(time.RFC3339))
 	}
+	storeNote(c.Core.Secrets, e)
 	return nil
+}
+
+// storeName is where login puts a secret: "the keychain", or the store's
+// name when it is not one (the kernel keyring of a headless machine).
+func storeName(s keystore.Store) string {
+	if keystore.Note(s) == "" {
+		return "the keychain"
+	}
+	return "the " + keystore.Describe(s)
+}
+
+// storeNote says what keeping the secret there means, when that differs
+// from a keychain (the kernel keyring loses it at reboot).
+func storeNote(s keystore.Store, e env) {
+	if n := keystore.Note(s); n != "" {
+		fmt.Fprintf(e.stderr, "%s: %s.\n", keystore.Describe(s), n)
+	}
 }
 
 func (cmd *loginCmd) source() string {

@@ -42,6 +42,12 @@ package cli
 //	                              in stdout/stderr when those names are given
 //	exitcode N PROG [ARGS]        run PROG like exec and require exit status N; no "!"
 //	pkcs12 KEY CERT PASSWORD OUT  write a PKCS#12 file of the PEM key and certificate; no "!"
+//
+// and these programs besides the binaries under test, for exec:
+//
+//	oauthclient [wrong-secret]    an SDK's client-credentials grant with exec --serve's variables
+//	nokeyctl PROG [ARGS]          PROG where the key syscalls fail with EPERM, as under
+//	                              Docker's default seccomp profile (Linux)
 
 import (
 	"context"
@@ -77,6 +83,7 @@ func TestMain(m *testing.M) {
 		"camunda-credential-helper":      runMain,
 		"camunda-credential-helper-fast": func() { fastclient.Main(Version) },
 		"oauthclient":                    oauthClient,
+		"nokeyctl":                       noKeyctl,
 	})
 }
 
@@ -156,7 +163,7 @@ func setupScript(e *testscript.Env) error {
 		return err
 	}
 	e.Setenv("CAPTURE_URL", st.server.CaptureURL)
-	e.Defer(func() { clearService(t, st.service) })
+	e.Defer(func() { clearService(t, st.service); keyringtest.PurgeKernelKeys(t, st.service) })
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
@@ -24,9 +23,9 @@ func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding 
 	var out []helper.Finding
 	add := func(f helper.Finding) { out = append(out, f) }
 	// Keychain.
-	backend := map[string]string{"darwin": "macOS Keychain (via /usr/bin/security)", "windows": "Windows Credential Manager"}[runtime.GOOS]
-	if backend == "" {
-		backend = "Secret Service over the D-Bus session bus (gnome-keyring, KeePassXC, KWallet)"
+	backend := keystore.Describe(h.Secrets)
+	if c, ok := h.Secrets.(*keystore.Chosen); ok {
+		backend += ", because " + c.Why
 	}
 	_, err := h.Secrets.Get(ctx, "doctor-probe")
 	var ue *keystore.UnavailableError

@@ -17,8 +17,10 @@ func Require(t testing.TB, run string) {
 	if os.Getenv("CCH_TEST_KEYRING") == "private" {
 		return
 	}
-	if os.Getenv("CI") == "true" {
+	if isCI() {
 		t.Fatal("CI requires the private Secret Service: run via scripts/test")
 	}
 	t.Skip("SKIPPED: this test uses a real keychain and runs only inside a throwaway Secret Service. Run ./scripts/test, or: " + run)
 }
+
+func isCI() bool { return os.Getenv("CI") == "true" }

@@ -1,0 +1,4 @@
+package keystore
+
+// KeyctlError is keyctlError, for the external tests.
+var KeyctlError = keyctlError
