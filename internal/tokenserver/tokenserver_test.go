@@ -122,7 +122,13 @@ func TestTokenServer(t *testing.T) {
 				if err := s.Set(tt.mode...); err != nil {
 					t.Fatal(err)
 				}
-				ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+				// "hang" ends at the timeout; the others get time enough to read
+				// "huge"'s 16 MiB on a loaded machine.
+				timeout := 10 * time.Second
+				if tt.wantErr {
+					timeout = 500 * time.Millisecond
+				}
+				ctx, cancel := context.WithTimeout(ctx, timeout)
 				defer cancel()
 				form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"s3cr3t"}}
 				req, _ := http.NewRequestWithContext(ctx, "POST", s.URL, strings.NewReader(form.Encode()))
