@@ -170,7 +170,7 @@ func checkProfile(p *config.Profile) error {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(), Err: err}
 	}
 	if p.CAFile != "" {
-		if _, err := NewHTTPClient(p.CAFile); err != nil {
+		if _, err := NewHTTPClient(p.CAFile, LoopbackPolicy(p)); err != nil {
 			return err
 		}
 	}
@@ -253,7 +253,7 @@ func (h *Core) registryProfile(serverURL string) (string, error) {
 		return name, err
 	}
 	e := &credential.Error{Kind: credential.KindNoRoute, Msg: "no profile serves " + t.HostKey(), Err: credential.ErrNoRoute,
-		Hint: fmt.Sprintf("run: camunda-credential-helper login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL, then docker login again", t.HostKey())}
+		Missing: credential.MissingHost, Host: t.HostKey()}
 	if h.Explicit {
 		e.Msg = err.Error()
 	}

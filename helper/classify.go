@@ -22,18 +22,29 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/termsafe"
 )
 
-// Explain turns an error of a request to url (a token endpoint, or an API
-// called with a token) into a user-facing *credential.Error.
-func Explain(ctx context.Context, url string, err error) *credential.Error {
-	e, _ := classify(ctx, url, err)
+// The parties a request goes to, as messages name them.
+const (
+	TokenEndpoint = "token endpoint"
+	API           = "API"
+)
+
+// Explain turns an error of a request to url into a user-facing
+// *credential.Error whose message names the party asked (TokenEndpoint, or
+// API for an API called with a token).
+func Explain(ctx context.Context, party, url string, err error) *credential.Error {
+	e, _ := classify(ctx, party, url, err)
 	return e
 }
 
-// classify turns a token request error into a user-facing *Error and says
-// whether to retry: wait < 0 means do not retry, 0 means back off, > 0 means
-// wait that long (Retry-After). A token request's err has been through
-// creds.scrub.
-func classify(ctx context.Context, tokenURL string, err error) (*credential.Error, time.Duration) {
+// classify turns an error of a request to party at rawURL into a
+// user-facing *Error and says whether to retry: wait < 0 means do not
+// retry, 0 means back off, > 0 means wait that long (Retry-After). A token
+// request's err has been through creds.scrub.
+func classify(ctx context.Context, party, rawURL string, err error) (*credential.Error, time.Duration) {
+	var ce *credential.Error
+	if errors.As(err, &ce) {
+		return ce, -1 // refused before anything was sent (a loopback listener of another user)
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
 		return classifyStatus(re)
@@ -41,12 +52,12 @@ func classify(ctx context.Context, tokenURL string, err error) (*credential.Erro
 	if re != nil { // an error field in a 200 response
 		return &credential.Error{Kind: credential.KindRejected, Msg: "token endpoint refused: " + oauthReason(re), Err: err}, -1
 	}
-	host := tokenURL
-	if u, perr := url.Parse(tokenURL); perr == nil {
+	host := rawURL
+	if u, perr := url.Parse(rawURL); perr == nil {
 		host = u.Host
 	}
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("token endpoint %s did not answer in time (see --timeout)", host), Err: ctx.Err()}, -1
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("%s %s did not answer in time (see --timeout)", party, host), Err: ctx.Err()}, -1
 	}
 	var ua x509.UnknownAuthorityError
 	if errors.As(err, &ua) {
@@ -55,7 +66,7 @@ func classify(ctx context.Context, tokenURL string, err error) (*credential.Erro
 			name = fmt.Sprintf(" %q issued by %q", ua.Cert.Subject.String(), ua.Cert.Issuer.String())
 		}
 		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("TLS: the certificate%s of %s is not signed by a trusted authority", name, host),
-			Hint: "If your token endpoint uses a private CA, pass its PEM bundle with --ca-file.", Err: err}, -1
+			Hint: "If your " + party + " uses a private CA, pass its PEM bundle with --ca-file.", Err: err}, -1
 	}
 	var he x509.HostnameError
 	var ie x509.CertificateInvalidError
@@ -65,20 +76,20 @@ func classify(ctx context.Context, tokenURL string, err error) (*credential.Erro
 	}
 	var de *net.DNSError
 	if errors.As(err, &de) && de.IsNotFound {
-		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint: no such host %s", de.Name), Err: err}, -1
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach %s: no such host %s", party, de.Name), Err: err}, -1
 	}
 	var ne net.Error
 	var oe *net.OpError
 	if errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach token endpoint %s: %v", host, unwrapURLError(err)), Err: err}, 0
+		return &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("cannot reach %s %s: %v", party, host, unwrapURLError(err)), Err: err}, 0
 	}
 	// x/oauth2's own parse errors ("cannot parse json", missing fields).
 	msg := strings.TrimPrefix(unwrapURLError(err).Error(), "oauth2: ")
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return &credential.Error{Kind: credential.KindUnreachable, Msg: "token endpoint sent an invalid response: " + msg, Err: err}, -1
+	return &credential.Error{Kind: credential.KindUnreachable, Msg: party + " sent an invalid response: " + msg, Err: err}, -1
 }
 
 func unwrapURLError(err error) error {

@@ -3,7 +3,6 @@ package helper
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,8 +15,10 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/sockowner"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
@@ -28,6 +29,9 @@ type Finding struct {
 	Topic  string
 	Detail string
 	Fix    string // the command or step that fixes it, when not OK
+	// Cause is the failure found, when it is one: doctor makes the
+	// command that fixes it from its facts when Fix is "".
+	Cause *credential.Error
 }
 
 // Diagnose checks and explains what the core owns for the profile it
@@ -47,9 +51,8 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		err = h.readSecret(ctx, &c)
 	}
 	if err != nil {
-		var e *credential.Error
-		errors.As(err, &e)
-		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint})
+		e := credential.Classify(err)
+		add(Finding{Topic: "profile " + name, Detail: e.Msg, Fix: e.Hint, Cause: e})
 		return out
 	}
 	src := "secret in the keychain"
@@ -76,13 +79,12 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	// included, whatever the agent holds.
 	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
-		var e *credential.Error
-		errors.As(err, &e)
+		e := credential.Classify(err)
 		fix := e.Hint
-		if fix == "" {
+		if fix == "" && e.Missing == credential.MissingNothing {
 			fix = "Check the settings above, then: " + self + " token --force-refresh"
 		}
-		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix})
+		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix, Cause: e})
 	} else {
 		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
@@ -112,16 +114,17 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	if via != "direct" || u.Scheme != "https" {
 		f.OK = true
 		f.Detail = fmt.Sprintf("%s (%s; TLS not probed)", route.StripUserinfo(c.TokenURL), via)
+		if u.Scheme == "http" {
+			loopbackFinding(&f, c, sockowner.Supported)
+		}
 		return f
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	client, err := NewHTTPClient(c.CAFile)
+	client, err := NewHTTPClient(c.CAFile, c.Loopback)
 	if err != nil {
-		f.Detail = err.Error()
-		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
-			f.Detail, f.Fix = e.Msg, e.Hint // a CA file others could change, say
-		}
+		e := credential.Classify(err)
+		f.Detail, f.Fix, f.Cause = e.Msg, e.Hint, e // a CA file others could change, say
 		return f
 	}
 	cfg := &tls.Config{ServerName: u.Hostname()}
@@ -131,7 +134,7 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	start := time.Now()
 	conn, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", host)
 	if err != nil {
-		e, _ := classify(ctx, c.TokenURL, err)
+		e, _ := classify(ctx, TokenEndpoint, c.TokenURL, err)
 		f.Detail = e.Msg
 		f.Fix = e.Hint
 		if f.Fix == "" {
@@ -150,6 +153,24 @@ func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding 
 	f.Detail = fmt.Sprintf("%s reachable %s in %s; TLS certificate %q issued by %q, valid until %s, verified against %s",
 		host, via, time.Since(start).Round(time.Millisecond), leaf.Subject.CommonName, leaf.Issuer.CommonName, leaf.NotAfter.Format("2006-01-02"), ca)
 	return f
+}
+
+// loopbackFinding says who may receive the secret at a plain-http loopback
+// token URL: a listener of this user, where the system can tell
+// (supported); else nobody, or whoever listens when the profile trusts it.
+func loopbackFinding(f *Finding, c creds, supported bool) {
+	const unknown = "; plain http: this system cannot tell which user listens on that port"
+	switch {
+	case supported:
+		f.Detail += "; plain http: the secret goes only to a listener of this user (checked on each connection)"
+	case c.Loopback.TrustUnverified:
+		f.Warn = true
+		f.Detail += unknown + ", and " + loopdial.Setting + " = true sends the secret to whoever does"
+	default:
+		f.OK = false
+		f.Detail += unknown + ", so the secret is not sent there"
+		f.Fix = "If no one else can run programs on this machine, add " + loopdial.Setting + " = true to the profile in the config file; otherwise use https."
+	}
 }
 
 // claimFindings show a JWT token's audience, scope and lifetime, and

@@ -171,10 +171,11 @@ func TestMissingCredentials(t *testing.T) {
 		wantKind  credential.Kind
 		wantMsg   string
 		wantHint  string
+		wantMiss  credential.Missing // with the profile "work"
 		wantCause error
 	}{
-		{name: "no profile", secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login"},
-		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantHint: "--profile work login", wantCause: keystore.ErrNotFound},
+		{name: "no profile", secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantMiss: credential.MissingProfile},
+		{name: "profile without a secret", profile: true, secrets: &keystore.Memory{}, wantKind: credential.KindNotLoggedIn, wantMsg: `"work"`, wantMiss: credential.MissingSecret, wantCause: keystore.ErrNotFound},
 		{name: "keychain unavailable", profile: true, secrets: failingStore{unavailable}, wantKind: credential.KindKeychain, wantMsg: "locked", wantHint: "Unlock", wantCause: unavailable},
 		{name: "keychain failing", profile: true, secrets: failingStore{errors.New("dbus: connection refused")}, wantKind: credential.KindKeychain, wantMsg: "dbus: connection refused"},
 	}
@@ -200,6 +201,12 @@ func TestMissingCredentials(t *testing.T) {
 			}
 			if !strings.Contains(e.Hint, tt.wantHint) {
 				t.Errorf("hint %q does not contain %q", e.Hint, tt.wantHint)
+			}
+			if tt.wantMiss != credential.MissingNothing && (e.Missing != tt.wantMiss || e.Profile != "work") {
+				t.Errorf("missing %v for profile %q; want %v for \"work\"", e.Missing, e.Profile, tt.wantMiss)
+			}
+			if strings.Contains(e.Error(), "camunda-credential-helper") {
+				t.Errorf("error %q carries a command line: the edge makes those", e.Error())
 			}
 			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
 				t.Errorf("error %v does not wrap %v", err, tt.wantCause)

@@ -55,6 +55,6 @@ func (c creds) keyHint(err error) {
 	if c.Key == nil || !errors.As(err, &e) || e.Kind != credential.KindRejected {
 		return
 	}
-	e.Hint = fmt.Sprintf("Check the client ID, that the provider has this key registered (camunda-credential-helper public-key --format cert|jwks; kid %s, %s), the audience and scope.",
+	e.Hint = fmt.Sprintf("Check the client ID, that the provider has this key registered (the public-key command prints it; kid %s, %s), the audience and scope.",
 		c.Key.KeyID(), c.Key.Algorithm())
 }

@@ -80,7 +80,7 @@ func (h *Core) discover(ctx context.Context, p *config.Profile, issuer string, k
 	client := h.HTTPClient
 	if client == nil {
 		var err error
-		if client, err = NewHTTPClient(p.CAFile); err != nil {
+		if client, err = NewHTTPClient(p.CAFile, LoopbackPolicy(p)); err != nil {
 			return err
 		}
 	} else {
@@ -122,7 +122,7 @@ func (h *Core) PublicKey(ctx context.Context) (*clientauth.Key, error) {
 	}
 	if p.AuthMethod != config.AuthKey {
 		return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("profile %q authenticates with a client secret, not a key", name),
-			Hint: fmt.Sprintf("Create a key with: camunda-credential-helper --profile %s login --generate-key", name)}
+			Hint: "To use a key, log in with --generate-key or --private-key FILE."}
 	}
 	c := profileCreds(name, p)
 	if err := h.readSecret(ctx, &c); err != nil {

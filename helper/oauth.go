@@ -16,6 +16,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
@@ -41,6 +42,7 @@ type creds struct {
 	AuthMethod string
 	CAFile     string
 	Username   string
+	Loopback   loopdial.Policy
 	KeyID      string // kid for Key's assertions; "" means its thumbprint
 	SigningAlg string // alg for Key's assertions; "" means its default
 
@@ -52,7 +54,7 @@ type creds struct {
 func profileCreds(name string, p *config.Profile) creds {
 	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
 		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault(),
-		KeyID: p.KeyID, SigningAlg: p.SigningAlg}
+		Loopback: LoopbackPolicy(p), KeyID: p.KeyID, SigningAlg: p.SigningAlg}
 }
 
 // identity is what decides which token c yields, for the token stores. A
@@ -73,10 +75,18 @@ func (c creds) hasCredential() bool { return c.Secret != "" || c.Key != nil }
 
 // CheckTokenURL refuses URLs the secret must not be sent to: anything but
 // https, except plain http to a loopback host.
-func CheckTokenURL(raw string) error {
+func CheckTokenURL(raw string) error { return checkURL(raw, "token URL", "the client secret") }
+
+// CheckAPIURL refuses URLs an access token must not be sent to, by the
+// rule of CheckTokenURL.
+func CheckAPIURL(raw string) error { return checkURL(raw, "API URL", "the access token") }
+
+// checkURL is the rule of CheckTokenURL for a URL named what, to which
+// carried would travel.
+func checkURL(raw, what, carried string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an absolute https:// URL", route.StripUserinfo(raw))
+		return credential.Errorf(credential.KindUsage, "invalid %s %q: want an absolute https:// URL", what, route.StripUserinfo(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -85,15 +95,22 @@ func CheckTokenURL(raw string) error {
 		if route.IsLoopback(u.Hostname()) {
 			return nil
 		}
-		return credential.Errorf(credential.KindUsage, "refusing to send the client secret over plain http to %s: use https (plain http is allowed only to loopback)", u.Host)
+		return credential.Errorf(credential.KindUsage, "refusing to send %s over plain http to %s: use https (plain http is allowed only to loopback)", carried, u.Host)
 	}
-	return credential.Errorf(credential.KindUsage, "invalid token URL %q: want an https:// URL", route.StripUserinfo(raw))
+	return credential.Errorf(credential.KindUsage, "invalid %s %q: want an https:// URL", what, route.StripUserinfo(raw))
+}
+
+// LoopbackPolicy is what profile p says about loopback listeners.
+func LoopbackPolicy(p *config.Profile) loopdial.Policy {
+	return loopdial.Policy{TrustUnverified: p.TrustLoopbackListener}
 }
 
 // NewHTTPClient builds the client for the token endpoint: proxy variables
-// honoured, the system roots plus an optional CA bundle, and no redirects,
-// so the form carrying the secret never travels to another origin.
-func NewHTTPClient(caFile string) (*http.Client, error) {
+// honoured, the system roots plus an optional CA bundle, no redirects, so
+// the form carrying the secret never travels to another origin, and
+// loopdial's rules for this machine (localhost is loopback; plain http to
+// loopback only to this user's listener, or as lb allows).
+func NewHTTPClient(caFile string, lb loopdial.Policy) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
 		pem, err := config.ReadCAFile(caFile) // refused when others could change it
@@ -109,7 +126,7 @@ func NewHTTPClient(caFile string) (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: t, CheckRedirect: noRedirect}, nil
+	return &http.Client{Transport: loopdial.Apply(t, lb), CheckRedirect: noRedirect}, nil
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -123,7 +140,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	}
 	if client == nil {
 		var err error
-		if client, err = NewHTTPClient(c.CAFile); err != nil {
+		if client, err = NewHTTPClient(c.CAFile, c.Loopback); err != nil {
 			return nil, err
 		}
 	} else {
@@ -159,7 +176,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, c.TokenURL, c.withSent(assertion).scrub(err))
+		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.withSent(assertion).scrub(err))
 		c.keyHint(e)
 		if wait < 0 || attempt == maxAttempts {
 			return nil, e

@@ -57,7 +57,7 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	}
 	if !stored {
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login --client-id ID (or set %s and %s)", name, credential.EnvClientID, credential.EnvClientSecret)}
+			Missing: credential.MissingProfile, Profile: name}
 	}
 	return c, nil
 }
@@ -96,7 +96,7 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 func keychainError(profile string, err error) error {
 	if errors.Is(err, keystore.ErrNotFound) {
 		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no client secret stored for profile %q", profile), Err: err,
-			Hint: fmt.Sprintf("Run: camunda-credential-helper --profile %s login", profile)}
+			Missing: credential.MissingSecret, Profile: profile}
 	}
 	var ue *keystore.UnavailableError
 	if errors.As(err, &ue) {

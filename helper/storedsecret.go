@@ -107,8 +107,7 @@ func caSHA256(path string) (string, error) {
 // may have edited, so the user logs in once more instead.
 func openSecret(c creds, caSum, v string) (string, *clientauth.Key, error) {
 	relogin := func(msg string) error {
-		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg,
-			Hint: fmt.Sprintf("If the profile's settings are right, log in again: camunda-credential-helper --profile %s login", c.Profile)}
+		return &credential.Error{Kind: credential.KindNotLoggedIn, Msg: msg, Missing: credential.MissingBinding, Profile: c.Profile}
 	}
 	var s storedSecret
 	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &s) != nil || s.V == 0 || (s.Secret == "") == (s.Key == "") {

@@ -85,7 +85,7 @@ func TestOpenSecret(t *testing.T) {
 				return
 			}
 			e := wantKind(t, err, credential.KindNotLoggedIn)
-			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || !strings.Contains(e.Hint, "log in again: camunda-credential-helper --profile p login") {
+			if got != "" || !strings.Contains(e.Msg, tt.wantMsg) || e.Missing != credential.MissingBinding || e.Profile != "p" {
 				t.Errorf("openSecret = %q, %v; want no secret and %q with a log in hint", got, err, tt.wantMsg)
 			}
 			wantNoLeak(t, "error", err.Error(), "s3cr3t")
@@ -134,8 +134,8 @@ func TestStoredSecretBoundToProfile(t *testing.T) {
 				}
 				_, err = b.Token(context.Background(), credential.Request{})
 				e := wantKind(t, err, credential.KindNotLoggedIn)
-				if !strings.Contains(e.Msg, "was verified against "+old.Root+" (client cid)") || !strings.Contains(e.Hint, "log in again") {
-					t.Errorf("error = %v; want the old binding named and log in again", err)
+				if !strings.Contains(e.Msg, "was verified against "+old.Root+" (client cid)") || e.Missing != credential.MissingBinding {
+					t.Errorf("error = %v; want the old binding named and a new login asked for", err)
 				}
 				if old.Count() != 1 || evil.Count() != 0 {
 					t.Errorf("requests: old %d, new %d; want 1 (the first token) and 0", old.Count(), evil.Count())
@@ -180,8 +180,8 @@ func TestLegacySecretRefused(t *testing.T) {
 	h.HTTPClient = &http.Client{Transport: net}
 	_, err := h.Token(context.Background(), credential.Request{})
 	e := wantKind(t, err, credential.KindNotLoggedIn)
-	if !strings.Contains(e.Msg, "earlier version") || !strings.Contains(e.Hint, "log in again") {
-		t.Errorf("error = %v; want a legacy secret refused with log in again", err)
+	if !strings.Contains(e.Msg, "earlier version") || e.Missing != credential.MissingBinding {
+		t.Errorf("error = %v; want a legacy secret refused and a new login asked for", err)
 	}
 	if net.Calls.Load() != 0 || srv.Count() != 0 {
 		t.Errorf("requests = %d; want 0", net.Calls.Load()+int32(srv.Count()))

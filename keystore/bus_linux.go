@@ -1,29 +1,22 @@
 package keystore
 
 import (
+	"context"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
-// checkBackend refuses to call go-keyring when there is no session bus:
-// godbus would then run dbus-launch, which leaves a new dbus-daemon and
-// gnome-keyring-daemon behind on every call and fails anyway. When the bus
-// socket exists only at $XDG_RUNTIME_DIR/bus, it points godbus at it.
-func checkBackend() error {
-	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+// dialAddress is the address of the session bus the Secret Service is
+// reached on (busAddress), or why there is none. Without a bus godbus
+// would run dbus-launch, which leaves a new dbus-daemon and
+// gnome-keyring-daemon behind on every call and fails anyway, so the
+// keychain is refused before that.
+func dialAddress(ctx context.Context) (string, error) {
+	addr, where := busAddress(os.LookupEnv)
 	if addr == "" {
-		dir := os.Getenv("XDG_RUNTIME_DIR")
-		if dir == "" {
-			dir = filepath.Join("/run/user", strconv.Itoa(os.Getuid()))
-		}
-		sock := filepath.Join(dir, "bus")
-		if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 {
-			return &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and " + sock + " does not exist)", Hint: busHint}
-		}
-		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+sock)
-		return nil
+		return "", &UnavailableError{Reason: "no D-Bus session bus (" + where + ")", Hint: busHint}
 	}
 	// A unix:path= address whose socket is gone fails fast in godbus, but
 	// say so plainly.
@@ -33,9 +26,10 @@ func checkBackend() error {
 				p = p[:i]
 			}
 			if _, err := os.Stat(p); err != nil {
-				return &UnavailableError{Reason: "the D-Bus session bus socket " + p + " does not exist", Hint: busHint}
+				return "", &UnavailableError{Reason: "the D-Bus session bus socket " + p + " does not exist", Hint: busHint}
 			}
 		}
 	}
-	return nil
+	trace.Printf(ctx, "keychain", "the Secret Service is on the session bus %s (%s)", addr, where)
+	return addr, nil
 }

@@ -35,8 +35,9 @@ func timeout(ctx context.Context) time.Duration {
 	return DefaultTimeout
 }
 
-// Keyring is the OS keychain through go-keyring. Its zero value uses Service
-// and DefaultTimeout.
+// Keyring is the OS keychain: the Secret Service on Linux
+// (secretservice_linux.go), go-keyring elsewhere. Its zero value uses
+// Service and DefaultTimeout.
 type Keyring struct {
 	Service string        // "" means Service
 	Timeout time.Duration // 0: DefaultTimeout, or InteractiveTimeout under WithPrompt
@@ -67,8 +68,8 @@ func serviceOr(s string) string {
 // Get implements Store.
 func (k Keyring) Get(ctx context.Context, profile string) (string, error) {
 	var v string
-	err := k.do(ctx, func() (err error) {
-		v, err = keyring.Get(k.service(), profile)
+	err := k.do(ctx, func(ctx context.Context) (err error) {
+		v, err = backendGet(ctx, k.service(), profile)
 		return err
 	})
 	return v, err
@@ -76,25 +77,22 @@ func (k Keyring) Get(ctx context.Context, profile string) (string, error) {
 
 // Set implements Store.
 func (k Keyring) Set(ctx context.Context, profile, secret string) error {
-	return k.do(ctx, func() error { return keyring.Set(k.service(), profile, secret) })
+	return k.do(ctx, func(ctx context.Context) error { return backendSet(ctx, k.service(), profile, secret) })
 }
 
 // Delete implements Store.
 func (k Keyring) Delete(ctx context.Context, profile string) error {
-	err := k.do(ctx, func() error { return keyring.Delete(k.service(), profile) })
+	err := k.do(ctx, func(ctx context.Context) error { return backendDelete(ctx, k.service(), profile) })
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	return err
 }
 
-// do runs one go-keyring call under a deadline. The call itself cannot be
-// cancelled; on timeout it is abandoned, which is fine in a short-lived
-// process.
-func (k Keyring) do(ctx context.Context, f func() error) error {
-	if err := checkBackend(); err != nil {
-		return err
-	}
+// do runs one keychain call under a deadline. go-keyring's calls (macOS,
+// Windows) cannot be cancelled: on timeout they are abandoned, which is
+// fine in a short-lived process; the Secret Service's (Linux) end with ctx.
+func (k Keyring) do(ctx context.Context, f func(context.Context) error) error {
 	d := k.Timeout
 	if d == 0 {
 		d = timeout(ctx)
@@ -102,27 +100,39 @@ func (k Keyring) do(ctx context.Context, f func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- f() }()
+	go func() { done <- f(ctx) }()
+	var err error
 	select {
-	case err := <-done:
-		return translate(err)
-	case <-ctx.Done():
-		return &UnavailableError{
-			Reason: "the keychain did not answer in time",
-			Hint:   unlockHint,
-			Err:    ctx.Err(),
+	case err = <-done:
+		if err == nil || ctx.Err() == nil {
+			return translate(err)
 		}
+	case <-ctx.Done():
+	}
+	return &UnavailableError{
+		Reason: "the keychain did not answer in time",
+		Hint:   unlockHint,
+		Err:    ctx.Err(),
 	}
 }
+
+// errLocked says the collection stayed locked (no prompter, or the prompt
+// was dismissed).
+var errLocked = errors.New("failed to unlock the login collection")
 
 // translate maps go-keyring's and the platform's errors to ours, each with a
 // distinct, actionable message.
 func translate(err error) error {
+	var ue *UnavailableError
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, keyring.ErrNotFound):
+	case errors.As(err, &ue):
+		return err
+	case errors.Is(err, ErrNotFound), errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
+	case errors.Is(err, errLocked):
+		return &UnavailableError{Reason: "the keyring is locked (or has no login collection)", Hint: unlockHint}
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return &UnavailableError{Reason: "the secret is too large for this keychain", Err: err}
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):

@@ -5,11 +5,11 @@ package keystore_test
 // uses), never against the keychain of the person running them.
 //
 // Fault cases run in a fresh copy of the test binary (TestHelperProcess):
-// godbus shares one session-bus connection per process, and checkBackend may
-// set DBUS_SESSION_BUS_ADDRESS, so a case that changes the environment cannot
-// run in this process. The locked-collection case runs in a nested private
-// Secret Service of its own, so locking it cannot disturb the tests of other
-// packages that share the outer one.
+// the keystore keeps one session-bus connection per address and process,
+// so a case that changes the environment runs in a process of its own. The
+// locked-collection case runs in a nested private Secret Service of its
+// own, so locking it cannot disturb the tests of other packages that share
+// the outer one.
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,6 +33,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -195,6 +197,8 @@ type helperResult struct {
 	Unavailable bool
 	NotFound    bool
 	Elapsed     time.Duration
+	EnvChanged  string // how the environment changed, if it did
+	Trace       string // the --verbose trace of the calls
 }
 
 const resultPrefix = "CCH-KEYSTORE-RESULT "
@@ -219,7 +223,7 @@ func TestHelperProcess(t *testing.T) {
 		_, err := k.Get(ctx, "default")
 		r = describe(err, time.Since(start))
 	case "go-keyring":
-		// The control: go-keyring on its own, without checkBackend.
+		// The control: go-keyring on its own, without our bus check.
 		start := time.Now()
 		_, err := keyring.Get(service, "default")
 		r = helperResult{Elapsed: time.Since(start)}
@@ -228,6 +232,25 @@ func TestHelperProcess(t *testing.T) {
 		}
 	case "locked":
 		r = lockedScenario(t, k)
+	case "roundtrip-env":
+		// A round trip that must leave the environment as it found it.
+		var tr strings.Builder
+		ctx := trace.With(ctx, &tr)
+		before := os.Environ()
+		start := time.Now()
+		err := k.Set(ctx, "default", "s3cr3t")
+		if err == nil {
+			var got string
+			if got, err = k.Get(ctx, "default"); err == nil && got != "s3cr3t" {
+				err = errors.New("Get returned another secret than Set stored")
+			}
+		}
+		if err == nil {
+			err = k.Delete(ctx, "default")
+		}
+		r = describe(err, time.Since(start))
+		r.EnvChanged = envDiff(before, os.Environ())
+		r.Trace = tr.String()
 	default:
 		t.Fatalf("unknown CCH_KEYSTORE_HELPER mode %q", mode)
 	}
@@ -236,6 +259,33 @@ func TestHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Printf("\n%s%s\n", resultPrefix, b)
+}
+
+// envDiff names the variables whose values differ between two
+// environments (names only: values may be secrets).
+func envDiff(before, after []string) string {
+	values := func(env []string) map[string]string {
+		m := map[string]string{}
+		for _, kv := range env {
+			k, v, _ := strings.Cut(kv, "=")
+			m[k] = v
+		}
+		return m
+	}
+	b, a := values(before), values(after)
+	var changed []string
+	for k, v := range a {
+		if old, ok := b[k]; !ok || old != v {
+			changed = append(changed, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	return strings.Join(changed, ", ")
 }
 
 func describe(err error, elapsed time.Duration) helperResult {
@@ -312,6 +362,35 @@ func shortTempDir(t *testing.T) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// TestKeyringBusInRuntimeDir: with DBUS_SESSION_BUS_ADDRESS unset and the
+// bus socket at $XDG_RUNTIME_DIR/bus (an SSH login under systemd), the
+// keychain works and the process's environment stays as it was: the agent
+// compares its environment with each caller's, and a rewritten
+// DBUS_SESSION_BUS_ADDRESS made it refuse every caller.
+func TestKeyringBusInRuntimeDir(t *testing.T) {
+	requirePrivateKeyring(t)
+	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	sock, ok := strings.CutPrefix(addr, "unix:path=")
+	if !ok {
+		t.Fatalf("the private session bus is at %q, not a unix:path= address", addr)
+	}
+	sock, _, _ = strings.Cut(sock, ",")
+	runtime := shortTempDir(t)
+	if err := os.Symlink(sock, filepath.Join(runtime, "bus")); err != nil {
+		t.Fatal(err)
+	}
+	r := runHelper(t, "roundtrip-env", map[string]string{"DBUS_SESSION_BUS_ADDRESS": "", "XDG_RUNTIME_DIR": runtime})
+	if r.Err != "" {
+		t.Fatalf("round trip over $XDG_RUNTIME_DIR/bus: %s", r.Err)
+	}
+	if r.EnvChanged != "" {
+		t.Fatalf("the keychain calls changed the environment: %s", r.EnvChanged)
+	}
+	if want := "keychain: the Secret Service is on the session bus unix:path=" + filepath.Join(runtime, "bus"); !strings.Contains(r.Trace, want) {
+		t.Errorf("trace = %q; want it to say which bus: %q", r.Trace, want)
+	}
 }
 
 func TestKeyringFaults(t *testing.T) {
@@ -397,7 +476,7 @@ func TestKeyringFaults(t *testing.T) {
 }
 
 // noSessionBus: no DBUS_SESSION_BUS_ADDRESS and an empty XDG_RUNTIME_DIR.
-// Keyring must refuse before go-keyring runs, because godbus would then run
+// Keyring must refuse before it dials, because godbus would then run
 // dbus-launch. The proof: PATH holds only fake dbus-launch, dbus-daemon and
 // gnome-keyring-daemon that leave a marker when run; go-keyring alone (the
 // control) does run dbus-launch, Keyring does not.

@@ -34,8 +34,8 @@ import (
 //	         profile serves is refused before anything is sent anywhere
 //	         (docker login to any registry would otherwise hand its
 //	         password to a token endpoint): "camunda-credential-helper: no
-//	         profile serves HOST; run: camunda-credential-helper login
-//	         --host HOST ...", exit 1. Identity tokens (Username "<token>")
+//	         profile serves HOST; Run: camunda-credential-helper login
+//	         --host HOST ..., then docker login again", exit 1. Identity tokens (Username "<token>")
 //	         are refused.
 //	erase    stdin: the server URL (docker logout). Forgets the secret of
 //	         the profile whose host patterns serve it; else does nothing.
@@ -118,7 +118,7 @@ func dockerGet(ctx context.Context, r Registry, s Stdio) int {
 		return dockerFail(s, dockerNotFound)
 	}
 	if err != nil {
-		return dockerFail(s, progName+": "+oneLine(err.Error()))
+		return dockerFail(s, progName+": "+oneLine(Explain(err)))
 	}
 	if writeJSON(s.Out, dockerCredentials{serverURL, tok.Username, tok.AccessToken}) != nil {
 		return 1
@@ -156,7 +156,11 @@ func dockerStore(ctx context.Context, r Registry, s Stdio) string {
 		return progName + ": " + oneLine(err.Error())
 	}
 	if err := r.LoginRegistry(ctx, serverURL, c.Username, c.Secret); err != nil {
-		return progName + ": " + oneLine(redact(err.Error(), c.Secret))
+		msg := Explain(err)
+		if credential.Classify(err).Missing == credential.MissingHost {
+			msg += ", then docker login again"
+		}
+		return progName + ": " + oneLine(redact(msg, c.Secret))
 	}
 	return ""
 }
@@ -175,7 +179,7 @@ func dockerErase(ctx context.Context, r Registry, s Stdio) string {
 		return progName + ": " + oneLine(err.Error())
 	}
 	if err := r.LogoutRegistry(ctx, serverURL); err != nil && !isNoRoute(err) {
-		return progName + ": " + oneLine(err.Error())
+		return progName + ": " + oneLine(Explain(err))
 	}
 	return ""
 }

@@ -101,7 +101,7 @@ type getError struct {
 // writeErrorJSON writes err as the failure object and returns the exit status.
 func writeErrorJSON(w io.Writer, err error) int {
 	k := credential.KindOf(err)
-	if writeJSON(w, getError{Error: k.Code(), Message: err.Error()}) != nil {
+	if writeJSON(w, getError{Error: k.Code(), Message: Explain(err)}) != nil {
 		return 1
 	}
 	return k.ExitCode()

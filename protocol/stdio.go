@@ -66,7 +66,7 @@ func isNoRoute(err error) bool { return credential.KindOf(err) == credential.Kin
 // printError writes err to w as one line prefixed with the program name.
 // A hint on a following line is joined with "; ".
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "%s: %s\n", progName, oneLine(err.Error()))
+	fmt.Fprintf(w, "%s: %s\n", progName, oneLine(Explain(err)))
 }
 
 // oneLine joins the lines of s with "; " and drops other control characters.

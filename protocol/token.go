@@ -57,7 +57,7 @@ func Token(ctx context.Context, src credential.Source, req credential.Request, f
 // message", the hint's lines indented below) and returns the exit status
 // of its kind.
 func Report(w io.Writer, err error) int {
-	msg := strings.TrimSpace(err.Error())
+	msg := Explain(err)
 	fmt.Fprintf(w, "%s: %s\n", progName, strings.ReplaceAll(msg, "\n", "\n  "))
 	return credential.KindOf(err).ExitCode()
 }

@@ -100,7 +100,7 @@ func (a *Server) unserved(r *agentwire.Request) string {
 		a.shutdown()
 		return "the agent is version " + a.Version + ", the caller " + r.Version + ": it exits"
 	}
-	if n := agentwire.SameProcessEnv(r.Env); n != "" {
+	if n := agentwire.EnvDiffers(a.env, r.Env); n != "" {
 		return n + " differs from the agent's; run: camunda-credential-helper agent stop"
 	}
 	return ""

@@ -40,6 +40,7 @@ type Server struct {
 	NewCore func(configPath string, front tokencache.Store) *helper.Core
 
 	started  time.Time
+	env      map[string]string // the ProcessEnv it started with: its callers' must be the same
 	mu       sync.Mutex
 	cores    map[string]*held // by config file path
 	lastUse  atomic.Int64     // unix nanoseconds of the last request
@@ -67,6 +68,9 @@ func (a *Server) Serve(ctx context.Context) (err error) {
 		a.Idle = agentwire.DefaultIdle
 	}
 	a.started, a.cores, a.stop = time.Now(), map[string]*held{}, make(chan struct{})
+	// What this process reads is what it started with: recorded once, so
+	// that nothing the process does later changes whom it serves.
+	a.env = agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)
 	a.touch()
 	lock, err := a.lock()
 	if err != nil {

@@ -161,6 +161,9 @@ func (r *Reply) encode() []byte {
 		e.int("err_kind", int64(r.Err.Kind))
 		e.str("err_msg", r.Err.Msg)
 		e.str("err_hint", r.Err.Hint)
+		e.int("err_missing", int64(r.Err.Missing))
+		e.str("err_profile", r.Err.Profile)
+		e.str("err_host", r.Err.Host)
 		e.bool("err", true)
 	}
 	e.str("access_token", r.AccessToken)
@@ -195,6 +198,13 @@ func (r *Reply) decode(b []byte) error {
 			ek.Msg = string(v)
 		case "err_hint":
 			ek.Hint = string(v)
+		case "err_missing":
+			n, err = toInt(v)
+			ek.Missing = int(n)
+		case "err_profile":
+			ek.Profile = string(v)
+		case "err_host":
+			ek.Host = string(v)
 		case "err":
 			r.Err = &ek
 		case "access_token":

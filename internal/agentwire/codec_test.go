@@ -141,6 +141,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		{"unserved", Reply{Unserved: "HOME differs from the agent's;\nrun: agent stop"}},
 		{"error", Reply{Err: &Error{Kind: 4, Msg: "401 invalid_client:\nbad", Hint: "Fix the credentials (login)\nor retry."}}},
 		{"error with zero fields", Reply{Err: &Error{}}},
+		{"error with facts", Reply{Err: &Error{Kind: 7, Msg: "no profile serves h", Missing: 4, Profile: "p\nq", Host: "h:5000"}}},
 		{"error with a negative kind", Reply{Err: &Error{Kind: -3}}},
 		{"framing characters in the token", Reply{AccessToken: string(binary)}},
 		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40}}},
@@ -601,6 +602,12 @@ func TestTokenRoundTrip(t *testing.T) {
 	var e *credential.Error
 	if !errors.As(err, &e) || e.Kind != credential.KindKeychain || e.Msg != "locked" || e.Hint != "unlock" {
 		t.Errorf("Result error = %#v; want the kind, message and hint", err)
+	}
+	// The facts the caller's edge makes its command from cross too.
+	facts := &credential.Error{Kind: credential.KindNotLoggedIn, Msg: "no client secret stored", Missing: credential.MissingSecret, Profile: "work", Host: "h"}
+	_, err = Answer(credential.Token{}, facts).Result()
+	if e := credential.Classify(err); e.Missing != facts.Missing || e.Profile != facts.Profile || e.Host != facts.Host {
+		t.Errorf("Result error = %#v; want the facts of %#v", err, facts)
 	}
 	_, err = Answer(credential.Token{}, errors.New("plain")).Result()
 	if credential.KindOf(err) != credential.KindOther || err.Error() != "plain" {

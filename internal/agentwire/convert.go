@@ -1,8 +1,6 @@
 package agentwire
 
 import (
-	"errors"
-
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
@@ -26,11 +24,8 @@ func (r *Request) TokenRequest() credential.Request {
 // its kind, message and hint, as the direct path would report it.
 func Answer(tok credential.Token, err error) *Reply {
 	if err != nil {
-		var e *credential.Error
-		if errors.As(err, &e) {
-			return &Reply{Err: &Error{Kind: int(e.Kind), Msg: e.Msg, Hint: e.Hint}}
-		}
-		return &Reply{Err: &Error{Kind: int(credential.KindOf(err)), Msg: err.Error()}}
+		e := credential.Classify(err)
+		return &Reply{Err: &Error{Kind: int(e.Kind), Msg: e.Msg, Hint: e.Hint, Missing: int(e.Missing), Profile: e.Profile, Host: e.Host}}
 	}
 	return &Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, Profile: tok.Profile, Username: tok.Username}
 }
@@ -40,7 +35,8 @@ func Answer(tok credential.Token, err error) *Reply {
 // check first.)
 func (r *Reply) Result() (credential.Token, error) {
 	if r.Err != nil {
-		return credential.Token{}, &credential.Error{Kind: credential.Kind(r.Err.Kind), Msg: r.Err.Msg, Hint: r.Err.Hint}
+		return credential.Token{}, &credential.Error{Kind: credential.Kind(r.Err.Kind), Msg: r.Err.Msg, Hint: r.Err.Hint,
+			Missing: credential.Missing(r.Err.Missing), Profile: r.Err.Profile, Host: r.Err.Host}
 	}
 	return credential.Token{AccessToken: r.AccessToken, Expiry: r.Expiry, Profile: r.Profile, Username: r.Username}, nil
 }

@@ -77,12 +77,13 @@ func Environment(lookup func(string) (string, bool), names ...[]string) map[stri
 	return m
 }
 
-// SameProcessEnv reports the first ProcessEnv variable whose value in env
-// differs from this process's, or "" when none does. An empty value counts
-// as unset, as it does for every reader of these variables.
-func SameProcessEnv(env map[string]string) string {
+// EnvDiffers reports the first ProcessEnv variable whose value differs
+// between the agent's environment (recorded once, when it started) and a
+// caller's, or "" when none does. An empty value counts as unset, as it
+// does for every reader of these variables.
+func EnvDiffers(agent, caller map[string]string) string {
 	for _, n := range ProcessEnv {
-		if env[n] != os.Getenv(n) {
+		if agent[n] != caller[n] {
 			return n
 		}
 	}
@@ -225,11 +226,15 @@ type Reply struct {
 	Status *Status
 }
 
-// Error is a failure as credential.Error describes it.
+// Error is a failure as credential.Error describes it: the caller's edge
+// makes the command to run from its facts (Missing, Profile, Host).
 type Error struct {
-	Kind int
-	Msg  string
-	Hint string
+	Kind    int
+	Msg     string
+	Hint    string
+	Missing int
+	Profile string
+	Host    string
 }
 
 // Status describes a running agent.

@@ -42,7 +42,7 @@ func Call(ctx context.Context, src credential.Source, core *helper.Core, rawURL 
 			return nil, &credential.Error{Kind: credential.KindUsage, Msg: err.Error()}
 		}
 	}
-	if err := apiURL(rawURL); err != nil {
+	if err := helper.CheckAPIURL(rawURL); err != nil {
 		return nil, err
 	}
 	tok, err := src.Token(ctx, credential.Request{})
@@ -51,7 +51,7 @@ func Call(ctx context.Context, src credential.Source, core *helper.Core, rawURL 
 	}
 	client := core.HTTPClient
 	if client == nil {
-		if client, err = helper.NewHTTPClient(p.CAFile); err != nil {
+		if client, err = helper.NewHTTPClient(p.CAFile, helper.LoopbackPolicy(p)); err != nil {
 			return nil, err
 		}
 	}
@@ -66,9 +66,7 @@ func Call(ctx context.Context, src credential.Source, core *helper.Core, rawURL 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		e := helper.Explain(ctx, rawURL, err)
-		e.Msg = strings.Replace(e.Msg, "token endpoint", "API", 1)
-		return nil, e
+		return nil, helper.Explain(ctx, helper.API, rawURL, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -76,16 +74,4 @@ func Call(ctx context.Context, src credential.Source, core *helper.Core, rawURL 
 		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: fmt.Sprintf("reading the answer of %s: %v", rawURL, err)}
 	}
 	return &Result{Method: method, URL: rawURL, Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: b}, nil
-}
-
-// apiURL refuses a URL the token must not travel to, by the rule for the
-// token URL (helper.CheckTokenURL): https, or plain http to loopback.
-func apiURL(raw string) error {
-	err := helper.CheckTokenURL(raw)
-	if err == nil {
-		return nil
-	}
-	// The rules are the token URL's, but what would travel is the token.
-	msg := strings.Replace(err.(*credential.Error).Msg, "token URL", "API URL", 1)
-	return &credential.Error{Kind: credential.KindUsage, Msg: strings.Replace(msg, "the client secret", "the access token", 1)}
 }

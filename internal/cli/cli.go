@@ -29,7 +29,7 @@ const name = "camunda-credential-helper"
 // Their variables are read in newClient through env.lookup rather than by
 // kong from the process, so that tests can run calls in one process.
 type cli struct {
-	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any ($CAMUNDA_PROFILE)." default:"default" placeholder:"NAME" predictor:"profile"`
+	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any. $CAMUNDA_PROFILE names it for calls that name no host." default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
 	Version kong.VersionFlag `help:"Print the version and exit."`

@@ -17,6 +17,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 type demoCmd struct{}
@@ -42,8 +43,11 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	profile := "demo-" + randomHex(4)
 	store, where := demoStore(ctx, profile)
 	defer store.Delete(context.WithoutCancel(ctx), profile)
-	h := &helper.Core{Secrets: store, ConfigPath: filepath.Join(tmp, "config.toml"), CacheDir: filepath.Join(tmp, "cache"),
-		Profile: profile, Explicit: true, Getenv: func(string) (string, bool) { return "", false }}
+	// The core every call builds, with no environment (no credentials
+	// from it), on the throwaway config and cache, and the store probed.
+	h := newCore(filepath.Join(tmp, "config.toml"), func(string) (string, bool) { return "", false }, nil)
+	h.Secrets, h.CacheDir = store, filepath.Join(tmp, "cache")
+	h.Profile, h.Explicit = profile, true
 	say := func(format string, args ...any) { fmt.Fprintf(e.stdout, format+"\n", args...) }
 
 	say("A token endpoint is running inside this process at %s.", url)
@@ -81,7 +85,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 		return err
 	}
 	_, err = h.Token(ctx, credential.Request{})
-	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(err.Error(), "\n", "\n     "))
+	say("   $ %s --profile %s token\n   %s: %s\n", name, profile, name, strings.ReplaceAll(protocol.Explain(err), "\n", "\n     "))
 	say("Done. Next: %s login --client-id ID (with credentials from Camunda Console), then %s token.", name, name)
 	return nil
 }

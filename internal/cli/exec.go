@@ -50,7 +50,7 @@ func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 			return err
 		}
 		defer ep.stop()
-		vars = ep.vars
+		return runServed(args, ep.vars, e)
 	}
 	return runChild(args, vars, e)
 }

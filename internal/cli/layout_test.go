@@ -10,7 +10,8 @@ import (
 // The design, held against the import graph: one package owns the command
 // line, the core knows nothing of the agent or the command line, the
 // protocols need no core, the fast client links neither the core nor
-// an HTTP client nor kong, and the fake token server is for tests only.
+// an HTTP client nor kong, and the fake token server and the other user
+// are for tests only.
 func TestImportRules(t *testing.T) {
 	const mod = "github.com/camunda-community-hub/camunda-credential-helper/"
 	list := func(args ...string) []string {
@@ -23,7 +24,7 @@ func TestImportRules(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(strings.Join(list("-f", `{{.ImportPath}}:{{join .Imports ","}}`, mod+"..."), "\n")), "\n") {
 		pkg, imports, _ := strings.Cut(line, ":")
 		for _, imp := range strings.Split(imports, ",") {
-			if imp == mod+"internal/tokenserver" {
+			if imp == mod+"internal/tokenserver" || imp == mod+"internal/otheruser" {
 				t.Errorf("%s imports %s: only tests may", pkg, imp)
 			}
 		}

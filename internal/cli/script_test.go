@@ -16,6 +16,7 @@ package cli
 //	TLS_TOKEN_URL                           the same over https; its CA's certificate is $WORK/tls-ca.pem
 //	TOKEN_ROOT                              its root: an OIDC issuer (tokenserver discovery)
 //	CAPTURE_URL                             the target of "tokenserver redirect"
+//	BUS_SOCKET                              the socket of the private session bus
 //
 // and these commands besides testscript's own (all take "!" to negate unless
 // said otherwise):
@@ -68,6 +69,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/otheruser"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokenserver"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -75,6 +77,7 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
+	otheruser.Main() // this binary as another local user (internal/otheruser)
 	if path := os.Getenv(envRawDial); path != "" {
 		rawDial(path) // agent_uid_test.go: this binary as a foreign process
 		os.Exit(0)
@@ -141,6 +144,10 @@ func setupScript(e *testscript.Env) error {
 		if v, ok := os.LookupEnv(key); ok {
 			e.Setenv(key, v)
 		}
+	}
+	if sock, ok := strings.CutPrefix(os.Getenv("DBUS_SESSION_BUS_ADDRESS"), "unix:path="); ok {
+		sock, _, _ = strings.Cut(sock, ",")
+		e.Setenv("BUS_SOCKET", sock)
 	}
 	// A runtime directory, and so a token agent, of the script's own.
 	e.Setenv("XDG_RUNTIME_DIR", agentRuntimeDir(t, e.Defer))

@@ -69,6 +69,9 @@ type Profile struct {
 	Username   string   `toml:"username,omitempty"`
 	API        string   `toml:"api,omitempty"`     // Camunda API preset for check: modeler, admin, zeebe, ...
 	APIURL     string   `toml:"api_url,omitempty"` // base URL of that API, when not the preset's SaaS one
+	// TrustLoopbackListener sends over plain http to a loopback token URL
+	// whose listener's owner this system cannot tell (macOS, Windows).
+	TrustLoopbackListener bool `toml:"trust_loopback_listener,omitempty"`
 }
 
 // TokenURLOrDefault returns the token URL, or DefaultTokenURL when unset.

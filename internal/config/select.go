@@ -54,7 +54,7 @@ func (c *Config) Select(req credential.Request) (string, error) {
 				msg = fmt.Sprintf("there is no profile %q to serve %q", pinned, route.StripUserinfo(req.Resource))
 			}
 			e := noRoute(msg)
-			e.Hint = fmt.Sprintf("To serve %s with it: camunda-credential-helper login --profile %s --host HOST", t.HostKey(), pinned)
+			e.Missing, e.Profile, e.Host = credential.MissingHost, pinned, t.HostKey() // the edge names login --profile P --host
 			return "", e
 		case !serves(p, t):
 			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
@@ -73,7 +73,7 @@ func noRoute(msg string) *credential.Error {
 	return &credential.Error{Kind: credential.KindNoRoute, Msg: msg, Err: credential.ErrNoRoute}
 }
 
-// route returns the profile whose host patterns best match t: an exact
+// bestRoute returns the profile whose host patterns best match t: an exact
 // host beats a wildcard, a longer wildcard beats a shorter one, and a
 // pattern with a port beats one without. Ties go to the first profile name
 // in sorted order.

@@ -30,8 +30,8 @@ func TestSelectHostlessProfile(t *testing.T) {
 		}
 		if req.Profile != "" {
 			var ce *credential.Error
-			if !errors.As(err, &ce) || !strings.Contains(ce.Hint, "login --profile "+req.Profile+" --host HOST") {
-				t.Errorf("Select(%+v): hint %q; want it to name login --profile P --host HOST", req, ce.Hint)
+			if !errors.As(err, &ce) || ce.Missing != credential.MissingHost || ce.Profile != req.Profile || !strings.HasSuffix(req.Resource, "://"+ce.Host) {
+				t.Errorf("Select(%+v) = %#v; want it to say the profile lacks the resource's host", req, err)
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // Run checks and explains the keychain, the environment, the config file,
@@ -56,7 +57,7 @@ func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding 
 	switch _, serr := os.Stat(h.ConfigPath); {
 	case err != nil:
 		f := helper.Finding{Topic: "config", Detail: err.Error(), Fix: "Fix or remove " + h.ConfigPath}
-		if e := (*credential.Error)(nil); errors.As(err, &e) && e.Hint != "" {
+		if e := credential.Classify(err); e.Hint != "" {
 			f.Detail, f.Fix = e.Msg, e.Hint
 		}
 		add(f)
@@ -68,7 +69,12 @@ func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding 
 	}
 
 	out = append(out, gitFindings(ctx, cfg)...)
-	out = append(out, h.Diagnose(ctx)...)
+	for _, f := range h.Diagnose(ctx) {
+		if f.Fix == "" && f.Cause != nil {
+			f.Fix = protocol.Fix(f.Cause) // the command, made here from the failure's facts
+		}
+		add(f)
+	}
 	add(agentFinding(h, agentDir))
 	return out
 }

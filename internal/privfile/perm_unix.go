@@ -8,6 +8,8 @@ import (
 	"syscall"
 )
 
+const noFollow = syscall.O_NOFOLLOW
+
 // LooseBits returns the bits of mask set in fi's permissions. On Unix the
 // mode bits are the access control that matters.
 func LooseBits(fi fs.FileInfo, mask fs.FileMode) fs.FileMode {

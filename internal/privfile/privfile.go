@@ -9,6 +9,12 @@ import (
 	"path/filepath"
 )
 
+// CreateNew creates path, which must not exist yet (not even as a
+// symlink), for writing, with mode 0600.
+func CreateNew(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+}
+
 // WriteAtomic writes b to path through a 0600 temporary file in the same
 // directory, synced and renamed over path.
 func WriteAtomic(path string, b []byte) error {

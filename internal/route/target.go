@@ -49,7 +49,7 @@ func (t Target) Served() error {
 	return nil
 }
 
-// hostKey is t's host as docker and the --host flag name it: the port is
+// HostKey is t's host as docker and the --host flag name it: the port is
 // left out when it is the scheme's default.
 func (t Target) HostKey() string {
 	if t.Port != "" && t.Port != defaultPorts[t.Scheme] {
@@ -69,6 +69,15 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// IsLocalhostName reports whether host is "localhost" or a name under
+// ".localhost", which RFC 6761 reserves for this machine: the token path
+// connects such a name to 127.0.0.1 or ::1 only, never where /etc/hosts or
+// a resolver would send it.
+func IsLocalhostName(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // NormalizeURL makes equivalent token URLs equal: case of scheme and host,

@@ -10,17 +10,21 @@ import (
 )
 
 // Start listens on a random port of 127.0.0.1 and serves e until stop is
-// called (or ctx ends). url is the token endpoint's URL.
+// called (or ctx ends), to this user's connections only (see guard). url is
+// the token endpoint's URL.
 func (e *Endpoint) Start(ctx context.Context) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	g := newGuard(ctx, ln)
+	e.guard = g
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, IdleTimeout: idleTimeout,
+		MaxHeaderBytes: maxHeaderBytes, ConnState: g.connState, BaseContext: func(net.Listener) context.Context { return ctx }}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && e.Log != nil {
+		if err := srv.Serve(g); err != nil && !errors.Is(err, http.ErrServerClosed) && e.Log != nil {
 			e.Log.Write([]byte("camunda-credential-helper: serve: " + err.Error() + "\n"))
 		}
 	}()

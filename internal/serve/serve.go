@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // Path is where the endpoint answers.
@@ -49,6 +50,8 @@ type Endpoint struct {
 	Secret   string           // the per-run secret: NewSecret
 	Log      io.Writer        // where failures to get a token are told
 	Now      func() time.Time // nil means time.Now
+
+	guard *guard // Start's listener
 }
 
 // NewSecret is a per-run client secret: 32 random bytes, base64url.
@@ -116,7 +119,7 @@ func formDecode(s string) string {
 func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 	tok, err := e.Source.Token(ctx, credential.Request{})
 	if err != nil {
-		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+		msg := strings.ReplaceAll(protocol.Explain(err), "\n", " ")
 		if e.Log != nil {
 			fmt.Fprintf(e.Log, "camunda-credential-helper: serve: no token for a client: %s\n", msg)
 		}

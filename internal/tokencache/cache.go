@@ -46,7 +46,7 @@ type Store interface {
 	Drop(profile string) error
 }
 
-// cache keeps tokens on disk, one AES-GCM encrypted file per key, under a
+// Files keeps tokens on disk, one AES-GCM encrypted file per key, under a
 // key derived from the client secret: no plaintext token rests on disk, a
 // hit costs no keychain read beyond the secret's, and a rotated secret
 // invalidates its entries by itself.
@@ -57,14 +57,14 @@ type Files struct {
 func (Files) Key(c Identity) Key  { return NewKey(c) }
 func (Files) KeyedBySecret() bool { return true }
 
-// entry is a cached token.
+// Entry is a cached token.
 type Entry struct {
 	AccessToken string    `json:"access_token"`
 	Expiry      time.Time `json:"expiry"`   // from expires_in (or a sooner JWT exp) at receipt, capped
 	Received    time.Time `json:"received"` // when the response arrived
 }
 
-// margin is how long before its expiry a token stops being served:
+// Margin is how long before its expiry a token stops being served:
 // max(30 s, 10% of its lifetime), but at most half of it.
 func (e *Entry) Margin() time.Duration {
 	life := e.Expiry.Sub(e.Received)
@@ -72,12 +72,12 @@ func (e *Entry) Margin() time.Duration {
 	return min(m, life/2)
 }
 
-// refreshAt is the time from which the helper no longer serves the token;
+// RefreshAt is the time from which the helper no longer serves the token;
 // it is the expiry reported to callers.
 func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 
-// usable reports whether the token may be served at now with at least minTTL
-// left before refreshAt. A token received "in the future" (the clock went
+// Usable reports whether the token may be served at now with at least minTTL
+// left before RefreshAt. A token received "in the future" (the clock went
 // back) is never served, nor one that an older build cached without
 // checking its characters (see credential.Printable).
 func (e *Entry) Usable(now time.Time, minTTL time.Duration) bool {
@@ -131,7 +131,7 @@ func (c Files) path(k Key, ext string) string {
 	return filepath.Join(c.Dir, k.prefix+"-"+k.id+ext)
 }
 
-// load returns the cached entry for k. Anything unreadable, corrupt or
+// Load returns the cached entry for k. Anything unreadable, corrupt or
 // undecryptable is discarded: the caller then fetches a new token.
 func (c Files) Load(k Key) (*Entry, bool) {
 	if c.Dir == "" {
@@ -200,7 +200,7 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// store writes e for k atomically. Failing to cache is not worth failing
+// Store writes e for k atomically. Failing to cache is not worth failing
 // the call for: the token is still good.
 func (c Files) Store(k Key, e *Entry) error {
 	if c.Dir == "" {
@@ -236,24 +236,26 @@ func (c Files) mkdir() error {
 	return nil
 }
 
-// lock takes the per-key lock file, waiting at most until ctx ends. A
+// Lock takes the per-key lock file, waiting at most until ctx ends. A
 // holder that dies releases it (flock(2) locks die with their process).
+// Only the end of ctx is reported as waiting too long: a lock file that
+// cannot be made or opened is a failure of its own, and says so.
 func (c Files) Lock(ctx context.Context, k Key) (func(), error) {
 	if c.Dir == "" {
 		return func() {}, nil
 	}
 	if err := c.mkdir(); err != nil {
-		return nil, err
+		return nil, &credential.Error{Kind: credential.KindOther, Msg: "cannot create the token cache directory: " + err.Error(), Err: err}
 	}
 	l := flock.New(c.path(k, ".lock"))
 	ok, err := l.TryLockContext(ctx, 5*time.Millisecond)
-	if !ok {
-		if err == nil {
-			err = ctx.Err()
-		}
-		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: err}
+	switch {
+	case ok:
+		return func() { l.Unlock() }, nil
+	case err == nil, ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil, &credential.Error{Kind: credential.KindUnreachable, Msg: "timed out waiting for another invocation fetching the same token (see --timeout)", Err: ctx.Err()}
 	}
-	return func() { l.Unlock() }, nil
+	return nil, &credential.Error{Kind: credential.KindOther, Msg: "cannot lock the token cache: " + err.Error(), Err: err}
 }
 
 // Drop drops every cached token and remembered rejection of a profile.

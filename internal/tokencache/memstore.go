@@ -39,7 +39,7 @@ func (m *Memory) Load(k Key) (*Entry, bool) {
 	return e, ok
 }
 
-// lock waits for the key's fetch lock until ctx ends.
+// Lock waits for the key's fetch lock until ctx ends.
 func (m *Memory) Lock(ctx context.Context, k Key) (func(), error) {
 	m.mu.Lock()
 	ch := m.locks[k.name()]
@@ -56,7 +56,7 @@ func (m *Memory) Lock(ctx context.Context, k Key) (func(), error) {
 	}
 }
 
-// store keeps e and drops the entries that have expired.
+// Store keeps e and drops the entries that have expired.
 func (m *Memory) Store(k Key, e *Entry) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -122,7 +122,7 @@ func (m *Memory) Drop(profile string) error {
 	return nil
 }
 
-// size is the number of tokens held.
+// Size is the number of tokens held.
 func (m *Memory) Size() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()

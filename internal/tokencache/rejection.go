@@ -15,7 +15,7 @@ import (
 // asking again sooner only makes the caller wait.
 const RejectionMemory = 30 * time.Second
 
-// rejection is a remembered refusal by the token endpoint.
+// Rejection is a remembered refusal by the token endpoint.
 type Rejection struct {
 	Until time.Time `json:"until"`
 	Msg   string    `json:"message"` // see rejectionReason

@@ -1,0 +1,59 @@
+package protocol
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+)
+
+// Explain is the text of a failure for the person who reads it: its
+// message, then what to do on the next line. The core's errors say what
+// is missing (credential.Missing, with the profile or host); the command
+// that supplies it is made here, at the edge, where the program's name is
+// known. An error no layer classified is its own message.
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := strings.TrimSpace(err.Error())
+	if e := credential.Classify(err); e.Hint == "" {
+		if fix := Fix(e); fix != "" {
+			s += "\n" + fix
+		}
+	}
+	return s
+}
+
+// Fix is what to do about e: its own hint, else the command that supplies
+// what it lacks, else "".
+func Fix(e *credential.Error) string {
+	if e == nil {
+		return ""
+	}
+	if e.Hint != "" {
+		return e.Hint
+	}
+	profile := e.Profile
+	if profile == "" {
+		profile = "NAME"
+	}
+	switch e.Missing {
+	case credential.MissingProfile:
+		return fmt.Sprintf("Run: %s --profile %s login --client-id ID (or set %s and %s)", progName, profile, credential.EnvClientID, credential.EnvClientSecret)
+	case credential.MissingSecret:
+		return fmt.Sprintf("Run: %s --profile %s login", progName, profile)
+	case credential.MissingBinding:
+		return fmt.Sprintf("If the profile's settings are right, log in again: %s --profile %s login", progName, profile)
+	case credential.MissingHost:
+		host := e.Host
+		if host == "" {
+			host = "HOST"
+		}
+		if e.Profile != "" { // a profile named for the host, which its hosts do not list
+			return fmt.Sprintf("To serve %s with it: %s login --profile %s --host HOST", host, progName, e.Profile)
+		}
+		return fmt.Sprintf("Run: %s login --host %s --profile NAME --client-id ID --oauth-url TOKEN_URL", progName, host)
+	}
+	return ""
+}
