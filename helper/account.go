@@ -59,6 +59,12 @@ func (h *Core) Login(ctx context.Context, lp LoginParams) (credential.Token, err
 	return h.login(ctx, h.ProfileName(), lp)
 }
 
+// LoginProfile is Login for the named profile rather than the selected one
+// (import, which makes several).
+func (h *Core) LoginProfile(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
+	return h.login(ctx, name, lp)
+}
+
 func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()

@@ -20,6 +20,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/sockowner"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Finding is one result of a check: doctor prints it with its fix.
@@ -42,11 +43,11 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	name := h.ProfileName()
-	self := "camunda-credential-helper --profile " + name
+	self := tools.Name + " --profile " + name
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
-	c, err := h.resolve(credential.Request{})
+	c, err := h.resolve(ctx, credential.Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}
@@ -86,7 +87,7 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		}
 		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix, Cause: e})
 	} else {
-		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
+		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.RefreshAt.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 			out = append(out, claimFindings(e, c.Audience)...)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // DefaultLifetime is assumed for a token whose response carries no
@@ -165,6 +166,11 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	if c.Audience != "" {
 		cfg.EndpointParams = url.Values{"audience": {c.Audience}}
 	}
+	if trace.On(ctx) {
+		client = traced(ctx, client)
+		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, client authentication %s)",
+			c.ClientID, c.TokenURL, c.Audience, c.Scope, c.AuthMethod)
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -179,6 +185,7 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.withSent(assertion).scrub(err))
 		c.keyHint(e)
 		if wait < 0 || attempt == maxAttempts {
+			trace.Printf(ctx, "request", "attempt %d failed, not retried: %v", attempt, e)
 			return nil, e
 		}
 		if wait == 0 {
@@ -186,8 +193,10 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 			delay *= 2
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			trace.Printf(ctx, "request", "attempt %d failed, no time left to retry: %v", attempt, e)
 			return nil, e
 		}
+		trace.Printf(ctx, "request", "attempt %d failed: %v; retrying in %s", attempt, e, wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return nil, e

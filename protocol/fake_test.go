@@ -42,14 +42,14 @@ var (
 
 // newFake returns the fixture that every golden exchange runs against.
 func newFake() *fakeCore {
-	git := credential.Token{AccessToken: "tok-git-1", Expiry: t0, Profile: "prod", Username: "client-1"}
+	git := credential.Token{AccessToken: "tok-git-1", RefreshAt: t0, Profile: "prod", Username: "client-1"}
 	return &fakeCore{
 		routes: map[string]fakeAnswer{
 			"git.example.com": {tok: git},
 			"*.example.io": {tok: credential.Token{AccessToken: "tok-wild-2",
-				Expiry: t0.Add(900 * time.Millisecond).In(time.FixedZone("CET", 3600)), Profile: "io", Username: "client-2"}},
+				RefreshAt: t0.Add(900 * time.Millisecond).In(time.FixedZone("CET", 3600)), Profile: "io", Username: "client-2"}},
 			"registry.example.com:5000": {tok: credential.Token{AccessToken: "tok-reg-3",
-				Expiry: t0, Profile: "registry", Username: "client-3"}},
+				RefreshAt: t0, Profile: "registry", Username: "client-3"}},
 			"noexpiry.example.org": {tok: credential.Token{AccessToken: "tok-noexp-4",
 				Profile: "env", Username: "client-4"}},
 			"badtoken.example.com": {tok: credential.Token{AccessToken: "tok-bad-5\nusername=evil", Username: "client-5"}},
@@ -59,7 +59,7 @@ func newFake() *fakeCore {
 			"127.0.0.1:8080":       {tok: git},
 		},
 		profiles: map[string]fakeAnswer{
-			"": {tok: credential.Token{AccessToken: "tok-default-0", Expiry: t0,
+			"": {tok: credential.Token{AccessToken: "tok-default-0", RefreshAt: t0,
 				Profile: "default", Username: "client-0"}},
 			"prod": {tok: git},
 		},

@@ -18,7 +18,7 @@ func TestPlainGolden(t *testing.T) {
 }
 
 func TestWriteTokenJSON(t *testing.T) {
-	tok := credential.Token{AccessToken: "tok", Expiry: t0.Add(1500 * time.Millisecond), Profile: "prod"}
+	tok := credential.Token{AccessToken: "tok", RefreshAt: t0.Add(1500 * time.Millisecond), Profile: "prod"}
 	tests := []struct {
 		name        string
 		tok         credential.Token

@@ -11,10 +11,11 @@ import (
 	"unicode"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // progName prefixes the messages the adapters print.
-const progName = "camunda-credential-helper"
+const progName = tools.Name
 
 // errTooLarge reports stdin beyond MaxInput.
 var errTooLarge = fmt.Errorf("input larger than %d bytes", MaxInput)

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
@@ -101,7 +104,7 @@ func (a *Server) unserved(r *agentwire.Request) string {
 		return "the agent is version " + a.Version + ", the caller " + r.Version + ": it exits"
 	}
 	if n := agentwire.EnvDiffers(a.env, r.Env); n != "" {
-		return n + " differs from the agent's; run: camunda-credential-helper agent stop"
+		return n + " differs from the agent's; run: " + tools.Name + " agent stop"
 	}
 	return ""
 }
@@ -122,7 +125,14 @@ func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	if r.Interactive {
 		ctx = keystore.WithPrompt(ctx)
 	}
-	return agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	var lines strings.Builder // the caller's --verbose: the decisions made here go back with the answer
+	if r.Trace {
+		ctx = trace.With(ctx, &lines)
+		trace.Printf(ctx, "process", "pid %d answers with the core of %s", os.Getpid(), r.Config)
+	}
+	rep := agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	rep.Trace = lines.String()
+	return rep
 }
 
 // errOff says that the config file turns the agent off.

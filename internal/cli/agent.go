@@ -28,7 +28,7 @@ type agentRunCmd struct {
 	ReadyFD int           `name:"ready-fd" hidden:"" help:"File descriptor told \"ready\" once the agent listens."`
 }
 
-func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	if !agentwire.Supported {
 		return &credential.Error{Kind: credential.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
@@ -62,7 +62,7 @@ func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 }
 
 // idle is the first of --idle, the environment and the config file.
-func (cmd *agentRunCmd) idle(c *agent.Client, e env) time.Duration {
+func (cmd *agentRunCmd) idle(c *agent.TokenPath, e env) time.Duration {
 	if cmd.Idle > 0 {
 		return cmd.Idle
 	}

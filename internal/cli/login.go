@@ -37,7 +37,7 @@ type loginCmd struct {
 	keyFlags          `embed:""`
 }
 
-func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	// kong's existingfile type does not apply to a *string (nil keeps the
 	// profile's bundle); the core reads the file and names it if it cannot.
 	// A relative path is the caller's: store it absolute.
@@ -80,12 +80,12 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		}
 	}()
 	if cmd.NoVerify {
-		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in %s (not verified).\n", c.Profile, storeName(c.Core.Secrets))
+		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in %s (not verified).\n", c.ProfileName(), storeName(core.Secrets))
 	} else {
 		fmt.Fprintf(e.stderr, "Verified and stored the client secret for profile %q in %s (token valid until %s).\n",
-			c.Profile, storeName(c.Core.Secrets), tok.Expiry.UTC().Format(time.RFC3339))
+			c.ProfileName(), storeName(core.Secrets), tok.Expiry.UTC().Format(time.RFC3339))
 	}
-	storeNote(c.Core.Secrets, e)
+	storeNote(core.Secrets, e)
 	return nil
 }
 
@@ -172,7 +172,7 @@ func readSecret(fromStdin bool, e env) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: "no terminal to prompt for the client secret",
-			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | camunda-credential-helper login --client-secret-stdin ..."}
+			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | " + name + " login --client-secret-stdin ..."}
 	}
 	fmt.Fprint(e.stderr, "Client secret (input hidden): ")
 	b, err := term.ReadPassword(int(f.Fd()))

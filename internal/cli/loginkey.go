@@ -119,7 +119,7 @@ func readPassword(fromStdin bool, e env) (string, error) {
 }
 
 // loginWithKey is login with a key read from a file or generated.
-func (cmd *loginCmd) loginWithKey(ctx context.Context, c *agent.Client, lp helper.LoginParams, e env) error {
+func (cmd *loginCmd) loginWithKey(ctx context.Context, c *agent.TokenPath, lp helper.LoginParams, e env) error {
 	if cmd.FromEnvFile != "" || cmd.FromEnv || cmd.ClientSecretStdin {
 		return credential.Errorf(credential.KindUsage, "a key replaces the client secret: drop --from-env-file, --from-env and --client-secret-stdin")
 	}

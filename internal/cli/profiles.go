@@ -12,13 +12,13 @@ import (
 
 type profilesCmd struct{}
 
-func (cmd *profilesCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *profilesCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	list, err := c.Profiles(ctx)
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
-		fmt.Fprintf(e.stderr, "No profiles in %s. Create one with: %s login --client-id ID\n", c.ConfigPath, name)
+		fmt.Fprintf(e.stderr, "No profiles in %s. Create one with: %s login --client-id ID\n", c.ConfigPath(), name)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -12,7 +12,7 @@ type publicKeyCmd struct {
 }
 
 // Run prints the public part of the profile's key, never the private one.
-func (cmd *publicKeyCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *publicKeyCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	k, err := c.PublicKey(ctx)
 	if err != nil {
 		return err

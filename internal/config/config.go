@@ -23,6 +23,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Camunda SaaS defaults.
@@ -145,7 +146,7 @@ func DefaultPath() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "camunda-credential-helper", "config.toml"), nil
+	return filepath.Join(dir, tools.Name, "config.toml"), nil
 }
 
 // Load reads the config file at path. A missing file is an empty
@@ -257,7 +258,7 @@ func Update(ctx context.Context, path string, f func(*Config) error) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
 	}
-	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == "camunda-credential-helper" {
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == tools.Name {
 		_ = os.Chmod(dir, 0o700) // our own directory: tighten it; never someone else's
 	}
 	if err := checkConfigDir(dir); err != nil {
@@ -277,7 +278,7 @@ func Update(ctx context.Context, path string, f func(*Config) error) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("# camunda-credential-helper profiles. Client secrets are never stored here:\n# they live in the OS keychain. Edit freely; `camunda-credential-helper profiles` checks it.\n\n")
+	fmt.Fprintf(&buf, "# %s profiles. Client secrets are never stored here:\n# they live in the OS keychain. Edit freely; `%[1]s profiles` checks it.\n\n", tools.Name)
 	enc := toml.NewEncoder(&buf)
 	enc.SetIndentTables(true)
 	if err := enc.Encode(c); err != nil {
