@@ -132,7 +132,7 @@ func (cmd *loginCmd) loginWithKey(ctx context.Context, c *agent.TokenPath, lp he
 		if err != nil {
 			return err
 		}
-		p := "camunda-credential-helper --profile " + c.ProfileName()
+		p := name + " --profile " + c.ProfileName()
 		fmt.Fprintf(e.stderr, "Generated an %s key for profile %q and stored it in the keychain; it never leaves it.\n"+
 			"Register its public part with the identity provider, then check it with: %s token\n"+
 			"  Entra ID: %s public-key --format cert > %s.crt, then upload that file under Certificates & secrets.\n"+
