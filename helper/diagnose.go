@@ -20,7 +20,6 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/sockowner"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
-	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Finding is one result of a check: doctor prints it with its fix.
@@ -29,9 +28,13 @@ type Finding struct {
 	Warn   bool // OK but worth a look
 	Topic  string
 	Detail string
-	Fix    string // the command or step that fixes it, when not OK
+	Fix    string // the step that fixes it, when not OK
+	// Then is a command of the helper's for the profile diagnosed that
+	// follows Fix ("token --force-refresh"); doctor spells the command
+	// line out, as the core knows no program name.
+	Then string
 	// Cause is the failure found, when it is one: doctor makes the
-	// command that fixes it from its facts when Fix is "".
+	// command that fixes it from its facts when Fix and Then are "".
 	Cause *credential.Error
 }
 
@@ -43,7 +46,6 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	name := h.ProfileName()
-	self := tools.Name + " --profile " + name
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
@@ -74,18 +76,18 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, config.AuthMethodName(c.AuthMethod))})
 
 	// Token endpoint: proxy, reachability and TLS.
-	add(h.probeEndpoint(ctx, c, self))
+	add(h.probeEndpoint(ctx, c))
 
 	// Token, clock skew and cache: the direct path, keychain and endpoint
 	// included, whatever the agent holds.
 	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
 		e := credential.Classify(err)
-		fix := e.Hint
-		if fix == "" && e.Missing == credential.MissingNothing {
-			fix = "Check the settings above, then: " + self + " token --force-refresh"
+		f := Finding{Topic: "token", Detail: e.Msg, Fix: e.Hint, Cause: e}
+		if f.Fix == "" && e.Missing == credential.MissingNothing {
+			f.Fix, f.Then = "Check the settings above, then:", "token --force-refresh"
 		}
-		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix, Cause: e})
+		add(f)
 	} else {
 		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.RefreshAt.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
@@ -96,10 +98,10 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	return out
 }
 
-func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding {
+func (h *Core) probeEndpoint(ctx context.Context, c creds) Finding {
 	f := Finding{Topic: "token endpoint"}
 	if err := CheckTokenURL(c.TokenURL); err != nil {
-		f.Detail, f.Fix = err.Error(), self+" login --oauth-url https://..."
+		f.Detail, f.Then = err.Error(), "login --oauth-url https://..."
 		return f
 	}
 	u, _ := url.Parse(c.TokenURL)

@@ -70,8 +70,13 @@ func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding 
 
 	out = append(out, gitFindings(ctx, cfg)...)
 	for _, f := range h.Diagnose(ctx) {
-		if f.Fix == "" && f.Cause != nil {
-			f.Fix = protocol.Fix(f.Cause) // the command, made here from the failure's facts
+		// The commands are made here, at the edge: the core says what
+		// is missing, or which of its commands to run.
+		switch {
+		case f.Then != "":
+			f.Fix = strings.TrimSpace(f.Fix + " " + protocol.Command(h.ProfileName(), f.Then))
+		case f.Fix == "" && f.Cause != nil:
+			f.Fix = protocol.Fix(f.Cause)
 		}
 		add(f)
 	}
