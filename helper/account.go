@@ -111,7 +111,7 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		tok = token(c, e)
 	}
 	if err := h.Secrets.Set(ctx, name, entry); err != nil {
-		return credential.Token{}, keychainError(name, err)
+		return credential.Token{}, keychainError(name, c.scrubStored(err))
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
 	err = config.Update(ctx, h.ConfigPath, func(cfg *config.Config) error {

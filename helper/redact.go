@@ -132,6 +132,27 @@ func (c creds) scrub(err error) error {
 	return err
 }
 
+// scrubStored keeps the secret (or a key's stored form) out of a
+// keychain's error about storing it. keystore.Store's contract forbids quoting the value, but a backend
+// that does would quote the envelope (storedsecret.go): the secret
+// JSON-escaped inside, perhaps quoted again, so the secret is looked for
+// with every backslash taken out of both.
+func (c creds) scrubStored(err error) error {
+	bare := func(s string) string { return strings.ReplaceAll(s, `\`, "") }
+	stored := []string{c.Secret}
+	if c.Key != nil {
+		if der, kerr := c.Key.MarshalPrivate(); kerr == nil {
+			stored = append(stored, base64.StdEncoding.EncodeToString(der))
+		}
+	}
+	for _, s := range stored {
+		if s != "" && strings.Contains(bare(err.Error()), bare(s)) {
+			return errors.New("the keychain's error quoted the secret (not shown)")
+		}
+	}
+	return err
+}
+
 // serverText makes text from the token endpoint fit to show: without the
 // secret c sent it (see redact), printable and short. "" leaves it out.
 func (c creds) serverText(s string) string {

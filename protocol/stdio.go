@@ -17,8 +17,9 @@ import (
 // progName prefixes the messages the adapters print.
 const progName = tools.Name
 
-// errTooLarge reports stdin beyond MaxInput.
-var errTooLarge = fmt.Errorf("input larger than %d bytes", MaxInput)
+// errTooLarge reports stdin beyond MaxInput. (errors.New of a constant: no
+// fmt at start-up.)
+var errTooLarge = errors.New("input larger than 65536 bytes")
 
 // readInput reads all of r, refusing more than MaxInput bytes. A nil r reads
 // as empty.

@@ -8,8 +8,9 @@
 // agent.
 //
 // It links no core, no keychain, no HTTP client and no command-line
-// library, so that a cached token costs about one process start and a
-// round trip to the agent.
+// library, and not package net (which brings cgo's resolver, and with it
+// the dynamic loader in a default build), so that a cached token costs
+// about one process start and a round trip to the agent.
 package fastclient
 
 import (
@@ -55,7 +56,9 @@ func Main(version string) {
 		os.Exit(fallback(args, stdin))
 	}
 	os.Stdout.Write(out.Bytes())
-	os.Stderr.Write(errb.Bytes())
+	if errb.Len() > 0 {
+		os.Stderr.Write(errb.Bytes())
+	}
 	os.Exit(code)
 }
 

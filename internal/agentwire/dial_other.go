@@ -1,0 +1,5 @@
+//go:build !linux && !darwin
+
+package agentwire
+
+func dialUnix(string) (Conn, error) { return nil, ErrUnsupported }
