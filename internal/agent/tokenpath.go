@@ -6,6 +6,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
@@ -81,6 +82,12 @@ func (c *TokenPath) LogoutRegistry(ctx context.Context, serverURL string) error 
 // Profiles lists the profiles (see helper.Core.Profiles); it withdraws nothing.
 func (c *TokenPath) Profiles(ctx context.Context) ([]helper.ProfileStatus, error) {
 	return c.core.Profiles(ctx)
+}
+
+// PublicKey is the selected profile's stored key, for printing its public
+// parts (see helper.Core.PublicKey); it withdraws nothing.
+func (c *TokenPath) PublicKey(ctx context.Context) (*clientauth.Key, error) {
+	return c.core.PublicKey(ctx)
 }
 
 // Hosts maps each host pattern to its username (docker list); it withdraws nothing.
