@@ -29,6 +29,9 @@ func (a *Server) serveConn(ctx context.Context, c *net.UnixConn, forwarded bool)
 	if forwarded {
 		if why := a.forwardPeer(uid, err); why != "" {
 			trace.Printf(ctx, "agent", "forward socket: refused a connection: %s", why)
+			// The request is read (and ignored) first: a caller whose
+			// write met a closed socket would see a hang-up, not why.
+			_ = agentwire.Read(c, &agentwire.Request{})
 			_ = agentwire.Write(c, &agentwire.Reply{Unserved: "refused: " + why})
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -65,7 +64,7 @@ func (e Endpoint) Dial() (Conn, error) {
 	if fi.Mode().Type() != fs.ModeSocket {
 		return nil, e.Errorf("%s=%s is not a socket (it is a %s)", EnvSocket, e.Socket, kind(fi))
 	}
-	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: e.Socket, Net: "unix"})
+	c, err := dialForwarded(e.Socket) // raw system calls, as Dial (see there)
 	if err != nil {
 		return nil, e.Failed(err)
 	}
