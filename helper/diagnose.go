@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
@@ -58,14 +59,21 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		return out
 	}
 	src := "secret in the keychain"
-	if envID != "" && envSecret != "" {
+	switch {
+	case envID != "" && envSecret != "":
 		src = "secret from the environment"
+	case c.Key != nil:
+		src = fmt.Sprintf("%s key in the keychain (%s, kid %s", c.Key.Type(), c.Key.Algorithm(), c.Key.KeyID())
+		if c.Key.Cert != nil {
+			src += ", certificate until " + c.Key.Cert.NotAfter.UTC().Format(time.DateOnly)
+		}
+		src += ")"
 	}
 	aud := c.Audience
 	if aud == "" {
 		aud = "(none)"
 	}
-	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, c.AuthMethod)})
+	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, config.AuthMethodName(c.AuthMethod))})
 
 	// Token endpoint: proxy, reachability and TLS.
 	add(h.probeEndpoint(ctx, c))

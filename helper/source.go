@@ -42,6 +42,9 @@ func (h *Core) resolve(ctx context.Context, req credential.Request) (creds, erro
 	switch {
 	case id != "" && secret != "":
 		c.ClientID, c.Secret, c.Username = id, secret, id
+		if c.AuthMethod == config.AuthKey {
+			c.AuthMethod = config.AuthPost // the environment holds a secret, whatever the profile's key
+		}
 		if v := h.getenv(EnvOAuthURL); v != "" {
 			c.TokenURL = v
 		}
@@ -65,12 +68,12 @@ func (h *Core) resolve(ctx context.Context, req credential.Request) (creds, erro
 	return c, nil
 }
 
-// readSecret reads c's client secret from the keychain, unless it is
-// already there (from the environment, or read before). A secret stored for
+// readSecret reads c's client secret or key from the keychain, unless it
+// is already there (from the environment, or read before). A secret stored for
 // another token URL or client ID is refused here, before any cache lookup
 // or request: this one keychain read serves both the check and the cache key.
 func (h *Core) readSecret(ctx context.Context, c *creds) error {
-	if c.Secret != "" {
+	if c.hasCredential() {
 		return nil
 	}
 	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
@@ -87,11 +90,14 @@ func (h *Core) readSecret(ctx context.Context, c *creds) error {
 	if caSum != "" {
 		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
 	}
-	s, err := openSecret(*c, caSum, v)
+	s, k, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}
-	c.Secret = s
+	c.Secret, c.Key = s, k
+	if k != nil {
+		trace.Printf(ctx, "keychain", "profile %s: a private key (%s, %s, kid %s) in place of a secret", c.Profile, k.Type(), k.Algorithm(), k.KeyID())
+	}
 	return nil
 }
 

@@ -34,6 +34,9 @@ type TokenPath struct {
 	Env         map[string]string // the caller's agentwire.ProcessEnv
 	Interactive bool              // a person may answer a keychain prompt
 	Version     string            // this build's (agentwire.BuildVersion): an agent of another retires
+	// Forward, when set, is a forwarded agent (agentwire.EnvSocket): every
+	// token comes from it and nothing from the core (remote.go).
+	Forward *agentwire.Endpoint
 }
 
 // NewTokenPath returns the token path around core; set the agent's fields
@@ -54,6 +57,9 @@ const grace = time.Second
 // environment never crosses the socket nor outlives the caller.
 func (c *TokenPath) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	req = c.core.Stamp(req)
+	if c.Forward != nil && credential.EnvCredentialVar(c.core.LookupEnv) == "" {
+		return c.forwardedToken(ctx, req)
+	}
 	if why := c.notAsked(); why != "" {
 		trace.Printf(ctx, "agent", "not asked: %s", why)
 	} else if tok, err, ok := c.ask(ctx, req); ok {

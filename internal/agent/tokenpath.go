@@ -6,6 +6,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
@@ -18,6 +19,9 @@ import (
 // Drop drops the cached tokens of the profile req selects (git's erase,
 // Terraform's forget), in the file cache and in a running agent.
 func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
+	if c.Forward != nil && credential.EnvCredentialVar(c.core.LookupEnv) == "" {
+		return c.forwardedDrop(ctx, c.core.Stamp(req))
+	}
 	name, err := c.core.Drop(ctx, c.core.Stamp(req))
 	c.tell(ctx, name)
 	return err
@@ -26,6 +30,9 @@ func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
 // Login stores the selected profile's secret (see helper.Core.Login); a
 // running agent drops the tokens it got with the old one.
 func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credential.Token, error) {
+	if err := c.local("login"); err != nil {
+		return credential.Token{}, err
+	}
 	tok, err := c.core.Login(ctx, lp)
 	c.tell(ctx, c.core.ProfileName())
 	return tok, err
@@ -33,6 +40,9 @@ func (c *TokenPath) Login(ctx context.Context, lp helper.LoginParams) (credentia
 
 // LoginProfile is Login for the named profile (see helper.Core.LoginProfile).
 func (c *TokenPath) LoginProfile(ctx context.Context, name string, lp helper.LoginParams) (credential.Token, error) {
+	if err := c.local("login"); err != nil {
+		return credential.Token{}, err
+	}
 	tok, err := c.core.LoginProfile(ctx, name, lp)
 	c.tell(ctx, name)
 	return tok, err
@@ -41,6 +51,9 @@ func (c *TokenPath) LoginProfile(ctx context.Context, name string, lp helper.Log
 // Logout deletes the selected profile's secret and cached tokens, also a
 // running agent's.
 func (c *TokenPath) Logout(ctx context.Context) error {
+	if err := c.local("logout"); err != nil {
+		return err
+	}
 	err := c.core.Logout(ctx)
 	c.tell(ctx, c.core.ProfileName())
 	return err
@@ -48,6 +61,9 @@ func (c *TokenPath) Logout(ctx context.Context) error {
 
 // LoginRegistry is docker login (see helper.Core.LoginRegistry).
 func (c *TokenPath) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) error {
+	if err := c.local("docker login"); err != nil {
+		return err
+	}
 	name, err := c.core.LoginRegistry(ctx, serverURL, clientID, secret)
 	c.tell(ctx, name)
 	return err
@@ -55,6 +71,9 @@ func (c *TokenPath) LoginRegistry(ctx context.Context, serverURL, clientID, secr
 
 // LogoutRegistry is docker logout (see helper.Core.LogoutRegistry).
 func (c *TokenPath) LogoutRegistry(ctx context.Context, serverURL string) error {
+	if err := c.local("docker logout"); err != nil {
+		return err
+	}
 	name, err := c.core.LogoutRegistry(ctx, serverURL)
 	c.tell(ctx, name)
 	return err
@@ -63,6 +82,12 @@ func (c *TokenPath) LogoutRegistry(ctx context.Context, serverURL string) error 
 // Profiles lists the profiles (see helper.Core.Profiles); it withdraws nothing.
 func (c *TokenPath) Profiles(ctx context.Context) ([]helper.ProfileStatus, error) {
 	return c.core.Profiles(ctx)
+}
+
+// PublicKey is the selected profile's stored key, for printing its public
+// parts (see helper.Core.PublicKey); it withdraws nothing.
+func (c *TokenPath) PublicKey(ctx context.Context) (*clientauth.Key, error) {
+	return c.core.PublicKey(ctx)
 }
 
 // Hosts maps each host pattern to its username (docker list); it withdraws nothing.

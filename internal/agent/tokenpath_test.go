@@ -12,7 +12,7 @@ import (
 // those that withdraw nothing.
 var (
 	withdrawing = []string{"Drop", "Login", "LoginProfile", "Logout", "LoginRegistry", "LogoutRegistry"}
-	readOnly    = []string{"Token", "Profiles", "Hosts", "Config", "ProfileName"}
+	readOnly    = []string{"Token", "Profiles", "PublicKey", "Hosts", "Config", "ProfileName"}
 )
 
 // TestTokenPathWrapsCore: the token path neither embeds the core nor hands

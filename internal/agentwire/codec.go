@@ -181,6 +181,7 @@ func (r *Reply) encode() []byte {
 		e.int("status_idle", int64(s.Idle))
 		e.int("status_tokens", int64(s.Tokens))
 		e.int("status_served", s.Served)
+		e.int("status_forwarded", s.Forwarded)
 		e.str("status_memory", s.Memory)
 		e.bool("status", true)
 	}
@@ -237,6 +238,8 @@ func (r *Reply) decode(b []byte) error {
 			st.Tokens = int(n)
 		case "status_served":
 			st.Served, err = toInt(v)
+		case "status_forwarded":
+			st.Forwarded, err = toInt(v)
 		case "status_memory":
 			st.Memory = string(v)
 		case "status":

@@ -149,7 +149,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		{"error with facts", Reply{Err: &Error{Kind: 7, Msg: "no profile serves h", Missing: 4, Profile: "p\nq", Host: "h:5000"}}},
 		{"error with a negative kind", Reply{Err: &Error{Kind: -3}}},
 		{"framing characters in the token", Reply{AccessToken: string(binary)}},
-		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40}}},
+		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40, Forwarded: 3}}},
 		{"status with zero fields", Reply{Status: &Status{}}},
 		{"everything", Reply{
 			Unserved:    "u",

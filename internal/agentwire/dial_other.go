@@ -3,3 +3,5 @@
 package agentwire
 
 func dialUnix(string) (Conn, error) { return nil, ErrUnsupported }
+
+func dialForwarded(string) (Conn, error) { return nil, ErrUnsupported }

@@ -15,13 +15,9 @@ import (
 // returned *os.File goes through the runtime's poller and honours
 // deadlines, as a net.Conn would.
 func dialUnix(path string) (Conn, error) {
-	fd, err := socket()
+	fd, err := connectUnix(path)
 	if err != nil {
-		return nil, os.NewSyscallError("socket", err)
-	}
-	if err := connect(fd, path); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("dial %s: %w", path, os.NewSyscallError("connect", err))
+		return nil, err
 	}
 	uid, err := PeerUID(fd)
 	if err == nil && uid != os.Getuid() {
@@ -32,6 +28,29 @@ func dialUnix(path string) (Conn, error) {
 		return nil, err
 	}
 	return os.NewFile(uintptr(fd), path), nil
+}
+
+// dialForwarded connects to a forwarded agent's socket: whoever serves it
+// (sshd, the agent of a bind mount's other side) is not this user.
+func dialForwarded(path string) (Conn, error) {
+	fd, err := connectUnix(path)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// connectUnix is a non-blocking stream socket connected to path.
+func connectUnix(path string) (int, error) {
+	fd, err := socket()
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	if err := connect(fd, path); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("dial %s: %w", path, os.NewSyscallError("connect", err))
+	}
+	return fd, nil
 }
 
 // connect is connect(2) on the non-blocking fd. A Unix socket connects at

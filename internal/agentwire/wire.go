@@ -143,6 +143,11 @@ func userCacheDir(lookup func(string) (string, bool)) string {
 // SocketPath is the agent's socket in dir.
 func SocketPath(dir string) string { return filepath.Join(dir, "agent.sock") }
 
+// ForwardSocketPath is the agent's forward socket in dir: the one made to
+// be forwarded (ssh -R, a dev container's bind mount), which serves only
+// token requests for the profiles marked forward = true.
+func ForwardSocketPath(dir string) string { return filepath.Join(dir, "forward.sock") }
+
 // maxSocketPath is the longest socket path every OS binds (sun_path is 104
 // bytes on macOS, 108 on Linux, both with a NUL).
 const maxSocketPath = 103
@@ -248,7 +253,9 @@ type Status struct {
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
 	Served  int64         // token requests served (not those sent to the direct path)
-	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
+	// Forwarded counts the requests answered on the forward socket.
+	Forwarded int64
+	Memory    string // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).

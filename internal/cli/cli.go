@@ -50,6 +50,7 @@ var commands = []command{
 	{"logout", "", "Delete the profile's client secret and cached tokens.", func() any { return &logoutCmd{} }},
 	{"import", "", "Move the client secrets of c8ctl and Desktop Modeler into the keychain, as profiles.", func() any { return &importCmd{} }},
 	{"profiles", "", "List profiles and whether each has a secret stored.", func() any { return &profilesCmd{} }},
+	{"public-key", "", "Print the public part of the profile's key (cert, jwks or pem), to register it with the identity provider.", func() any { return &publicKeyCmd{} }},
 	{"check", "", "Call a Camunda API with the profile's token and show the answer.", func() any { return &checkCmd{} }},
 	{"exec", "", "Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN), or with --serve a token endpoint for its Camunda clients.", func() any { return &execCmd{} }},
 	{"serve", "", "Serve the profile's tokens to Camunda's clients from a loopback token endpoint until interrupted.", func() any { return &serveCmd{} }},

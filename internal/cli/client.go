@@ -43,8 +43,11 @@ func newClient(c *cli, ch choice, e env) (*helper.Core, *agent.TokenPath, error)
 	core.Profile, core.Explicit = ch.profile, ch.explicit
 	core.Timeout = c.Timeout
 	client := agent.NewTokenPath(core)
-	if agentwire.Supported {
-		client.Dir = agentwire.Dir(e.lookup)
+	if ep := agentwire.Locate(e.lookup); ep.Forwarded {
+		// A forwarded agent serves every token (agent/remote.go).
+		client.Forward, client.Version = &ep, version()
+	} else if agentwire.Supported {
+		client.Dir = ep.Dir
 		client.Tokens = !agentwire.Off(e.lookup)
 		client.Exe, client.Version, client.Interactive = e.exe, version(), interactive(e)
 		client.Env = agentwire.Environment(e.lookup, agentwire.ProcessEnv)

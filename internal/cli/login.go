@@ -20,7 +20,8 @@ import (
 
 type loginCmd struct {
 	ClientID          *string  `help:"OAuth client ID." placeholder:"ID"`
-	OAuthURL          *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL"`
+	OAuthURL          *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL" xor:"endpoint"`
+	Issuer            *string  `help:"OIDC issuer: the token endpoint is read from its discovery document (ISSUER/.well-known/openid-configuration)." placeholder:"URL" xor:"endpoint"`
 	Audience          *string  `help:"Audience to request (default: ${audience}; an empty value sends none)." placeholder:"AUD"`
 	Scope             *string  `help:"Scope(s) to request, space-separated (e.g. Entra's api://ID/.default)."`
 	AuthMethod        *string  `help:"Client authentication: post (form body) or basic (HTTP Basic)." enum:"post,basic" placeholder:"post|basic"`
@@ -33,6 +34,8 @@ type loginCmd struct {
 	FromEnv           bool     `help:"Import the credentials from Camunda's environment variables (CAMUNDA_CONSOLE_*, CAMUNDA_CLIENT_*, ZEEBE_CLIENT_*)." xor:"source"`
 	ClientSecretStdin bool     `help:"Read the client secret from standard input." xor:"source"`
 	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
+	Forward           *bool    `help:"Let the agent's forward socket hand out this profile's tokens to SSH sessions and dev containers (see docs/remote.md); --no-forward withdraws it." negatable:""`
+	keyFlags          `embed:""`
 }
 
 func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
@@ -44,9 +47,16 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.C
 		cmd.CAFile = &abs
 	}
 	lp := helper.LoginParams{
-		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Audience: cmd.Audience, Scope: cmd.Scope,
+		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Issuer: cmd.Issuer, Audience: cmd.Audience, Scope: cmd.Scope,
 		AuthMethod: cmd.AuthMethod, Hosts: cmd.Host, CAFile: cmd.CAFile, Username: cmd.Username,
-		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify,
+		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify, Forward: cmd.Forward,
+	}
+	keyed, err := cmd.keyFlags.apply(&lp, e)
+	if err != nil {
+		return err
+	}
+	if keyed {
+		return cmd.loginWithKey(ctx, c, lp, e)
 	}
 	if cmd.FromEnvFile != "" || cmd.FromEnv {
 		from, err := cmd.importCredentials(&lp, e)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
@@ -21,6 +22,10 @@ import (
 // endpoint, a token, the cache: helper.Core.Diagnose) and the token agent.
 // Nothing it reports holds a secret or a token.
 func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding {
+	if ep := agentwire.Locate(h.LookupEnv); ep.Forwarded {
+		// This machine's keychain, config and token endpoint are not used.
+		return []helper.Finding{forwardFinding(ep)}
+	}
 	var out []helper.Finding
 	add := func(f helper.Finding) { out = append(out, f) }
 	// Keychain.
