@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
@@ -27,8 +28,15 @@ type LoginParams struct {
 	Username   *string
 	API        *string // a Camunda API preset: sets the audience unless Audience is given
 	APIURL     *string
+	Forward    *bool // let the agent's forward socket hand out the profile's tokens
 	Secret     string
 	NoVerify   bool
+	// A key in place of the secret: read from a file, or generated (clientauth.TypeRSA, TypeEC; unverified).
+	Key         *clientauth.Key
+	GenerateKey string
+	KeyID       *string // kid of the assertions ("" or nil: the key's thumbprint)
+	SigningAlg  *string // RS256, PS256 or ES256 ("" or nil: the key's default)
+	Issuer      *string // OIDC issuer: the token URL is discovered from it
 }
 
 // ValidProfileName rejects names that cannot serve as a keychain account or
@@ -52,6 +60,12 @@ func (h *Core) Login(ctx context.Context, lp LoginParams) (credential.Token, err
 	return h.login(ctx, h.ProfileName(), lp)
 }
 
+// LoginProfile is Login for the named profile rather than the selected one
+// (import, which makes several).
+func (h *Core) LoginProfile(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
+	return h.login(ctx, name, lp)
+}
+
 func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
@@ -67,28 +81,38 @@ func (h *Core) login(ctx context.Context, name string, lp LoginParams) (credenti
 		p = *old
 	}
 	apply(&p, lp)
+	key, err := h.loginAuth(ctx, &p, lp)
+	if err != nil {
+		return credential.Token{}, err
+	}
 	if err := checkProfile(&p); err != nil {
 		return credential.Token{}, err
 	}
-	if lp.Secret == "" {
+	if lp.Secret == "" && key == nil {
 		return credential.Token{}, credential.Errorf(credential.KindUsage, "the client secret is empty")
 	}
 	c := profileCreds(name, &p)
-	c.Secret = lp.Secret
+	if c.Key = key; key == nil {
+		c.Secret = lp.Secret
+	}
+	caSum, err := caSHA256(c.CAFile)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	entry, err := encodeSecret(c, caSum)
+	if err != nil {
+		return credential.Token{}, err // before any request: nothing is stored half
+	}
 	var tok credential.Token
-	if !lp.NoVerify {
+	if !lp.NoVerify && lp.GenerateKey == "" {
 		e, err := h.fetchEntry(ctx, c, h.tokens().Key(c.identity()))
 		if err != nil {
 			return credential.Token{}, err
 		}
 		tok = token(c, e)
 	}
-	caSum, err := caSHA256(c.CAFile)
-	if err != nil {
-		return credential.Token{}, err
-	}
-	if err := h.Secrets.Set(ctx, name, encodeSecret(c, caSum)); err != nil {
-		return credential.Token{}, keychainError(name, err)
+	if err := h.Secrets.Set(ctx, name, entry); err != nil {
+		return credential.Token{}, keychainError(name, c.scrubStored(err))
 	}
 	h.tokens().ForgetRejection(h.tokens().Key(c.identity())) // a new login is worth asking again, verified or not
 	err = config.Update(ctx, h.ConfigPath, func(cfg *config.Config) error {
@@ -139,6 +163,9 @@ func apply(p *config.Profile, lp LoginParams) {
 	}
 	if lp.Hosts != nil {
 		p.Hosts = lp.Hosts
+	}
+	if lp.Forward != nil {
+		p.Forward = *lp.Forward
 	}
 }
 

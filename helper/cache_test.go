@@ -46,22 +46,25 @@ func TestEntryMargin(t *testing.T) {
 	}
 }
 
-// The reported expiry is the refresh time, computed on the helper's clock
-// from expires_in, and a missing lifetime is short, never forever.
+// A token carries its real expiry (expires_in on the helper's clock) and,
+// apart from it, the refresh time from which the helper stops serving it,
+// as x/oauth2 keeps Expiry real and the margin separate; a missing
+// lifetime is short, never forever.
 func TestTokenExpiry(t *testing.T) {
 	tests := []struct {
 		name      string
 		expiresIn any // nil: absent
-		want      time.Duration
+		life      time.Duration
+		want      time.Duration // RefreshAt
 	}{
-		{"one hour", 3600, 54 * time.Minute},
-		{"one day", 86400, 24*time.Hour - 144*time.Minute},
-		{"five minutes", 300, 270 * time.Second},
-		{"forty seconds", 40, 20 * time.Second},
-		{"expires_in as a string", "3600", 54 * time.Minute},
-		{"no expires_in", nil, DefaultLifetime - 30*time.Second},
-		{"expires_in 0", 0, DefaultLifetime - 30*time.Second},
-		{"negative expires_in", -60, DefaultLifetime - 30*time.Second},
+		{"one hour", 3600, time.Hour, 54 * time.Minute},
+		{"one day", 86400, 24 * time.Hour, 24*time.Hour - 144*time.Minute},
+		{"five minutes", 300, 5 * time.Minute, 270 * time.Second},
+		{"forty seconds", 40, 40 * time.Second, 20 * time.Second},
+		{"expires_in as a string", "3600", time.Hour, 54 * time.Minute},
+		{"no expires_in", nil, DefaultLifetime, DefaultLifetime - 30*time.Second},
+		{"expires_in 0", 0, DefaultLifetime, DefaultLifetime - 30*time.Second},
+		{"negative expires_in", -60, DefaultLifetime, DefaultLifetime - 30*time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,12 +79,15 @@ func TestTokenExpiry(t *testing.T) {
 			mustLogin(t, h, loginParams(srv.Root, "id", testSecret))
 			t0 := clock.Now()
 			tok := mustToken(t, h, credential.Request{})
-			if want := t0.Add(tt.want); !tok.Expiry.Equal(want) {
-				t.Errorf("Expiry = %v (t0%+v); want t0%+v", tok.Expiry, tok.Expiry.Sub(t0), tt.want)
+			if want := t0.Add(tt.want); !tok.RefreshAt.Equal(want) {
+				t.Errorf("RefreshAt = %v (t0%+v); want t0%+v", tok.RefreshAt, tok.RefreshAt.Sub(t0), tt.want)
+			}
+			if want := t0.Add(tt.life); !tok.Expiry.Equal(want) {
+				t.Errorf("Expiry = %v (t0%+v); want t0%+v, the endpoint's own", tok.Expiry, tok.Expiry.Sub(t0), tt.life)
 			}
 			clock.Advance(tt.want - time.Second)
-			if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken || !got.Expiry.Equal(tok.Expiry) {
-				t.Errorf("1s before the refresh time: token %q expiry %v; want the cached %q expiry %v", got.AccessToken, got.Expiry, tok.AccessToken, tok.Expiry)
+			if got := mustToken(t, h, credential.Request{}); got.AccessToken != tok.AccessToken || !got.RefreshAt.Equal(tok.RefreshAt) || !got.Expiry.Equal(tok.Expiry) {
+				t.Errorf("1s before the refresh time: token %q refresh %v expiry %v; want the cached %q, %v, %v", got.AccessToken, got.RefreshAt, got.Expiry, tok.AccessToken, tok.RefreshAt, tok.Expiry)
 			}
 			if got := srv.Count(); got != 1 {
 				t.Errorf("requests before the refresh time = %d; want 1", got)
@@ -167,7 +173,7 @@ func TestMinTTL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("credential.Token = %v", err)
 			}
-			if left := tok.Expiry.Sub(clock.Now()); left < tt.minTTL {
+			if left := tok.RefreshAt.Sub(clock.Now()); left < tt.minTTL {
 				t.Errorf("token has %v left; want at least %v", left, tt.minTTL)
 			}
 			if (tok.AccessToken == first.AccessToken) != (tt.wantRequests == 1) {
@@ -355,8 +361,8 @@ func TestCacheClockBackwards(t *testing.T) {
 			if tok.AccessToken == old.AccessToken || srv.Count() != 2 {
 				t.Errorf("after the clock went back %v: token %q (old %q), requests %d; want a new token", back, tok.AccessToken, old.AccessToken, srv.Count())
 			}
-			if want := clock.Now().Add(54 * time.Minute); !tok.Expiry.Equal(want) {
-				t.Errorf("Expiry = %v; want %v", tok.Expiry, want)
+			if want := clock.Now().Add(54 * time.Minute); !tok.RefreshAt.Equal(want) {
+				t.Errorf("RefreshAt = %v; want %v", tok.RefreshAt, want)
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
@@ -27,9 +28,13 @@ type Finding struct {
 	Warn   bool // OK but worth a look
 	Topic  string
 	Detail string
-	Fix    string // the command or step that fixes it, when not OK
+	Fix    string // the step that fixes it, when not OK
+	// Then is a command of the helper's for the profile diagnosed that
+	// follows Fix ("token --force-refresh"); doctor spells the command
+	// line out, as the core knows no program name.
+	Then string
 	// Cause is the failure found, when it is one: doctor makes the
-	// command that fixes it from its facts when Fix is "".
+	// command that fixes it from its facts when Fix and Then are "".
 	Cause *credential.Error
 }
 
@@ -41,11 +46,10 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	name := h.ProfileName()
-	self := "camunda-credential-helper --profile " + name
 	envID, envSecret := h.getenv(credential.EnvClientID), h.getenv(credential.EnvClientSecret)
 
 	// Profile and secret.
-	c, err := h.resolve(credential.Request{})
+	c, err := h.resolve(ctx, credential.Request{})
 	if err == nil {
 		err = h.readSecret(ctx, &c)
 	}
@@ -55,30 +59,37 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 		return out
 	}
 	src := "secret in the keychain"
-	if envID != "" && envSecret != "" {
+	switch {
+	case envID != "" && envSecret != "":
 		src = "secret from the environment"
+	case c.Key != nil:
+		src = fmt.Sprintf("%s key in the keychain (%s, kid %s", c.Key.Type(), c.Key.Algorithm(), c.Key.KeyID())
+		if c.Key.Cert != nil {
+			src += ", certificate until " + c.Key.Cert.NotAfter.UTC().Format(time.DateOnly)
+		}
+		src += ")"
 	}
 	aud := c.Audience
 	if aud == "" {
 		aud = "(none)"
 	}
-	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, c.AuthMethod)})
+	add(Finding{OK: true, Topic: "profile " + name, Detail: fmt.Sprintf("client ID %s, %s, token URL %s, audience %s, auth %s", c.ClientID, src, route.StripUserinfo(c.TokenURL), aud, config.AuthMethodName(c.AuthMethod))})
 
 	// Token endpoint: proxy, reachability and TLS.
-	add(h.probeEndpoint(ctx, c, self))
+	add(h.probeEndpoint(ctx, c))
 
 	// Token, clock skew and cache: the direct path, keychain and endpoint
 	// included, whatever the agent holds.
 	tok, err := h.Token(ctx, credential.Request{})
 	if err != nil {
 		e := credential.Classify(err)
-		fix := e.Hint
-		if fix == "" && e.Missing == credential.MissingNothing {
-			fix = "Check the settings above, then: " + self + " token --force-refresh"
+		f := Finding{Topic: "token", Detail: e.Msg, Fix: e.Hint, Cause: e}
+		if f.Fix == "" && e.Missing == credential.MissingNothing {
+			f.Fix, f.Then = "Check the settings above, then:", "token --force-refresh"
 		}
-		add(Finding{Topic: "token", Detail: e.Msg, Fix: fix, Cause: e})
+		add(f)
 	} else {
-		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.Expiry.UTC().Format(time.RFC3339)})
+		add(Finding{OK: true, Topic: "token", Detail: "a valid token is available until " + tok.RefreshAt.UTC().Format(time.RFC3339)})
 		if e, ok := h.cache().Load(tokencache.NewKey(c.identity())); ok {
 			out = append(out, claimFindings(e, c.Audience)...)
 		}
@@ -87,10 +98,10 @@ func (h *Core) Diagnose(ctx context.Context) []Finding {
 	return out
 }
 
-func (h *Core) probeEndpoint(ctx context.Context, c creds, self string) Finding {
+func (h *Core) probeEndpoint(ctx context.Context, c creds) Finding {
 	f := Finding{Topic: "token endpoint"}
 	if err := CheckTokenURL(c.TokenURL); err != nil {
-		f.Detail, f.Fix = err.Error(), self+" login --oauth-url https://..."
+		f.Detail, f.Then = err.Error(), "login --oauth-url https://..."
 		return f
 	}
 	u, _ := url.Parse(c.TokenURL)

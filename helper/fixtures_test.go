@@ -156,7 +156,7 @@ func wantNoLeak(t *testing.T, what, s string, secrets ...string) {
 
 // sameToken compares tokens, their expiry with time.Time.Equal.
 func sameToken(a, b credential.Token) bool {
-	return a.AccessToken == b.AccessToken && a.Expiry.Equal(b.Expiry) &&
+	return a.AccessToken == b.AccessToken && a.Expiry.Equal(b.Expiry) && a.RefreshAt.Equal(b.RefreshAt) &&
 		a.Profile == b.Profile && a.Username == b.Username
 }
 

@@ -64,8 +64,8 @@ func TestJWTExpiry(t *testing.T) {
 			mustLogin(t, h, loginParams(srv.Root, "cid", testSecret))
 			tok := mustToken(t, h, credential.Request{})
 			e := tokencache.Entry{Received: clock.Now(), Expiry: clock.Now().Add(tc.life)}
-			if d := tok.Expiry.Sub(e.RefreshAt()); d < -2*time.Second || d > 2*time.Second {
-				t.Errorf("credential.Token().Expiry = %v; want %v (a lifetime of %v)", tok.Expiry, e.RefreshAt(), tc.life)
+			if d := tok.RefreshAt.Sub(e.RefreshAt()); d < -2*time.Second || d > 2*time.Second {
+				t.Errorf("credential.Token().RefreshAt = %v; want %v (a lifetime of %v)", tok.RefreshAt, e.RefreshAt(), tc.life)
 			}
 		})
 	}

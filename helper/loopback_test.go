@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func TestLoopbackDoctor(t *testing.T) {
 	h := newTestHelper(t)
 	mustLogin(t, h, loginParams("http://127.0.0.1:8080/oauth/token", "cid", testSecret))
 	finding := func(supported bool) Finding {
-		c, err := h.resolve(credential.Request{})
+		c, err := h.resolve(context.Background(), credential.Request{})
 		if err != nil {
 			t.Fatal(err)
 		}

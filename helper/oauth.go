@@ -13,11 +13,13 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/clientauth"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/loopdial"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // DefaultLifetime is assumed for a token whose response carries no
@@ -34,6 +36,7 @@ type creds struct {
 	Profile    string // "" for environment-only credentials
 	ClientID   string
 	Secret     string
+	Key        *clientauth.Key // in place of Secret, for private_key_jwt
 	TokenURL   string
 	Audience   string
 	Scope      string
@@ -41,6 +44,10 @@ type creds struct {
 	CAFile     string
 	Username   string
 	Loopback   loopdial.Policy
+	KeyID      string // kid for Key's assertions; "" means its thumbprint
+	SigningAlg string // alg for Key's assertions; "" means its default
+
+	sent []string // what else this attempt sent that is as secret as Secret (see redactAll)
 }
 
 // profileCreds is what a stored profile's settings say about its token
@@ -48,14 +55,24 @@ type creds struct {
 func profileCreds(name string, p *config.Profile) creds {
 	return creds{Profile: name, ClientID: p.ClientID, TokenURL: p.TokenURLOrDefault(), Audience: p.AudienceOrDefault(),
 		Scope: p.Scope, AuthMethod: p.AuthMethodOrDefault(), CAFile: p.CAFile, Username: p.UsernameOrDefault(),
-		Loopback: LoopbackPolicy(p)}
+		Loopback: LoopbackPolicy(p), KeyID: p.KeyID, SigningAlg: p.SigningAlg}
 }
 
-// identity is what decides which token c yields, for the token stores.
+// identity is what decides which token c yields, for the token stores. A
+// key stands in by its fingerprint (a hash, not the key): a new key never
+// gets a token that was cached for the old one.
 func (c creds) identity() tokencache.Identity {
+	secret := c.Secret
+	if c.Key != nil {
+		secret = "private_key_jwt:" + c.Key.Fingerprint()
+	}
 	return tokencache.Identity{Profile: c.Profile, TokenURL: c.TokenURL, ClientID: c.ClientID, Audience: c.Audience,
-		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: c.Secret}
+		Scope: c.Scope, AuthMethod: c.AuthMethod, Secret: secret}
 }
+
+// hasCredential reports whether c holds its secret or key (read from the
+// keychain or the environment).
+func (c creds) hasCredential() bool { return c.Secret != "" || c.Key != nil }
 
 // CheckTokenURL refuses URLs the secret must not be sent to: anything but
 // https, except plain http to a loopback host.
@@ -149,15 +166,26 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 	if c.Audience != "" {
 		cfg.EndpointParams = url.Values{"audience": {c.Audience}}
 	}
+	if trace.On(ctx) {
+		client = traced(ctx, client)
+		trace.Printf(ctx, "request", "client credentials grant for client ID %s at %s (audience %q, scope %q, client authentication %s)",
+			c.ClientID, c.TokenURL, c.Audience, c.Scope, c.AuthMethod)
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	delay := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
+		assertion, err := c.authenticate(&cfg)
+		if err != nil {
+			return nil, err
+		}
 		tok, err := cfg.Token(ctx)
 		if err == nil {
 			return tok, checkToken(tok)
 		}
-		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.scrub(err))
+		e, wait := classify(ctx, TokenEndpoint, c.TokenURL, c.withSent(assertion).scrub(err))
+		c.keyHint(e)
 		if wait < 0 || attempt == maxAttempts {
+			trace.Printf(ctx, "request", "attempt %d failed, not retried: %v", attempt, e)
 			return nil, e
 		}
 		if wait == 0 {
@@ -165,8 +193,10 @@ func fetch(ctx context.Context, c creds, client *http.Client) (*oauth2.Token, er
 			delay *= 2
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			trace.Printf(ctx, "request", "attempt %d failed, no time left to retry: %v", attempt, e)
 			return nil, e
 		}
+		trace.Printf(ctx, "request", "attempt %d failed: %v; retrying in %s", attempt, e, wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return nil, e

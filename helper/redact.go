@@ -123,7 +123,7 @@ func (c creds) scrub(err error) error {
 		return err // no answer arrived: a network or TLS failure
 	}
 	msg := err.Error()
-	switch red, ok := redact(msg, c.ClientID, c.Secret); {
+	switch red, ok := c.redactAll(msg); {
 	case !ok:
 		return errors.New("the response holds the client secret (not shown)")
 	case red != msg:
@@ -132,12 +132,46 @@ func (c creds) scrub(err error) error {
 	return err
 }
 
+// scrubStored keeps the secret (or a key's stored form) out of a
+// keychain's error about storing it. keystore.Store's contract forbids quoting the value, but a backend
+// that does would quote the envelope (storedsecret.go): the secret
+// JSON-escaped inside, perhaps quoted again, so the secret is looked for
+// with every backslash taken out of both.
+func (c creds) scrubStored(err error) error {
+	bare := func(s string) string { return strings.ReplaceAll(s, `\`, "") }
+	stored := []string{c.Secret}
+	if c.Key != nil {
+		if der, kerr := c.Key.MarshalPrivate(); kerr == nil {
+			stored = append(stored, base64.StdEncoding.EncodeToString(der))
+		}
+	}
+	for _, s := range stored {
+		if s != "" && strings.Contains(bare(err.Error()), bare(s)) {
+			return errors.New("the keychain's error quoted the secret (not shown)")
+		}
+	}
+	return err
+}
+
 // serverText makes text from the token endpoint fit to show: without the
 // secret c sent it (see redact), printable and short. "" leaves it out.
 func (c creds) serverText(s string) string {
-	s, ok := redact(s, c.ClientID, c.Secret)
+	s, ok := c.redactAll(s)
 	if !ok {
 		return ""
 	}
 	return clean(s)
+}
+
+// redactAll is redact for everything c sent that must not come back: the
+// secret, and the client assertion with its signature on its own (a server
+// may quote a JWT's parts).
+func (c creds) redactAll(text string) (string, bool) {
+	ok := true
+	for _, s := range append([]string{c.Secret}, c.sent...) {
+		if text, ok = redact(text, c.ClientID, s); !ok {
+			return "", false
+		}
+	}
+	return text, true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -21,15 +22,17 @@ const (
 // resolve gathers the credentials for a request from the environment and
 // the config file. The secret of a stored profile is left for readSecret,
 // so that a cache that needs no secret for its key saves the keychain read.
-func (h *Core) resolve(req credential.Request) (creds, error) {
+func (h *Core) resolve(ctx context.Context, req credential.Request) (creds, error) {
 	cfg, err := h.config()
 	if err != nil {
 		return creds{}, err
 	}
-	name, err := cfg.Select(h.Stamp(req))
+	name, why, err := cfg.SelectWhy(h.Stamp(req))
 	if err != nil {
+		trace.Printf(ctx, "profile", "none: %v", err)
 		return creds{}, err
 	}
+	trace.Printf(ctx, "profile", "%q: %s", name, why)
 	p, stored := cfg.Profiles[name]
 	if !stored {
 		p = &config.Profile{}
@@ -39,6 +42,9 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 	switch {
 	case id != "" && secret != "":
 		c.ClientID, c.Secret, c.Username = id, secret, id
+		if c.AuthMethod == config.AuthKey {
+			c.AuthMethod = config.AuthPost // the environment holds a secret, whatever the profile's key
+		}
 		if v := h.getenv(EnvOAuthURL); v != "" {
 			c.TokenURL = v
 		}
@@ -48,41 +54,50 @@ func (h *Core) resolve(req credential.Request) (creds, error) {
 		if !stored {
 			c.Profile = ""
 		}
+		trace.Printf(ctx, "credentials", "client ID %s and its secret from %s and %s (the environment), token URL %s", c.ClientID, credential.EnvClientID, credential.EnvClientSecret, c.TokenURL)
 		return c, nil
 	case id != "" || secret != "":
 		return creds{}, credential.Errorf(credential.KindUsage, "%s and %s must be set together", credential.EnvClientID, credential.EnvClientSecret)
 	}
 	if !stored {
+		trace.Printf(ctx, "credentials", "profile %q is not in %s", name, h.ConfigPath)
 		return creds{}, &credential.Error{Kind: credential.KindNotLoggedIn, Msg: fmt.Sprintf("no profile %q", name),
 			Missing: credential.MissingProfile, Profile: name}
 	}
+	trace.Printf(ctx, "credentials", "profile %q of %s: client ID %s, token URL %s", name, h.ConfigPath, c.ClientID, c.TokenURL)
 	return c, nil
 }
 
-// readSecret reads c's client secret from the keychain, unless it is
-// already there (from the environment, or read before). A secret stored for
+// readSecret reads c's client secret or key from the keychain, unless it
+// is already there (from the environment, or read before). A secret stored for
 // another token URL or client ID is refused here, before any cache lookup
 // or request: this one keychain read serves both the check and the cache key.
 func (h *Core) readSecret(ctx context.Context, c *creds) error {
-	if c.Secret != "" {
+	if c.hasCredential() {
 		return nil
 	}
 	caSum, err := caSHA256(c.CAFile) // a CA file others could change is refused before the keychain is read
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	v, err := h.Secrets.Get(ctx, c.Profile)
 	if err != nil {
+		trace.Printf(ctx, "keychain", "read profile %q's secret: failed in %s: %v", c.Profile, since(start), err)
 		return keychainError(c.Profile, err)
 	}
+	trace.Printf(ctx, "keychain", "read profile %q's secret in %s", c.Profile, since(start))
 	if caSum != "" {
 		trace.Printf(ctx, "keychain", "the secret must have been stored with CA file %s (SHA-256 %.12s...)", c.CAFile, caSum)
 	}
-	s, err := openSecret(*c, caSum, v)
+	s, k, err := openSecret(*c, caSum, v)
 	if err != nil {
 		return err
 	}
-	c.Secret = s
+	c.Secret, c.Key = s, k
+	if k != nil {
+		trace.Printf(ctx, "keychain", "profile %s: a private key (%s, %s, kid %s) in place of a secret", c.Profile, k.Type(), k.Algorithm(), k.KeyID())
+	}
 	return nil
 }
 
@@ -98,3 +113,6 @@ func keychainError(profile string, err error) error {
 	}
 	return &credential.Error{Kind: credential.KindKeychain, Msg: "keychain: " + err.Error(), Err: err}
 }
+
+// since is the time since start, rounded for the trace.
+func since(start time.Time) time.Duration { return time.Since(start).Round(100 * time.Microsecond) }

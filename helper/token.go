@@ -16,7 +16,7 @@ import (
 func (h *Core) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	ctx, cancel := h.withTimeout(ctx)
 	defer cancel()
-	c, err := h.resolve(req)
+	c, err := h.resolve(ctx, req)
 	if err != nil {
 		if credential.KindOf(err) == credential.KindNoRoute {
 			trace.Printf(ctx, "profile", "not served: %v", err) // a hostless profile named for a host, say
@@ -25,29 +25,34 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 	}
 	cc := h.tokens()
 	if cc.KeyedBySecret() {
+		trace.Printf(ctx, "cache", "%s is keyed by the client secret: the secret is read first", h.storeName())
 		if err := h.readSecret(ctx, &c); err != nil {
 			return credential.Token{}, err
 		}
 	}
 	k := cc.Key(c.identity())
-	if !req.ForceRefresh {
-		if e, ok := cc.Load(k); ok && e.Usable(h.now(), req.MinTTL) {
-			return token(c, e), nil
-		}
+	if req.ForceRefresh {
+		trace.Printf(ctx, "cache", "skipped: --force-refresh")
+	} else if tok, ok := h.cached(ctx, cc, k, c, req, "lookup"); ok {
+		return tok, nil
 	}
+	locking := time.Now()
 	unlock, err := cc.Lock(ctx, k)
 	if err != nil {
+		trace.Printf(ctx, "cache", "no lock on this token after %s: %v", since(locking), err)
 		return credential.Token{}, err
 	}
 	defer unlock()
+	trace.Printf(ctx, "cache", "locked this token in %s (concurrent callers wait here for one request)", since(locking))
 	if req.ForceRefresh {
 		cc.ForgetRejection(k)
 	} else {
 		// Another invocation may have fetched while we waited for the lock.
-		if e, ok := cc.Load(k); ok && e.Usable(h.now(), req.MinTTL) {
-			return token(c, e), nil
+		if tok, ok := h.cached(ctx, cc, k, c, req, "after the lock"); ok {
+			return tok, nil
 		}
 		if r, ok := cc.Rejected(k, h.now()); ok {
+			trace.Printf(ctx, "cache", "the token endpoint rejected these credentials moments ago: not asked again before %s", r.Until.UTC().Format(time.RFC3339))
 			return credential.Token{}, rejectedAgain(r)
 		}
 	}
@@ -55,7 +60,7 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 		return credential.Token{}, err
 	}
 	if h.Front != nil {
-		if tok, err, ok := h.adopt(c, k, req); ok {
+		if tok, err, ok := h.adopt(ctx, c, k, req); ok {
 			return tok, err
 		}
 	}
@@ -70,11 +75,40 @@ func (h *Core) Token(ctx context.Context, req credential.Request) (credential.To
 	return token(c, e), nil
 }
 
+// cached is the token cc holds for k when it may be served for req; the
+// trace says which store answered, or why it did not.
+func (h *Core) cached(ctx context.Context, cc tokencache.Store, k tokencache.Key, c creds, req credential.Request, when string) (credential.Token, bool) {
+	e, ok := cc.Load(k)
+	if !ok {
+		trace.Printf(ctx, "cache", "miss in %s (%s): no token for profile %q", h.storeName(), when, c.Profile)
+		return credential.Token{}, false
+	}
+	if why := e.Unusable(h.now(), req.MinTTL); why != "" {
+		trace.Printf(ctx, "cache", "miss in %s (%s): %s", h.storeName(), when, why)
+		return credential.Token{}, false
+	}
+	tok := token(c, e)
+	trace.Printf(ctx, "cache", "hit in %s (%s): served until %s (%s left), expires %s", h.storeName(), when,
+		tok.RefreshAt.UTC().Format(time.RFC3339), tok.RefreshAt.Sub(h.now()).Round(time.Second), tok.Expiry.UTC().Format(time.RFC3339))
+	return tok, true
+}
+
+// storeName says where this Core keeps tokens, for the trace.
+func (h *Core) storeName() string {
+	switch {
+	case h.Front != nil:
+		return "the agent's memory"
+	case h.CacheDir == "":
+		return "no cache (no cache directory)"
+	}
+	return "the encrypted file cache"
+}
+
 // adopt takes up into Front, on a miss, what an earlier call left in the
 // encrypted file cache (login's verified token, a remembered rejection), so
 // that starting the agent costs no extra token request. The file cache is
 // only read here; a token is never written back to it.
-func (h *Core) adopt(c creds, k tokencache.Key, req credential.Request) (credential.Token, error, bool) {
+func (h *Core) adopt(ctx context.Context, c creds, k tokencache.Key, req credential.Request) (credential.Token, error, bool) {
 	disk := h.cache()
 	dk := disk.Key(c.identity())
 	if req.ForceRefresh {
@@ -83,10 +117,12 @@ func (h *Core) adopt(c creds, k tokencache.Key, req credential.Request) (credent
 	}
 	if e, ok := disk.Load(dk); ok && e.Usable(h.now(), req.MinTTL) {
 		_ = h.Front.Store(k, e)
+		trace.Printf(ctx, "cache", "took up the encrypted file cache's token into memory (no request)")
 		return token(c, e), nil, true
 	}
 	if r, ok := disk.Rejected(dk, h.now()); ok {
 		h.Front.RememberRejection(k, r.Msg, h.now())
+		trace.Printf(ctx, "cache", "the encrypted file cache remembers a rejection: not asked again before %s", r.Until.UTC().Format(time.RFC3339))
 		return credential.Token{}, rejectedAgain(r), true
 	}
 	return credential.Token{}, nil, false
@@ -119,6 +155,8 @@ func (h *Core) fetchEntry(ctx context.Context, c creds, k tokencache.Key) (*toke
 	}
 	cc.ForgetRejection(k)
 	_ = cc.Store(k, e) // a token that cannot be cached is still good
+	trace.Printf(ctx, "token", "fetched; kept in %s, served until %s, expires %s", h.storeName(),
+		e.RefreshAt().UTC().Format(time.RFC3339), e.Expiry.UTC().Format(time.RFC3339))
 	return e, nil
 }
 
@@ -128,7 +166,7 @@ func rejectedAgain(r *tokencache.Rejection) error {
 }
 
 func token(c creds, e *tokencache.Entry) credential.Token {
-	return credential.Token{AccessToken: e.AccessToken, Expiry: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
+	return credential.Token{AccessToken: e.AccessToken, Expiry: e.Expiry, RefreshAt: e.RefreshAt(), Profile: c.Profile, Username: c.Username}
 }
 
 // Drop drops the cached tokens of the profile req selects, never its

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Keyctl keeps secrets in the Linux kernel's key retention service, for
@@ -37,7 +39,7 @@ const keyPerm = 0x3f000000 | 0x00010000 | 0x00020000 | 0x00040000 | 0x00080000 |
 // and the service, so that keyctl show tells whose the key is. A profile
 // name holds no space (ValidProfileName), so the service comes last.
 func (k Keyctl) Description(profile string) string {
-	return "camunda-credential-helper profile=" + profile + " service=" + serviceOr(k.Service)
+	return tools.Name + " profile=" + profile + " service=" + serviceOr(k.Service)
 }
 
 // Describe names the store (for doctor and login).

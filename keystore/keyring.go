@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // DefaultTimeout bounds every keychain call: go-keyring has no timeouts of
@@ -152,10 +154,13 @@ func translate(err error) error {
 	return &UnavailableError{Reason: "the keychain failed", Err: err}
 }
 
+// envVars are the variables that carry credentials instead of the keychain.
+const envVars = credential.EnvClientID + " and " + credential.EnvClientSecret
+
 const (
-	envHint     = "Use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET instead (see the README)."
-	unlockHint  = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
-	startHint   = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
-	forwardHint = "Forward the agent of a machine that has a keychain and point CAMUNDA_CREDENTIAL_HELPER_AGENT_SOCKET at its forward socket, or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
-	busHint     = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET."
+	envHint     = "Use the environment variables " + envVars + " instead (see the README)."
+	unlockHint  = "Unlock the login keyring (e.g. log in to the desktop, or run: printf %s \"$PASSWORD\" | gnome-keyring-daemon --unlock), or use the environment variables " + envVars + "."
+	startHint   = "Start a Secret Service (e.g. gnome-keyring-daemon --start --components=secrets) or use the environment variables " + envVars + "."
+	forwardHint = "Forward the agent of a machine that has a keychain and point CAMUNDA_CREDENTIAL_HELPER_AGENT_SOCKET at its forward socket, or use the environment variables " + envVars + "."
+	busHint     = "Start a D-Bus session (e.g. run the command under dbus-run-session) or use the environment variables " + envVars + "."
 )

@@ -6,11 +6,13 @@ package keystore
 import (
 	"context"
 	"errors"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Service is the keychain service name under which secrets are stored; the
 // account (user) is the profile name.
-const Service = "camunda-credential-helper"
+const Service = tools.Name
 
 // ErrNotFound means no secret is stored for the profile.
 var ErrNotFound = errors.New("no client secret stored")

@@ -42,7 +42,7 @@ var conns struct {
 	m map[string]*dbus.Conn
 }
 
-func connect(addr string) (*dbus.Conn, error) {
+func connect(ctx context.Context, addr string) (*dbus.Conn, error) {
 	conns.Lock()
 	c := conns.m[addr]
 	conns.Unlock()
@@ -50,9 +50,22 @@ func connect(addr string) (*dbus.Conn, error) {
 		return c, nil
 	}
 	// Not under the lock: a bus that never answers must not block the
-	// next call, which has a deadline of its own.
-	c, err := dbus.Connect(addr)
+	// next call, which has a deadline of its own. A call that ends while
+	// connecting closes the connection, which ends the handshake (the
+	// agent lives long: a hung bus must not leave a goroutine and a socket
+	// behind on every fetch); one that connected keeps it for the next.
+	life, end := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, end)
+	c, err := dbus.Connect(addr, dbus.WithContext(life))
+	if !stop() {
+		if err == nil {
+			c.Close()
+			err = ctx.Err()
+		}
+		return nil, err
+	}
 	if err != nil {
+		end()
 		return nil, err
 	}
 	conns.Lock()
@@ -79,7 +92,7 @@ func openSecretService(ctx context.Context) (*secretService, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := connect(addr)
+	c, err := connect(ctx, addr)
 	if err != nil {
 		return nil, err
 	}

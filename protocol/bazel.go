@@ -62,8 +62,8 @@ func Bazel(ctx context.Context, src credential.Source, action string, s Stdio) i
 		return 1
 	}
 	resp := bazelResponse{Headers: map[string][]string{"Authorization": {"Bearer " + tok.AccessToken}}}
-	if !tok.Expiry.IsZero() {
-		resp.Expires = rfc3339(tok.Expiry)
+	if !tok.RefreshAt.IsZero() { // Bazel asks again after it, when the helper would fetch another
+		resp.Expires = rfc3339(tok.RefreshAt)
 	}
 	return writeBazel(s, resp)
 }

@@ -1,4 +1,4 @@
-package protocol
+package protocol_test
 
 import (
 	"context"
@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 func TestBazelGolden(t *testing.T) {
-	runGolden(t, "bazel", true, func(ctx context.Context, f *fakeCore, x *exchange, s Stdio) int {
-		return Bazel(ctx, f, x.action(), s)
+	runGolden(t, "bazel", true, func(ctx context.Context, src *recorder, x *exchange, s protocol.Stdio) int {
+		return protocol.Bazel(ctx, src, x.action(), s)
 	})
 }
 
@@ -25,9 +27,10 @@ func FuzzBazelRequest(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	w := newWorld(f)
 	f.Fuzz(func(t *testing.T, in string) {
 		var out, errb strings.Builder
-		code := Bazel(context.Background(), newFake(), "get", Stdio{In: strings.NewReader(in), Out: &out, Err: &errb})
+		code := protocol.Bazel(context.Background(), w.source(), "get", protocol.Stdio{In: strings.NewReader(in), Out: &out, Err: &errb})
 		assertNoLeak(t, "Bazel", in, code, out.String(), errb.String())
 		if code != 0 {
 			if out.Len() != 0 {
@@ -45,7 +48,7 @@ func FuzzBazelRequest(f *testing.F) {
 		}
 		uri, _ := req["uri"].(string)
 		u, err := url.Parse(uri)
-		if err != nil || u.Host == "" || !served(uri) {
+		if err != nil || u.Host == "" || !w.served(t, uri) {
 			t.Fatalf("Bazel(%q) printed a token for uri %q", in, uri)
 		}
 	})

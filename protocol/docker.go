@@ -59,10 +59,11 @@ const (
 	dockerTokenUser = "<token>"
 )
 
-// dockerName is the name docker runs the helper under (internal/tools).
-var dockerName = tools.Shim("docker")
+// dockerName is the name docker runs the helper under (internal/tools);
+// looked up when needed, not at every start-up of the fast front.
+func dockerName() string { return tools.Shim("docker") }
 
-var dockerUsage = "Usage: " + dockerName + " <store|get|erase|list|version>"
+func dockerUsage() string { return "Usage: " + dockerName() + " <store|get|erase|list|version>" }
 
 // dockerCredentials is the JSON of get and store, with docker's key casing.
 type dockerCredentials struct {
@@ -84,15 +85,15 @@ func Docker(ctx context.Context, r Registry, action string, s Stdio) int {
 	case "list":
 		return dockerList(ctx, r, s)
 	case "version", "--version", "-v":
-		fmt.Fprintf(s.Out, "%s (%s) %s\n", dockerName, dockerPackage, Version)
+		fmt.Fprintf(s.Out, "%s (%s) %s\n", dockerName(), dockerPackage, Version)
 		return 0
 	case "--help", "-h":
-		fmt.Fprintln(s.Out, dockerUsage)
+		fmt.Fprintln(s.Out, dockerUsage())
 		return 0
 	case "":
-		msg = dockerUsage
+		msg = dockerUsage()
 	default:
-		msg = fmt.Sprintf("%s: unknown action: %s", dockerName, oneLine(action))
+		msg = fmt.Sprintf("%s: unknown action: %s", dockerName(), oneLine(action))
 	}
 	if msg == "" {
 		return 0

@@ -25,6 +25,11 @@ func Explain(err error) string {
 	return s
 }
 
+// Command is the command line that runs the helper's args for profile.
+func Command(profile, args string) string {
+	return progName + " --profile " + profile + " " + args
+}
+
 // Fix is what to do about e: its own hint, else the command that supplies
 // what it lacks, else "".
 func Fix(e *credential.Error) string {
@@ -40,11 +45,11 @@ func Fix(e *credential.Error) string {
 	}
 	switch e.Missing {
 	case credential.MissingProfile:
-		return fmt.Sprintf("Run: %s --profile %s login --client-id ID (or set %s and %s)", progName, profile, credential.EnvClientID, credential.EnvClientSecret)
+		return fmt.Sprintf("Run: %s (or set %s and %s)", Command(profile, "login --client-id ID"), credential.EnvClientID, credential.EnvClientSecret)
 	case credential.MissingSecret:
-		return fmt.Sprintf("Run: %s --profile %s login", progName, profile)
+		return "Run: " + Command(profile, "login")
 	case credential.MissingBinding:
-		return fmt.Sprintf("If the profile's settings are right, log in again: %s --profile %s login", progName, profile)
+		return "If the profile's settings are right, log in again: " + Command(profile, "login")
 	case credential.MissingHost:
 		host := e.Host
 		if host == "" {

@@ -71,21 +71,22 @@ type getToken struct {
 
 // WriteTokenJSON writes tok as the JSON object of the helper's own protocol,
 // followed by a newline. expires_in counts whole seconds from now to
-// tok.Expiry (never negative); expires_in and expires_at are left out when
-// tok.Expiry is zero. withProfile adds the "profile" key (present even when
+// tok.RefreshAt (never negative), when the helper stops serving the token,
+// so that a caller that caches it asks again when the helper would fetch
+// a new one; expires_in and expires_at are left out when it is zero. withProfile adds the "profile" key (present even when
 // empty); `token --format json` leaves it out.
 func WriteTokenJSON(w io.Writer, tok credential.Token, now time.Time, withProfile bool) error {
 	if tok.AccessToken == "" {
 		return errors.New("empty access token")
 	}
 	v := getToken{AccessToken: tok.AccessToken, TokenType: "Bearer"}
-	if !tok.Expiry.IsZero() {
-		in := int64(tok.Expiry.Sub(now) / time.Second)
+	if !tok.RefreshAt.IsZero() {
+		in := int64(tok.RefreshAt.Sub(now) / time.Second)
 		v.ExpiresIn = &in
 		if in < 0 {
 			*v.ExpiresIn = 0
 		}
-		v.ExpiresAt = rfc3339(tok.Expiry)
+		v.ExpiresAt = rfc3339(tok.RefreshAt)
 	}
 	if withProfile {
 		v.Profile = &tok.Profile

@@ -1,4 +1,4 @@
-package protocol
+package protocol_test
 
 import (
 	"bytes"
@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 func TestPlainGolden(t *testing.T) {
-	runGolden(t, "get", false, func(ctx context.Context, f *fakeCore, x *exchange, s Stdio) int {
-		return Get(ctx, f, s)
+	runGolden(t, "get", false, func(ctx context.Context, src *recorder, x *exchange, s protocol.Stdio) int {
+		return protocol.Get(ctx, src, s)
 	})
 }
 
 func TestWriteTokenJSON(t *testing.T) {
-	tok := credential.Token{AccessToken: "tok", Expiry: t0.Add(1500 * time.Millisecond), Profile: "prod"}
+	tok := credential.Token{AccessToken: "tok", RefreshAt: t0.Add(1500 * time.Millisecond), Profile: "prod"}
 	tests := []struct {
 		name        string
 		tok         credential.Token
@@ -33,38 +34,12 @@ func TestWriteTokenJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
-		if err := WriteTokenJSON(&b, tt.tok, tt.now, tt.withProfile); err != nil || b.String() != tt.want+"\n" {
+		if err := protocol.WriteTokenJSON(&b, tt.tok, tt.now, tt.withProfile); err != nil || b.String() != tt.want+"\n" {
 			t.Errorf("WriteTokenJSON(%s) = %q, %v; want %q", tt.name, b.String(), err, tt.want+"\n")
 		}
 	}
-	if err := WriteTokenJSON(&bytes.Buffer{}, credential.Token{}, t0, false); err == nil {
+	if err := protocol.WriteTokenJSON(&bytes.Buffer{}, credential.Token{}, t0, false); err == nil {
 		t.Errorf("WriteTokenJSON(empty token) = nil; want an error")
-	}
-}
-
-func TestParseMinTTL(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    time.Duration
-		wantErr bool
-	}{
-		{in: `"5m"`, want: 5 * time.Minute},
-		{in: `"90s"`, want: 90 * time.Second},
-		{in: `300`, want: 300 * time.Second},
-		{in: `1.5`, want: 1500 * time.Millisecond},
-		{in: `0`, want: 0},
-		{in: `"-1s"`, wantErr: true},
-		{in: `-1`, wantErr: true},
-		{in: `-1e300`, wantErr: true},
-		{in: `1e300`, wantErr: true},
-		{in: `"soon"`, wantErr: true},
-		{in: `true`, wantErr: true},
-	}
-	for _, tt := range tests {
-		got, err := parseMinTTL(json.RawMessage(tt.in))
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("parseMinTTL(%s) = %v, %v; want %v (error %v)", tt.in, got, err, tt.want, tt.wantErr)
-		}
 	}
 }
 
@@ -75,9 +50,10 @@ func FuzzGetRequest(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	w := newWorld(f)
 	f.Fuzz(func(t *testing.T, in string) {
 		var out, errb strings.Builder
-		code := Get(context.Background(), newFake(), Stdio{In: strings.NewReader(in), Out: &out, Err: &errb})
+		code := protocol.Get(context.Background(), w.source(), protocol.Stdio{In: strings.NewReader(in), Out: &out, Err: &errb})
 		assertNoLeak(t, "Get", in, code, out.String(), errb.String())
 		if errb.Len() != 0 {
 			t.Fatalf("Get(%q) stderr = %q; want empty", in, errb.String())
@@ -93,11 +69,11 @@ func FuzzGetRequest(f *testing.F) {
 			}
 			return
 		}
-		req, err := readGetRequest(strings.NewReader(in))
+		req, err := protocol.ReadGetRequest(strings.NewReader(in))
 		if err != nil {
 			t.Fatalf("Get(%q) succeeded for a request that does not parse: %v", in, err)
 		}
-		if req.Profile == "" && req.Resource != "" && !served(req.Resource) {
+		if req.Profile == "" && req.Resource != "" && !w.served(t, req.Resource) {
 			t.Fatalf("Get(%q) printed a token for unserved %q", in, req.Resource)
 		}
 	})

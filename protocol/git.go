@@ -164,8 +164,10 @@ func formatGit(tok credential.Token, authtype bool) ([]byte, error) {
 		writeGitLine(&b, "username", tok.Username)
 		writeGitLine(&b, "password", tok.AccessToken)
 	}
-	if !tok.Expiry.IsZero() && tok.Expiry.Unix() > 0 {
-		writeGitLine(&b, "password_expiry_utc", strconv.FormatInt(tok.Expiry.Unix(), 10))
+	// git drops a password after its expiry: after RefreshAt, the helper
+	// would not serve it either.
+	if !tok.RefreshAt.IsZero() && tok.RefreshAt.Unix() > 0 {
+		writeGitLine(&b, "password_expiry_utc", strconv.FormatInt(tok.RefreshAt.Unix(), 10))
 	}
 	return b.Bytes(), nil
 }

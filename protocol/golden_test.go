@@ -1,4 +1,4 @@
-package protocol
+package protocol_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/protocol")
@@ -19,19 +21,21 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/pro
 //	# what the case checks
 //	args: get example.com      (action, then arguments)
 //	env: NAME=VALUE            (repeatable)
-//	fail: keychain             (every fake call fails with fakeError(kind))
-//	hosts-fail: keychain       (Hosts fails)
-//	store-fail: rejected       (Store fails; "secret": with an error quoting the secret)
-//	default: <pattern>         (the default profile answers as that route)
+//	keychain: locked|empty|echo (every keychain call fails | nothing is stored |
+//	                           storing fails with an error that quotes the secret)
+//	config: broken             (the config file does not parse)
+//	profile: NAME              (CAMUNDA_PROFILE: the caller's default profile)
 //	stdin: nonl|crlf           (drop the final newline | send CRLF line ends)
 //	exit: 0
 //	-- stdin --
 //	-- stdout --
 //	-- stderr --
-//	-- calls --                (the fake's call log)
+//	-- calls --                (what the protocol asked the token path)
 //
 // Missing output sections mean empty output. -update rewrites exit and the
-// output sections from what the adapter did.
+// output sections from what the adapter did. Every exchange runs in a world
+// of its own (newWorld): the real routing and core, over a fake keychain and
+// token endpoint.
 type exchange struct {
 	header   []string // comment and key lines, without "exit:"
 	args     []string
@@ -107,8 +111,8 @@ func (x *exchange) format(exit int, out map[string]string) []byte {
 	return b.Bytes()
 }
 
-// invoker runs one adapter against the fake.
-type invoker func(ctx context.Context, f *fakeCore, x *exchange, s Stdio) int
+// invoker runs one adapter over the world's token path.
+type invoker func(ctx context.Context, src *recorder, x *exchange, s protocol.Stdio) int
 
 // runGolden runs every exchange of a protocol. quietFailure says that the
 // protocol writes nothing on stdout when it fails.
@@ -124,25 +128,20 @@ func runGolden(t *testing.T, proto string, quietFailure bool, run invoker) {
 				t.Fatal(err)
 			}
 			x := parseExchange(t, string(data))
-			f := newFake()
+			w := newWorld(t)
 			for _, h := range x.header {
-				k, v, _ := strings.Cut(h, ":")
-				switch v = strings.TrimSpace(v); k {
-				case "fail":
-					f.err = fakeError(v)
-				case "hosts-fail":
-					f.hostsErr = fakeError(v)
-				case "store-fail":
-					f.storeErr, f.echo = fakeError(v), v == "secret"
-				case "default":
-					f.profiles[""] = f.routes[v]
+				if k, v, ok := strings.Cut(h, ":"); ok && !strings.HasPrefix(k, "#") {
+					w.set(t, k, strings.TrimSpace(v))
 				}
 			}
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), f, x, Stdio{In: strings.NewReader(x.stdin()), Out: &stdout, Err: &stderr, Now: func() time.Time { return testNow }})
+			code := run(context.Background(), w.source(), x, protocol.Stdio{In: strings.NewReader(x.stdin()), Out: &stdout, Err: &stderr, Now: func() time.Time { return testNow }})
 			got := map[string]string{"stdout": stdout.String(), "stderr": stderr.String(), "calls": ""}
-			for _, c := range f.calls {
+			for _, c := range w.calls {
 				got["calls"] += c + "\n"
+			}
+			for name, out := range got {
+				got[name] = strings.NewReplacer(endpoint.URL, "$TOKEN_ENDPOINT", w.dir, "$WORK").Replace(out)
 			}
 			for _, tok := range fixtureTokens {
 				if strings.Contains(got["stderr"], tok) {
@@ -150,6 +149,12 @@ func runGolden(t *testing.T, proto string, quietFailure bool, run invoker) {
 				}
 				if code != 0 && strings.Contains(got["stdout"], tok) {
 					t.Errorf("%s: exit %d but stdout = %q contains token %q", proto, code, got["stdout"], tok)
+				}
+			}
+			bare := func(s string) string { return strings.ReplaceAll(s, `\`, "") }
+			for _, secret := range worldSecrets {
+				if strings.Contains(bare(got["stdout"]+got["stderr"]), bare(secret)) {
+					t.Errorf("%s: output %q holds secret %q", proto, got["stdout"]+got["stderr"], secret)
 				}
 			}
 			if code != 0 && quietFailure && got["stdout"] != "" {

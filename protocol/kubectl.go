@@ -63,8 +63,8 @@ func Kubectl(ctx context.Context, src credential.Source, getenv func(string) str
 	}
 	out := execCredential{Kind: "ExecCredential", APIVersion: apiVersion}
 	out.Status.Token = tok.AccessToken
-	if !tok.Expiry.IsZero() {
-		out.Status.ExpirationTimestamp = rfc3339(tok.Expiry)
+	if !tok.RefreshAt.IsZero() { // kubectl runs the plugin again after it, when the helper would fetch another
+		out.Status.ExpirationTimestamp = rfc3339(tok.RefreshAt)
 	}
 	if writeJSON(s.Out, out) != nil {
 		return 1

@@ -11,13 +11,15 @@ import (
 	"unicode"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // progName prefixes the messages the adapters print.
-const progName = "camunda-credential-helper"
+const progName = tools.Name
 
-// errTooLarge reports stdin beyond MaxInput.
-var errTooLarge = fmt.Errorf("input larger than %d bytes", MaxInput)
+// errTooLarge reports stdin beyond MaxInput. (errors.New of a constant: no
+// fmt at start-up.)
+var errTooLarge = errors.New("input larger than 65536 bytes")
 
 // readInput reads all of r, refusing more than MaxInput bytes. A nil r reads
 // as empty.

@@ -2,8 +2,11 @@ package protocol
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 func TestOversizeInput(t *testing.T) {
@@ -14,10 +17,18 @@ func TestOversizeInput(t *testing.T) {
 		wantCode int
 		wantOut  string // prefix of stdout
 	}{
-		{"git", func(s Stdio) int { return Git(context.Background(), newFake(), "get", s) }, 1, ""},
-		{"docker", func(s Stdio) int { return Docker(context.Background(), newFake(), "get", s) }, 1, progName + ": input larger than"},
-		{"bazel", func(s Stdio) int { return Bazel(context.Background(), newFake(), "get", s) }, 2, ""},
-		{"get", func(s Stdio) int { return Get(context.Background(), newFake(), s) }, 2, `{"error":"bad_request"`},
+		{"git", func(s Stdio) int {
+			return Git(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
+		}, 1, ""},
+		{"docker", func(s Stdio) int {
+			return Docker(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
+		}, 1, progName + ": input larger than"},
+		{"bazel", func(s Stdio) int {
+			return Bazel(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, "get", s)
+		}, 2, ""},
+		{"get", func(s Stdio) int {
+			return Get(context.Background(), static{credential.Token{AccessToken: "tok", Expiry: expiry, RefreshAt: expiry}}, s)
+		}, 2, `{"error":"bad_request"`},
 	}
 	for _, tt := range tests {
 		var out, errb strings.Builder
@@ -40,5 +51,13 @@ func TestOneLine(t *testing.T) {
 		if got := oneLine(tt.in); got != tt.want {
 			t.Errorf("oneLine(%q) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// errTooLarge is a constant (built without fmt at start-up); it must say
+// MaxInput.
+func TestErrTooLargeSaysMaxInput(t *testing.T) {
+	if want := fmt.Sprintf("input larger than %d bytes", MaxInput); errTooLarge.Error() != want {
+		t.Errorf("errTooLarge = %q; want %q", errTooLarge, want)
 	}
 }

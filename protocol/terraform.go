@@ -8,6 +8,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // The Terraform and OpenTofu credentials helper protocol, spoken as
@@ -29,7 +30,7 @@ import (
 // Errors, unknown commands included, go to stderr with exit status 1.
 
 // terraformStoreRefusal is printed for store.
-const terraformStoreRefusal = `store is not supported: tokens are minted from the client secret in the keychain; run "camunda-credential-helper login"`
+const terraformStoreRefusal = `store is not supported: tokens are minted from the client secret in the keychain; run "` + tools.Name + ` login"`
 
 // Terraform answers one credentials helper call (see above); args are the
 // arguments after the command, args[0] being the host.

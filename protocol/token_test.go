@@ -1,4 +1,4 @@
-package protocol
+package protocol_test
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // TestTokenGolden: the token command's outputs (args: the format), among
 // them curl's config line for `curl -K -`, which keeps the token out of
 // curl's argv.
 func TestTokenGolden(t *testing.T) {
-	runGolden(t, "token", true, func(ctx context.Context, f *fakeCore, x *exchange, s Stdio) int {
-		return Token(ctx, f, credential.Request{}, x.action(), s)
+	runGolden(t, "token", true, func(ctx context.Context, src *recorder, x *exchange, s protocol.Stdio) int {
+		return protocol.Token(ctx, src, credential.Request{}, x.action(), s)
 	})
 }
 
@@ -27,7 +28,7 @@ func (f fixedToken) Token(context.Context, credential.Request) (credential.Token
 // syntax takes \ and " escaped inside the quotes.
 func TestTokenCurlQuoted(t *testing.T) {
 	var out, errb strings.Builder
-	if code := Token(context.Background(), fixedToken(`a"b\c`), credential.Request{}, "curl", Stdio{Out: &out, Err: &errb}); code != 0 {
+	if code := protocol.Token(context.Background(), fixedToken(`a"b\c`), credential.Request{}, "curl", protocol.Stdio{Out: &out, Err: &errb}); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if want := `header = "Authorization: Bearer a\"b\\c"` + "\n"; out.String() != want {

@@ -1,10 +1,12 @@
-package protocol
+package protocol_test
 
 import (
 	"bytes"
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // TestNoUserinfoInOutput: whatever a caller puts in a URL's userinfo, no
@@ -26,31 +28,37 @@ func TestNoUserinfoInOutput(t *testing.T) {
 	type run struct {
 		name  string
 		stdin string
-		call  func(context.Context, *fakeCore, Stdio) int
+		call  func(context.Context, *recorder, protocol.Stdio) int
 	}
 	var runs []run
 	for _, r := range resources {
 		q := strings.ReplaceAll(strings.ReplaceAll(r, `\`, `\\`), `"`, `\"`)
 		proto, host, _ := strings.Cut(r, "://")
 		runs = append(runs,
-			run{"git get", "protocol=" + proto + "\nhost=" + host + "\n", func(ctx context.Context, f *fakeCore, s Stdio) int { return Git(ctx, f, "get", s) }},
-			run{"git get", "protocol=" + r + "\nhost=git.example.com\n", func(ctx context.Context, f *fakeCore, s Stdio) int { return Git(ctx, f, "get", s) }},
-			run{"git erase", "protocol=https\nhost=" + host + "\n", func(ctx context.Context, f *fakeCore, s Stdio) int { return Git(ctx, f, "erase", s) }},
-			run{"docker get", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Docker(ctx, f, "get", s) }},
-			run{"docker erase", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Docker(ctx, f, "erase", s) }},
-			run{"docker store", `{"ServerURL":"` + q + `","Username":"u","Secret":"s"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Docker(ctx, f, "store", s) }},
-			run{"bazel get", `{"uri":"` + q + `"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Bazel(ctx, f, "get", s) }},
-			run{"get", r, func(ctx context.Context, f *fakeCore, s Stdio) int { return Get(ctx, f, s) }},
-			run{"get json", `{"url":"` + q + `"}`, func(ctx context.Context, f *fakeCore, s Stdio) int { return Get(ctx, f, s) }},
-			run{"terraform get", "", func(ctx context.Context, f *fakeCore, s Stdio) int { return Terraform(ctx, f, "get", []string{r}, s) }},
-			run{"terraform forget", "", func(ctx context.Context, f *fakeCore, s Stdio) int {
-				return Terraform(ctx, f, "forget", []string{r}, s)
+			run{"git get", "protocol=" + proto + "\nhost=" + host + "\n", func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Git(ctx, f, "get", s) }},
+			run{"git get", "protocol=" + r + "\nhost=git.example.com\n", func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Git(ctx, f, "get", s) }},
+			run{"git erase", "protocol=https\nhost=" + host + "\n", func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Git(ctx, f, "erase", s) }},
+			run{"docker get", r, func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Docker(ctx, f, "get", s) }},
+			run{"docker erase", r, func(ctx context.Context, f *recorder, s protocol.Stdio) int {
+				return protocol.Docker(ctx, f, "erase", s)
+			}},
+			run{"docker store", `{"ServerURL":"` + q + `","Username":"u","Secret":"s"}`, func(ctx context.Context, f *recorder, s protocol.Stdio) int {
+				return protocol.Docker(ctx, f, "store", s)
+			}},
+			run{"bazel get", `{"uri":"` + q + `"}`, func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Bazel(ctx, f, "get", s) }},
+			run{"get", r, func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Get(ctx, f, s) }},
+			run{"get json", `{"url":"` + q + `"}`, func(ctx context.Context, f *recorder, s protocol.Stdio) int { return protocol.Get(ctx, f, s) }},
+			run{"terraform get", "", func(ctx context.Context, f *recorder, s protocol.Stdio) int {
+				return protocol.Terraform(ctx, f, "get", []string{r}, s)
+			}},
+			run{"terraform forget", "", func(ctx context.Context, f *recorder, s protocol.Stdio) int {
+				return protocol.Terraform(ctx, f, "forget", []string{r}, s)
 			}},
 		)
 	}
 	for _, r := range runs {
 		var stdout, stderr bytes.Buffer
-		code := r.call(context.Background(), newFake(), Stdio{In: strings.NewReader(r.stdin), Out: &stdout, Err: &stderr})
+		code := r.call(context.Background(), newWorld(t).source(), protocol.Stdio{In: strings.NewReader(r.stdin), Out: &stdout, Err: &stderr})
 		out := stdout.String() + stderr.String()
 		if code == 0 && r.name == "docker get" {
 			out = stderr.String() // the answer echoes docker's own ServerURL, as the protocol asks

@@ -71,8 +71,8 @@ func (s *setup) core(t *testing.T) *helper.Core {
 }
 
 // client is a caller that asks the agent for tokens and never starts one.
-func (s *setup) client(core *helper.Core) *Client {
-	return &Client{Core: core, Dir: s.server.Dir, Tokens: true, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
+func (s *setup) client(core *helper.Core) *TokenPath {
+	return &TokenPath{core: core, Dir: s.server.Dir, Tokens: true, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
 }
 
 // held is the number of tokens in the agent's memory.
@@ -138,7 +138,7 @@ func startAgent(t *testing.T, a *Server) (stop func()) {
 // read either; when the agent is gone, the client takes the direct path.
 func TestHitCost(t *testing.T) {
 	s := newSetup(t)
-	client := func() (*Client, *keystore.Counting, *tokenserver.NoNetwork) {
+	client := func() (*TokenPath, *keystore.Counting, *tokenserver.NoNetwork) {
 		core := s.core(t)
 		store, net := &keystore.Counting{Store: s.secrets}, &tokenserver.NoNetwork{}
 		core.Secrets, core.HTTPClient = store, &http.Client{Transport: net}
@@ -163,7 +163,7 @@ func TestHitCost(t *testing.T) {
 	if tok.AccessToken != first.AccessToken || !tok.Expiry.Equal(first.Expiry) {
 		t.Errorf("hit = %+v; want %+v", tok, first)
 	}
-	if configRead(t, c.Core) {
+	if configRead(t, c.core) {
 		t.Error("the client loaded the config file on a hit")
 	}
 	if got := store.Gets.Load() + s.agentStore.Gets.Load(); got != 1 {
@@ -179,14 +179,14 @@ func TestHitCost(t *testing.T) {
 	// No agent: the direct path, with its own keychain read.
 	s.stop()
 	c, store, _ = client()
-	c.HTTPClient = nil
+	c.core.HTTPClient = nil
 	if tok := mustToken(t, c, credential.Request{}); tok.AccessToken == "" || tok.AccessToken == first.AccessToken {
 		t.Errorf("direct path: token %q; want one of its own", tok.AccessToken)
 	}
 	if got := store.Gets.Load(); got != 1 {
 		t.Errorf("client keychain reads without an agent = %d; want 1", got)
 	}
-	if !configRead(t, c.Core) { // configRead sees a read when there was one
+	if !configRead(t, c.core) { // configRead sees a read when there was one
 		t.Error("configRead: the direct path's config load went unseen")
 	}
 }
@@ -245,7 +245,7 @@ func TestEnvCredentialsNeverServed(t *testing.T) {
 	}
 }
 
-// Whatever withdraws a token through the Client (a protocol's erase,
+// Whatever withdraws a token through the TokenPath (a protocol's erase,
 // login, logout, docker login and logout) reaches a running agent: it no
 // longer serves the profile's token, whether or not the withdrawing call
 // asks the agent for tokens.
@@ -255,19 +255,23 @@ func TestWithdrawReachesAgent(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		resource string // what the token is for; "" the default profile
-		withdraw func(c *Client) error
+		withdraw func(c *TokenPath) error
 		wantErr  credential.Kind // of the next Token; 0: a new token
 	}{
-		{name: "Drop", withdraw: func(c *Client) error { return c.Drop(ctx, credential.Request{}) }},
-		{name: "Login", withdraw: func(c *Client) error {
+		{name: "Drop", withdraw: func(c *TokenPath) error { return c.Drop(ctx, credential.Request{}) }},
+		{name: "Login", withdraw: func(c *TokenPath) error {
 			_, err := c.Login(ctx, helper.LoginParams{Secret: "secret-2", NoVerify: true})
 			return err
 		}},
-		{name: "Logout", withdraw: func(c *Client) error { return c.Logout(ctx) }, wantErr: credential.KindNotLoggedIn},
-		{name: "LoginRegistry", resource: reg, withdraw: func(c *Client) error {
+		{name: "LoginProfile", withdraw: func(c *TokenPath) error {
+			_, err := c.LoginProfile(ctx, config.DefaultProfile, helper.LoginParams{Secret: "secret-2", NoVerify: true})
+			return err
+		}},
+		{name: "Logout", withdraw: func(c *TokenPath) error { return c.Logout(ctx) }, wantErr: credential.KindNotLoggedIn},
+		{name: "LoginRegistry", resource: reg, withdraw: func(c *TokenPath) error {
 			return c.LoginRegistry(ctx, "https://"+reg+"/v2/", "reg-id", "secret-2")
 		}},
-		{name: "LogoutRegistry", resource: reg, withdraw: func(c *Client) error { return c.LogoutRegistry(ctx, reg) }, wantErr: credential.KindNotLoggedIn},
+		{name: "LogoutRegistry", resource: reg, withdraw: func(c *TokenPath) error { return c.LogoutRegistry(ctx, reg) }, wantErr: credential.KindNotLoggedIn},
 	} {
 		for _, tokens := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/tokens=%v", tc.name, tokens), func(t *testing.T) {
@@ -346,25 +350,25 @@ func TestNotificationNeverStartsAgent(t *testing.T) {
 	if _, err := reg.Login(ctx, lp); err != nil {
 		t.Fatal(err)
 	}
-	client := func() *Client {
+	client := func() *TokenPath {
 		c := s.client(s.core(t))
 		c.Dir, c.Exe = dir, exe
 		return c
 	}
 	for _, tc := range []struct {
 		name string
-		call func(c *Client) error
+		call func(c *TokenPath) error
 	}{
-		{"Drop", func(c *Client) error { return c.Drop(ctx, credential.Request{}) }},
-		{"Login", func(c *Client) error {
+		{"Drop", func(c *TokenPath) error { return c.Drop(ctx, credential.Request{}) }},
+		{"Login", func(c *TokenPath) error {
 			_, err := c.Login(ctx, helper.LoginParams{Secret: "secret-2", NoVerify: true})
 			return err
 		}},
-		{"LoginRegistry", func(c *Client) error {
+		{"LoginRegistry", func(c *TokenPath) error {
 			return c.LoginRegistry(ctx, "https://registry.example.com/v2/", "reg-id", "secret-2")
 		}},
-		{"LogoutRegistry", func(c *Client) error { return c.LogoutRegistry(ctx, "registry.example.com") }},
-		{"Logout", func(c *Client) error { return c.Logout(ctx) }},
+		{"LogoutRegistry", func(c *TokenPath) error { return c.LogoutRegistry(ctx, "registry.example.com") }},
+		{"Logout", func(c *TokenPath) error { return c.Logout(ctx) }},
 	} {
 		if err := tc.call(client()); err != nil {
 			t.Fatalf("%s = %v", tc.name, err)

@@ -6,22 +6,36 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
 
-// serveConn answers one request, from this user only.
-func (a *Server) serveConn(ctx context.Context, c *net.UnixConn) {
+// serveConn answers one request: on the agent's socket from this user
+// only, on the forward socket from the uids it accepts (forwardPeer).
+func (a *Server) serveConn(ctx context.Context, c *net.UnixConn, forwarded bool) {
 	defer c.Close()
 	a.inflight.Add(1)
 	defer a.inflight.Add(-1)
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-	if uid, err := peerUID(c); err != nil || uid != os.Getuid() {
+	uid, err := peerUID(c)
+	if forwarded {
+		if why := a.forwardPeer(uid, err); why != "" {
+			trace.Printf(ctx, "agent", "forward socket: refused a connection: %s", why)
+			// The request is read (and ignored) first: a caller whose
+			// write met a closed socket would see a hang-up, not why.
+			_ = agentwire.Read(c, &agentwire.Request{})
+			_ = agentwire.Write(c, &agentwire.Reply{Unserved: "refused: " + why})
+			return
+		}
+	} else if err != nil || uid != os.Getuid() {
 		_ = agentwire.Write(c, &agentwire.Reply{Unserved: fmt.Sprintf("refused: this agent serves uid %d only", os.Getuid())})
 		return
 	}
@@ -39,7 +53,15 @@ func (a *Server) serveConn(ctx context.Context, c *net.UnixConn) {
 		_, _ = c.Read(b[:]) // returns at the client's EOF, or when c closes
 		cancel()
 	}()
-	rep := a.safeHandle(ctx, &r)
+	var rep *agentwire.Reply
+	if forwarded {
+		rep = a.safeHandle(ctx, &r, a.handleForwarded)
+		if rep.Unserved == "" {
+			a.fwd.Add(1)
+		}
+	} else {
+		rep = a.safeHandle(ctx, &r, a.handle)
+	}
 	if r.Op == agentwire.OpToken && rep.Unserved == "" {
 		// Only token requests it served keep the agent alive: status
 		// checks and callers it sends to the direct path do not.
@@ -63,13 +85,13 @@ func peerUID(c *net.UnixConn) (uid int, err error) {
 
 // safeHandle is handle, where a panic answers Unserved (the client takes the
 // direct path) instead of ending the agent and every request in flight.
-func (a *Server) safeHandle(ctx context.Context, r *agentwire.Request) (rep *agentwire.Reply) {
+func (a *Server) safeHandle(ctx context.Context, r *agentwire.Request, handle func(context.Context, *agentwire.Request) *agentwire.Reply) (rep *agentwire.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			rep = &agentwire.Reply{Unserved: fmt.Sprintf("internal error: %v", p)}
 		}
 	}()
-	return a.handle(ctx, r)
+	return handle(ctx, r)
 }
 
 func (a *Server) handle(ctx context.Context, r *agentwire.Request) *agentwire.Reply {
@@ -101,7 +123,7 @@ func (a *Server) unserved(r *agentwire.Request) string {
 		return "the agent is version " + a.Version + ", the caller " + r.Version + ": it exits"
 	}
 	if n := agentwire.EnvDiffers(a.env, r.Env); n != "" {
-		return n + " differs from the agent's; run: camunda-credential-helper agent stop"
+		return n + " differs from the agent's; run: " + tools.Name + " agent stop"
 	}
 	return ""
 }
@@ -122,7 +144,14 @@ func (a *Server) token(ctx context.Context, r *agentwire.Request) *agentwire.Rep
 	if r.Interactive {
 		ctx = keystore.WithPrompt(ctx)
 	}
-	return agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	var lines strings.Builder // the caller's --verbose: the decisions made here go back with the answer
+	if r.Trace {
+		ctx = trace.With(ctx, &lines)
+		trace.Printf(ctx, "process", "pid %d answers with the core of %s", os.Getpid(), r.Config)
+	}
+	rep := agentwire.Answer(core.Token(ctx, r.TokenRequest()))
+	rep.Trace = lines.String()
+	return rep
 }
 
 // errOff says that the config file turns the agent off.
@@ -176,7 +205,8 @@ func (a *Server) status() *agentwire.Status {
 		n += h.mem.Size()
 	}
 	a.mu.Unlock()
-	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(), Memory: memoryGuard()}
+	return &agentwire.Status{Version: a.Version, PID: os.Getpid(), Started: a.started, Idle: a.Idle, Tokens: n, Served: a.served.Load(),
+		Forwarded: a.fwd.Load(), Memory: memoryGuard()}
 }
 
 // Status asks the agent in dir how it is; it never starts one.

@@ -38,6 +38,9 @@ type Server struct {
 	// NewCore builds the core that serves one config file, with front (the
 	// agent's memory) in front of the file cache.
 	NewCore func(configPath string, front tokencache.Store) *helper.Core
+	// ForwardConfig is the config file that routes the forward socket's
+	// requests (forward.go); "" means config.DefaultPath().
+	ForwardConfig string
 
 	started  time.Time
 	env      map[string]string // the ProcessEnv it started with: its callers' must be the same
@@ -46,6 +49,7 @@ type Server struct {
 	lastUse  atomic.Int64     // unix nanoseconds of the last request
 	inflight atomic.Int32
 	served   atomic.Int64
+	fwd      atomic.Int64 // requests answered on the forward socket
 	stopOnce sync.Once
 	stop     chan struct{}
 }
@@ -77,18 +81,30 @@ func (a *Server) Serve(ctx context.Context) (err error) {
 		return err
 	}
 	defer lock.Unlock()
-	ln, sock, own, err := listen(a.Dir)
+	ln, sock, own, err := listen(agentwire.SocketPath(a.Dir))
 	if err != nil {
+		return err
+	}
+	fln, fsock, fown, err := a.listenForward()
+	if err != nil {
+		ln.Close()
+		os.Remove(sock)
 		return err
 	}
 	a.tell("ready")
 	go func() {
 		a.watch(ctx, sock, own)
 		ln.Close()
+		fln.Close()
 	}()
-	a.accept(ctx, ln)
-	if fi, err := os.Lstat(sock); err == nil && os.SameFile(fi, own) {
-		os.Remove(sock)
+	var wg sync.WaitGroup
+	wg.Go(func() { a.accept(ctx, fln, true) })
+	a.accept(ctx, ln, false)
+	wg.Wait()
+	for path, fi := range map[string]os.FileInfo{sock: own, fsock: fown} {
+		if cur, err := os.Lstat(path); err == nil && os.SameFile(cur, fi) {
+			os.Remove(path)
+		}
 	}
 	return nil
 }
@@ -119,8 +135,7 @@ func (a *Server) lock() (*flock.Flock, error) {
 
 // listen replaces a dead agent's socket (the caller holds the lock, so no
 // agent listens) with a new one, and returns it with its file's identity.
-func listen(dir string) (*net.UnixListener, string, os.FileInfo, error) {
-	sock := agentwire.SocketPath(dir)
+func listen(sock string) (*net.UnixListener, string, os.FileInfo, error) {
 	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, "", nil, err
 	}
@@ -139,7 +154,7 @@ func listen(dir string) (*net.UnixListener, string, os.FileInfo, error) {
 
 // accept serves connections until the listener closes, then waits for the
 // requests in flight.
-func (a *Server) accept(ctx context.Context, ln *net.UnixListener) {
+func (a *Server) accept(ctx context.Context, ln *net.UnixListener, forwarded bool) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer a.shutdown()
@@ -159,7 +174,7 @@ func (a *Server) accept(ctx context.Context, ln *net.UnixListener) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a.serveConn(ctx, c)
+			a.serveConn(ctx, c, forwarded)
 		}()
 	}
 }

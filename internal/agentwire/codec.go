@@ -111,6 +111,7 @@ func (r *Request) encode() []byte {
 	e.bool("force_refresh", r.ForceRefresh)
 	e.int("timeout", int64(r.Timeout))
 	e.bool("interactive", r.Interactive)
+	e.bool("trace", r.Trace)
 	return e.b
 }
 
@@ -149,13 +150,15 @@ func (r *Request) decode(b []byte) error {
 			r.Timeout = time.Duration(n)
 		case "interactive":
 			r.Interactive = toBool(v)
+		case "trace":
+			r.Trace = toBool(v)
 		}
 		return err
 	})
 }
 
 func (r *Reply) encode() []byte {
-	e := newEncoder(256 + len(r.AccessToken) + len(r.Unserved))
+	e := newEncoder(256 + len(r.AccessToken) + len(r.Unserved) + len(r.Trace))
 	e.str("unserved", r.Unserved)
 	if r.Err != nil {
 		e.int("err_kind", int64(r.Err.Kind))
@@ -168,6 +171,7 @@ func (r *Reply) encode() []byte {
 	}
 	e.str("access_token", r.AccessToken)
 	e.time("expiry", r.Expiry)
+	e.time("refresh_at", r.RefreshAt)
 	e.str("profile", r.Profile)
 	e.str("username", r.Username)
 	if s := r.Status; s != nil {
@@ -177,9 +181,11 @@ func (r *Reply) encode() []byte {
 		e.int("status_idle", int64(s.Idle))
 		e.int("status_tokens", int64(s.Tokens))
 		e.int("status_served", s.Served)
+		e.int("status_forwarded", s.Forwarded)
 		e.str("status_memory", s.Memory)
 		e.bool("status", true)
 	}
+	e.str("trace", r.Trace)
 	return e.b
 }
 
@@ -211,6 +217,8 @@ func (r *Reply) decode(b []byte) error {
 			r.AccessToken = string(v)
 		case "expiry":
 			r.Expiry, err = toTime(v)
+		case "refresh_at":
+			r.RefreshAt, err = toTime(v)
 		case "profile":
 			r.Profile = string(v)
 		case "username":
@@ -230,10 +238,14 @@ func (r *Reply) decode(b []byte) error {
 			st.Tokens = int(n)
 		case "status_served":
 			st.Served, err = toInt(v)
+		case "status_forwarded":
+			st.Forwarded, err = toInt(v)
 		case "status_memory":
 			st.Memory = string(v)
 		case "status":
 			r.Status = &st
+		case "trace":
+			r.Trace = string(v)
 		}
 		return err
 	})

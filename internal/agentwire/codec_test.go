@@ -54,7 +54,11 @@ func diffReply(got, want Reply) string {
 	if !got.Expiry.Equal(want.Expiry) {
 		return fmt.Sprintf("Expiry = %v; want %v", got.Expiry, want.Expiry)
 	}
+	if !got.RefreshAt.Equal(want.RefreshAt) {
+		return fmt.Sprintf("RefreshAt = %v; want %v", got.RefreshAt, want.RefreshAt)
+	}
 	got.Expiry, want.Expiry = time.Time{}, time.Time{}
+	got.RefreshAt, want.RefreshAt = time.Time{}, time.Time{}
 	if (got.Status == nil) != (want.Status == nil) {
 		return fmt.Sprintf("Status = %+v; want %+v", got.Status, want.Status)
 	}
@@ -104,6 +108,7 @@ func TestRequestRoundTrip(t *testing.T) {
 			ForceRefresh: true,
 			Timeout:      30 * time.Second,
 			Interactive:  true,
+			Trace:        true,
 		}},
 		{"framing characters in values", Request{Config: "/tmp/dir with spaces\nand a newline", Resource: string(binary), Default: "a b 5:x\n"}},
 		{"empty env value and key", Request{Env: map[string]string{"": "v", "K": ""}}},
@@ -137,23 +142,25 @@ func TestReplyRoundTrip(t *testing.T) {
 		name string
 		rep  Reply
 	}{
-		{"token", Reply{AccessToken: "eyJhbGciOi.x.y", Expiry: expiry, Profile: "work", Username: "client-id"}},
+		{"token", Reply{AccessToken: "eyJhbGciOi.x.y", Expiry: expiry, RefreshAt: expiry.Add(-time.Minute), Profile: "work", Username: "client-id"}},
 		{"unserved", Reply{Unserved: "HOME differs from the agent's;\nrun: agent stop"}},
 		{"error", Reply{Err: &Error{Kind: 4, Msg: "401 invalid_client:\nbad", Hint: "Fix the credentials (login)\nor retry."}}},
 		{"error with zero fields", Reply{Err: &Error{}}},
 		{"error with facts", Reply{Err: &Error{Kind: 7, Msg: "no profile serves h", Missing: 4, Profile: "p\nq", Host: "h:5000"}}},
 		{"error with a negative kind", Reply{Err: &Error{Kind: -3}}},
 		{"framing characters in the token", Reply{AccessToken: string(binary)}},
-		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40}}},
+		{"status", Reply{Status: &Status{Version: "v1.0.0\nx", PID: 4242, Started: started, Idle: 15 * time.Minute, Tokens: 7, Served: 1 << 40, Forwarded: 3}}},
 		{"status with zero fields", Reply{Status: &Status{}}},
 		{"everything", Reply{
 			Unserved:    "u",
 			Err:         &Error{Kind: 5, Msg: "m", Hint: "h"},
 			AccessToken: "tok",
 			Expiry:      expiry,
+			RefreshAt:   expiry.Add(-time.Second),
 			Profile:     "p",
 			Username:    "user",
 			Status:      &Status{Version: "devel", PID: 1, Started: started, Idle: time.Nanosecond, Tokens: -1, Served: -2},
+			Trace:       "cache: hit in the agent's memory\nkeychain: not read\n",
 		}},
 		{"expiry before 1970", Reply{Expiry: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)}},
 		{"expiry one nanosecond after the epoch", Reply{Expiry: time.Unix(0, 1)}},
@@ -202,7 +209,9 @@ func TestWireFormat(t *testing.T) {
 		{"request flags", &Request{Default: "a\n", MinTTL: 1500, Interactive: true},
 			"default 2:a\n\nmin_ttl 4:1500\ninteractive 1:1\n"},
 		{"reply", &Reply{Profile: "p", Err: &Error{Kind: 3}}, "err_kind 1:3\nerr 1:1\nprofile 1:p\n"},
-		{"reply expiry", &Reply{Expiry: time.Unix(1, 5)}, "expiry 10:1000000005\n"},
+		{"reply expiry", &Reply{Expiry: time.Unix(1, 5), RefreshAt: time.Unix(1, 0)}, "expiry 10:1000000005\nrefresh_at 10:1000000000\n"},
+		{"traced request", &Request{Op: OpToken, Trace: true}, "op 5:token\ntrace 1:1\n"},
+		{"reply with trace", &Reply{AccessToken: "t", Trace: "cache: miss\n"}, "access_token 1:t\ntrace 12:cache: miss\n\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -539,7 +548,7 @@ func FuzzRead(f *testing.F) {
 		Resource: "r", MinTTL: time.Minute, ForceRefresh: true, Timeout: time.Second, Interactive: true})
 	seed(&Request{Op: OpDrop, Config: "\x00\n/w", Profile: "p"})
 	seed(&Reply{Unserved: "u", Err: &Error{Kind: 3, Msg: "m", Hint: "h"}, AccessToken: "t", Expiry: time.Unix(1e9, 7),
-		Profile: "p", Username: "u"})
+		RefreshAt: time.Unix(1e9, 3), Profile: "p", Username: "u"})
 	seed(&Reply{Status: &Status{Version: "devel", PID: 9, Started: time.Unix(5, 0), Idle: time.Hour, Tokens: 2, Served: 3}})
 	seed(&Reply{})
 	f.Add(frame("err_kind 1:x\nerr 1:1\n"))
@@ -573,6 +582,7 @@ func FuzzRead(f *testing.F) {
 			want := rep
 			want.Expiry = fuzzTime(want.Expiry)
 			again.Expiry = fuzzTime(again.Expiry)
+			want.RefreshAt, again.RefreshAt = fuzzTime(want.RefreshAt), fuzzTime(again.RefreshAt)
 			if want.Status != nil && again.Status != nil {
 				ws, as := *want.Status, *again.Status
 				ws.Started, as.Started = fuzzTime(ws.Started), fuzzTime(as.Started)
@@ -594,7 +604,7 @@ func TestTokenRoundTrip(t *testing.T) {
 	if got := r.TokenRequest(); got != req {
 		t.Errorf("TokenRequest = %+v; want %+v", got, req)
 	}
-	tok := credential.Token{AccessToken: "tok", Expiry: time.Unix(1e9, 0), Profile: "p", Username: "u"}
+	tok := credential.Token{AccessToken: "tok", Expiry: time.Unix(1e9, 0), RefreshAt: time.Unix(1e9-60, 0), Profile: "p", Username: "u"}
 	if got, err := Answer(tok, nil).Result(); err != nil || got != tok {
 		t.Errorf("Result = %+v, %v; want %+v", got, err, tok)
 	}

@@ -27,7 +27,7 @@ func Answer(tok credential.Token, err error) *Reply {
 		e := credential.Classify(err)
 		return &Reply{Err: &Error{Kind: int(e.Kind), Msg: e.Msg, Hint: e.Hint, Missing: int(e.Missing), Profile: e.Profile, Host: e.Host}}
 	}
-	return &Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, Profile: tok.Profile, Username: tok.Username}
+	return &Reply{AccessToken: tok.AccessToken, Expiry: tok.Expiry, RefreshAt: tok.RefreshAt, Profile: tok.Profile, Username: tok.Username}
 }
 
 // Result is what a reply to a token request says: the token, or the
@@ -38,5 +38,5 @@ func (r *Reply) Result() (credential.Token, error) {
 		return credential.Token{}, &credential.Error{Kind: credential.Kind(r.Err.Kind), Msg: r.Err.Msg, Hint: r.Err.Hint,
 			Missing: credential.Missing(r.Err.Missing), Profile: r.Err.Profile, Host: r.Err.Host}
 	}
-	return credential.Token{AccessToken: r.AccessToken, Expiry: r.Expiry, Profile: r.Profile, Username: r.Username}, nil
+	return credential.Token{AccessToken: r.AccessToken, Expiry: r.Expiry, RefreshAt: r.RefreshAt, Profile: r.Profile, Username: r.Username}, nil
 }

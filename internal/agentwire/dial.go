@@ -3,12 +3,16 @@ package agentwire
 import (
 	"errors"
 	"fmt"
-	"net"
-	"os"
 )
 
 // Dial connects to the agent in dir, after checking the directory, and
 // refuses an agent that runs as another user.
+//
+// The socket is dialled with raw system calls (dial_unix.go), not package
+// net: the fast front links this package, and net brings in cgo's resolver,
+// so that a default build (CGO_ENABLED=1, as go install does) would be
+// linked dynamically and every cached call would pay the dynamic loader.
+// See docs/agentwire-measurements.md.
 func Dial(dir string) (Conn, error) {
 	if !Supported {
 		return nil, ErrUnsupported
@@ -23,32 +27,8 @@ func Dial(dir string) (Conn, error) {
 	if err := CheckDir(dir); err != nil {
 		return nil, err
 	}
-	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
-	if err != nil {
-		return nil, err
-	}
-	uid, err := connPeerUID(c)
-	if err == nil && uid != os.Getuid() {
-		err = fmt.Errorf("the agent socket is served by uid %d, not by this user", uid)
-	}
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
+	return dialUnix(path)
 }
 
 // ErrNoDir says that Dir found no directory for the agent.
 var ErrNoDir = errors.New("no directory for the agent (neither XDG_RUNTIME_DIR nor an absolute HOME is set), so there is no agent")
-
-// connPeerUID is PeerUID of c's socket.
-func connPeerUID(c *net.UnixConn) (uid int, err error) {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	if cerr := rc.Control(func(fd uintptr) { uid, err = PeerUID(int(fd)) }); cerr != nil {
-		return -1, cerr
-	}
-	return uid, err
-}

@@ -15,6 +15,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Environment variables that control the agent.
@@ -40,11 +42,6 @@ var ProcessEnv = []string{
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
 	"CAMUNDA_CREDENTIAL_HELPER_SERVICE", "CAMUNDA_CREDENTIAL_HELPER_KEYRING",
 }
-
-// SecretEnv are the variables that carry credentials. A caller that has
-// either set is never served by the agent, so a secret from the environment
-// never crosses the socket nor outlives the caller.
-var SecretEnv = []string{"CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"}
 
 // BuildVersion is the version of this build: override when the release build
 // set one (-ldflags "-X main.Version=..."), else the module version from the
@@ -112,13 +109,13 @@ func Off(lookup func(string) (string, bool)) bool {
 // socket takes (maxSocketPath; Dial says so, doctor shows it).
 func Dir(lookup func(string) (string, bool)) string {
 	if d, ok := lookup("XDG_RUNTIME_DIR"); ok && filepath.IsAbs(d) {
-		return filepath.Join(d, "camunda-credential-helper")
+		return filepath.Join(d, tools.Name)
 	}
 	if os.Getuid() < 0 {
-		return filepath.Join(os.TempDir(), "camunda-credential-helper") // Windows: no uid, and no agent
+		return filepath.Join(os.TempDir(), tools.Name) // Windows: no uid, and no agent
 	}
 	if cache := userCacheDir(lookup); cache != "" {
-		return filepath.Join(cache, "camunda-credential-helper", "agent")
+		return filepath.Join(cache, tools.Name, "agent")
 	}
 	return ""
 }
@@ -145,6 +142,11 @@ func userCacheDir(lookup func(string) (string, bool)) string {
 
 // SocketPath is the agent's socket in dir.
 func SocketPath(dir string) string { return filepath.Join(dir, "agent.sock") }
+
+// ForwardSocketPath is the agent's forward socket in dir: the one made to
+// be forwarded (ssh -R, a dev container's bind mount), which serves only
+// token requests for the profiles marked forward = true.
+func ForwardSocketPath(dir string) string { return filepath.Join(dir, "forward.sock") }
 
 // maxSocketPath is the longest socket path every OS binds (sun_path is 104
 // bytes on macOS, 108 on Linux, both with a NUL).
@@ -197,6 +199,7 @@ type Request struct {
 	ForceRefresh bool
 	Timeout      time.Duration // bounds the request
 	Interactive  bool          // a person may answer a keychain prompt
+	Trace        bool          // return the agent's trace lines for this request (--verbose)
 }
 
 // Operations.
@@ -218,12 +221,17 @@ type Reply struct {
 
 	// OpToken
 	AccessToken string
-	Expiry      time.Time
+	Expiry      time.Time // credential.Token's
+	RefreshAt   time.Time // credential.Token's
 	Profile     string
 	Username    string
 
 	// OpStatus
 	Status *Status
+
+	// Trace is the agent's trace lines for a request that asked for them,
+	// to be relayed into the caller's (see trace.Relay).
+	Trace string
 }
 
 // Error is a failure as credential.Error describes it: the caller's edge
@@ -245,7 +253,9 @@ type Status struct {
 	Idle    time.Duration // exits after this long without requests
 	Tokens  int           // tokens held in memory
 	Served  int64         // token requests served (not those sent to the direct path)
-	Memory  string        // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
+	// Forwarded counts the requests answered on the forward socket.
+	Forwarded int64
+	Memory    string // how its memory is guarded, as the kernel says ("not dumpable, no core files"); "" from older agents
 }
 
 // Call sends req over c and reads the reply, within deadline (zero: none).

@@ -14,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/setup"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 )
 
@@ -28,7 +29,7 @@ type agentRunCmd struct {
 	ReadyFD int           `name:"ready-fd" hidden:"" help:"File descriptor told \"ready\" once the agent listens."`
 }
 
-func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	if !agentwire.Supported {
 		return &credential.Error{Kind: credential.KindUsage, Msg: agentwire.ErrUnsupported.Error() + ": tokens come from the encrypted file cache"}
 	}
@@ -62,7 +63,7 @@ func (cmd *agentRunCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 }
 
 // idle is the first of --idle, the environment and the config file.
-func (cmd *agentRunCmd) idle(c *agent.Client, e env) time.Duration {
+func (cmd *agentRunCmd) idle(c *agent.TokenPath, e env) time.Duration {
 	if cmd.Idle > 0 {
 		return cmd.Idle
 	}
@@ -84,6 +85,9 @@ func (cmd *agentStatusCmd) Run(e env) error {
 		fmt.Fprintf(e.stdout, "not running: there is no token agent on %s; tokens come from the encrypted file cache\n", runtime.GOOS)
 		return exitCode(3)
 	}
+	if ep := agentwire.Locate(e.lookup); ep.Forwarded {
+		return forwardedStatus(ep, e)
+	}
 	dir := agentwire.Dir(e.lookup)
 	st, err := agent.Status(dir)
 	if err != nil {
@@ -95,6 +99,22 @@ func (cmd *agentStatusCmd) Run(e env) error {
 	if st.Memory != "" {
 		fmt.Fprintf(e.stdout, "memory: %s\n", st.Memory)
 	}
+	fwd := agentwire.ForwardSocketPath(dir)
+	fmt.Fprintf(e.stdout, "forward socket: %s (%d request(s) forwarded; serves the profiles with forward = true, to this uid and [agent] forward_uids)\n", fwd, st.Forwarded)
+	return setup.Forward(e.stdout, fwd, "", agentwire.EnvSocket)
+}
+
+// forwardedStatus is agent status where the tokens come from a forwarded
+// agent: it names the socket and says whether it answers (a connect only;
+// the forward socket tells a remote nothing about the agent).
+func forwardedStatus(ep agentwire.Endpoint, e env) error {
+	c, err := ep.Dial()
+	if err != nil {
+		fmt.Fprintf(e.stdout, "forwarded (%s): %v\n", agentwire.EnvSocket, err)
+		return exitCode(3)
+	}
+	c.Close()
+	fmt.Fprintf(e.stdout, "forwarded: tokens come from the agent on %s (%s); no keychain or config file of this machine is used\n", ep.Socket, agentwire.EnvSocket)
 	return nil
 }
 

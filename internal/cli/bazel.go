@@ -11,6 +11,6 @@ type bazelCmd struct {
 	Action string `arg:"" optional:"" help:"get."`
 }
 
-func (cmd *bazelCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *bazelCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Bazel(ctx, c, cmd.Action, s))
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/apicheck"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
@@ -21,9 +22,10 @@ type checkCmd struct {
 }
 
 // Run calls an API with the profile's token and tells a rejected token
-// (401) from missing permissions (403).
-func (cmd *checkCmd) Run(ctx context.Context, c *agent.Client, e env) error {
-	res, err := apicheck.Call(ctx, c, c.Core, cmd.URL)
+// (401) from missing permissions (403). The token comes through the token
+// path; the core is read for the profile's settings and HTTP client.
+func (cmd *checkCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
+	res, err := apicheck.Call(ctx, c, core, cmd.URL)
 	if err != nil {
 		return err
 	}

@@ -18,11 +18,12 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
-const name = "camunda-credential-helper"
+const name = tools.Name // as the messages and help name the program
 
 // cli holds the global flags; the commands are added from the commands
 // table, so that a call builds only the command it runs (see newParser).
@@ -32,6 +33,7 @@ type cli struct {
 	Profile string           `help:"Profile to use; it wins over host routing, but a protocol answers only for its hosts when it lists any. $CAMUNDA_PROFILE names it for calls that name no host." default:"default" placeholder:"NAME" predictor:"profile"`
 	Config  string           `help:"Config file (default: ${config_default}) ($CAMUNDA_CREDENTIAL_HELPER_CONFIG)." placeholder:"FILE"`
 	Timeout time.Duration    `help:"Bound on the whole call, retries included." default:"30s"`
+	Verbose bool             `help:"Trace each decision on the token path to stderr: profile, agent, cache, keychain, requests ($CAMUNDA_CREDENTIAL_HELPER_DEBUG=1)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -46,7 +48,9 @@ var commands = []command{
 	{"login", "", "Store a profile's client secret in the keychain, after checking it against the token endpoint.", func() any { return &loginCmd{} }},
 	{"token", "", "Print a valid access token.", func() any { return &tokenCmd{} }},
 	{"logout", "", "Delete the profile's client secret and cached tokens.", func() any { return &logoutCmd{} }},
+	{"import", "", "Move the client secrets of c8ctl and Desktop Modeler into the keychain, as profiles.", func() any { return &importCmd{} }},
 	{"profiles", "", "List profiles and whether each has a secret stored.", func() any { return &profilesCmd{} }},
+	{"public-key", "", "Print the public part of the profile's key (cert, jwks or pem), to register it with the identity provider.", func() any { return &publicKeyCmd{} }},
 	{"check", "", "Call a Camunda API with the profile's token and show the answer.", func() any { return &checkCmd{} }},
 	{"exec", "", "Run a command with a fresh token in its environment (CAMUNDA_OAUTH_TOKEN), or with --serve a token endpoint for its Camunda clients.", func() any { return &execCmd{} }},
 	{"serve", "", "Serve the profile's tokens to Camunda's clients from a loopback token endpoint until interrupted.", func() any { return &serveCmd{} }},
@@ -109,7 +113,12 @@ func run(ctx context.Context, args []string, e env) int {
 		return credential.KindUsage.ExitCode()
 	}
 	ch := selectedProfile(c, kctx, e)
-	client, err := newClient(c, ch, e)
+	if (c.Verbose || trace.Requested(e.lookup)) && kctx.Command() != "agent run" {
+		ctx = trace.With(ctx, e.stderr)
+		trace.Printf(ctx, "call", "%s %s, version %s, pid %d", name, kctx.Command(), version(), os.Getpid())
+		trace.Printf(ctx, "profile", "the caller's choice: %s", ch)
+	}
+	core, client, err := newClient(c, ch, e)
 	if err != nil {
 		return report(e.stderr, err)
 	}
@@ -117,7 +126,7 @@ func run(ctx context.Context, args []string, e env) int {
 		ctx = keystore.WithPrompt(ctx)
 	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	kctx.Bind(client, e, ch)
+	kctx.Bind(client, core, e, ch)
 	kctx.Bind(protocol.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr})
 	if err := kctx.Run(); err != nil {
 		var ec exitCode

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -29,24 +30,29 @@ func newCore(configPath string, lookup func(string) (string, bool), front tokenc
 }
 
 // newClient builds a call's token path from the global flags: the core,
-// inside the agent's client, which asks a running agent first (unless
+// inside the agent's token path, which asks a running agent first (unless
 // CAMUNDA_CREDENTIAL_HELPER_AGENT=off) and tells it what a call withdraws.
-func newClient(c *cli, ch choice, e env) (*agent.Client, error) {
+// The core is returned too, for the commands that examine the direct path
+// (doctor, check); every other command gets only the token path.
+func newClient(c *cli, ch choice, e env) (*helper.Core, *agent.TokenPath, error) {
 	cfgPath, err := configPath(c, e)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	core := newCore(cfgPath, e.lookup, nil)
 	core.Profile, core.Explicit = ch.profile, ch.explicit
 	core.Timeout = c.Timeout
-	client := &agent.Client{Core: core}
-	if agentwire.Supported {
-		client.Dir = agentwire.Dir(e.lookup)
+	client := agent.NewTokenPath(core)
+	if ep := agentwire.Locate(e.lookup); ep.Forwarded {
+		// A forwarded agent serves every token (agent/remote.go).
+		client.Forward, client.Version = &ep, version()
+	} else if agentwire.Supported {
+		client.Dir = ep.Dir
 		client.Tokens = !agentwire.Off(e.lookup)
 		client.Exe, client.Version, client.Interactive = e.exe, version(), interactive(e)
 		client.Env = agentwire.Environment(e.lookup, agentwire.ProcessEnv)
 	}
-	return client, nil
+	return core, client, nil
 }
 
 // choice is the caller's choice of profile, which config.Select applies.
@@ -54,6 +60,17 @@ type choice struct {
 	profile  string
 	explicit bool // --profile on the command line: it also wins over host routing
 	named    bool // --profile or CAMUNDA_PROFILE (else the default)
+}
+
+// String says where the choice came from, for the trace.
+func (ch choice) String() string {
+	switch {
+	case ch.explicit:
+		return fmt.Sprintf("%q by --profile (it wins over host routing)", ch.profile)
+	case ch.named:
+		return fmt.Sprintf("%q by CAMUNDA_PROFILE (for requests that route no host)", ch.profile)
+	}
+	return fmt.Sprintf("none named: %q for requests that route no host", ch.profile)
 }
 
 // selectedProfile reads the caller's choice: --profile on the command

@@ -50,3 +50,31 @@ func TestOneCoreConstructor(t *testing.T) {
 		t.Errorf("client.go builds %d core(s); want newCore's one", found)
 	}
 }
+
+// TestCoreCarriesNoCommandLines: the core and what it stands on say what
+// is missing (credential.Error's facts, a Finding's Then); the command
+// lines are made at the edge (protocol.Explain, doctor), in the program's
+// name, so no message below the edge writes one.
+func TestCoreCarriesNoCommandLines(t *testing.T) {
+	command := regexp.MustCompile(`"[^"\n]*camunda-credential-helper (--|login|logout|token|agent)`)
+	for _, dir := range []string{"helper", "internal/config", "internal/tokencache", "internal/credential", "keystore"} {
+		files, err := filepath.Glob(filepath.Join("..", "..", dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if command.MatchString(line) {
+					t.Errorf("%s:%d writes a command line: %s", filepath.ToSlash(f), i+1, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
+}

@@ -34,7 +34,7 @@ func (cmd *demoCmd) Run(ctx context.Context, e env) error {
 	}
 	defer srv.Close()
 
-	tmp, err := os.MkdirTemp("", "camunda-credential-helper-demo-")
+	tmp, err := os.MkdirTemp("", name+"-demo-")
 	if err != nil {
 		return err
 	}

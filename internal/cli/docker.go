@@ -11,6 +11,6 @@ type dockerCmd struct {
 	Action string `arg:"" optional:"" help:"get, store, erase, list or version."`
 }
 
-func (cmd *dockerCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *dockerCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Docker(ctx, c, cmd.Action, s))
 }

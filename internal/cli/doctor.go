@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/doctor"
 )
@@ -11,10 +12,12 @@ import (
 type doctorCmd struct{}
 
 // Run prints each check with the command that fixes what fails, and exits
-// non-zero when something does.
-func (cmd *doctorCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+// non-zero when something does. It examines the direct path, the core
+// alone, and the agent beside it.
+func (cmd *doctorCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	failed := 0
-	for _, f := range doctor.Run(ctx, c.Core, c.Dir) {
+	findings := append(doctor.Run(ctx, core, c.Dir), doctor.Plaintext(e.lookup, e.cwd)...)
+	for _, f := range findings {
 		mark := "ok  "
 		switch {
 		case !f.OK:

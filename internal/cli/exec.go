@@ -18,17 +18,20 @@ import (
 )
 
 type execCmd struct {
-	EnvVar  string        `help:"Environment variable that carries the token." default:"CAMUNDA_OAUTH_TOKEN" placeholder:"NAME"`
-	MinTTL  time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
+	EnvVar  string        `help:"Environment variable that carries the token (default: ${default_token_var}); not with --serve." placeholder:"NAME"`
+	MinTTL  time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token; not with --serve." placeholder:"DURATION"`
 	Serve   bool          `help:"Serve the profile's tokens to the command's Camunda clients from a loopback token endpoint, so a long-running worker refreshes without the secret (see the README)."`
 	Command []string      `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
 
-// Run starts the command with a fresh token in its environment (or, with
-// --serve, with a loopback token endpoint for its Camunda clients), passes
-// the standard streams through, forwards signals, and returns its exit
-// status.
-func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+// defaultTokenVar carries exec's token when --env-var names no other.
+const defaultTokenVar = "CAMUNDA_OAUTH_TOKEN"
+
+// Run starts the command, passes the standard streams through, forwards
+// signals, and returns its exit status. exec and exec --serve are two
+// paths: one token in a variable (execToken), or a loopback token endpoint
+// that its Camunda clients refresh from (execServe).
+func (cmd *execCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	args := cmd.Command
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
@@ -36,23 +39,49 @@ func (cmd *execCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 	if len(args) == 0 {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: no command given", Hint: "Usage: " + name + " exec -- CMD [ARGS...]"}
 	}
-	if !envfile.ValidEnvName(cmd.EnvVar) {
-		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: invalid --env-var " + cmd.EnvVar}
+	if cmd.Serve {
+		// The endpoint's variables carry no token, and its clients refresh
+		// on their own schedule: these flags would be silently ignored.
+		for flag, set := range map[string]bool{"--env-var": cmd.EnvVar != "", "--min-ttl": cmd.MinTTL != 0} {
+			if set {
+				return &credential.Error{Kind: credential.KindUsage, Msg: "exec: " + flag + " cannot be used with --serve",
+					Hint: "--serve hands the command a token endpoint (CAMUNDA_OAUTH_URL and a per-run client), not a token in a variable."}
+			}
+		}
+		return execServe(ctx, c, e, args)
+	}
+	return cmd.execToken(ctx, c, e, args)
+}
+
+// execToken runs args with a token that has at least --min-ttl left in
+// --env-var.
+func (cmd *execCmd) execToken(ctx context.Context, c *agent.TokenPath, e env, args []string) error {
+	v := cmd.EnvVar
+	if v == "" {
+		v = defaultTokenVar
+	}
+	if !envfile.ValidEnvName(v) {
+		return &credential.Error{Kind: credential.KindUsage, Msg: "exec: invalid --env-var " + v}
 	}
 	tok, err := c.Token(ctx, credential.Request{MinTTL: cmd.MinTTL})
 	if err != nil {
 		return err
 	}
-	vars := [][2]string{{cmd.EnvVar, tok.AccessToken}}
-	if cmd.Serve {
-		ep, err := startEndpoint(ctx, c, e)
-		if err != nil {
-			return err
-		}
-		defer ep.stop()
-		return runServed(args, ep.vars, e)
+	return runChild(args, [][2]string{{v, tok.AccessToken}}, e)
+}
+
+// execServe runs args with the variables that point its Camunda clients at
+// a loopback token endpoint serving the profile's tokens.
+func execServe(ctx context.Context, c *agent.TokenPath, e env, args []string) error {
+	if _, err := c.Token(ctx, credential.Request{}); err != nil {
+		return err // not logged in, keychain locked: say so now, not at the client's first call
 	}
-	return runChild(args, vars, e)
+	ep, err := startEndpoint(ctx, c, e)
+	if err != nil {
+		return err
+	}
+	defer ep.stop()
+	return runServed(args, ep.vars, e)
 }
 
 // runChild runs args with the process's environment, less every variable

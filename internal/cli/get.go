@@ -9,6 +9,6 @@ import (
 
 type getCmd struct{}
 
-func (cmd *getCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *getCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Get(ctx, c, s))
 }

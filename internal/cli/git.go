@@ -12,6 +12,6 @@ type gitCmd struct {
 	Rest   []string `arg:"" optional:"" passthrough:"" hidden:""`
 }
 
-func (cmd *gitCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *gitCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Git(ctx, c, cmd.Action, s))
 }

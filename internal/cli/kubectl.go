@@ -9,7 +9,7 @@ import (
 
 type kubectlCmd struct{}
 
-func (cmd *kubectlCmd) Run(ctx context.Context, c *agent.Client, e env, s protocol.Stdio) error {
+func (cmd *kubectlCmd) Run(ctx context.Context, c *agent.TokenPath, e env, s protocol.Stdio) error {
 	getenv := func(k string) string { v, _ := e.lookup(k); return v }
 	return code(protocol.Kubectl(ctx, c, getenv, s))
 }

@@ -37,6 +37,13 @@ func TestImportRules(t *testing.T) {
 			}
 		}
 	}
+	// protocol's golden exchanges run over the core from outside the
+	// package (protocol_test); its own tests, like its code, need none.
+	for _, imp := range list("-f", `{{join .TestImports " "}}`, mod+"protocol") {
+		if imp == mod+"helper" || imp == mod+"keystore" || imp == mod+"internal/agent" {
+			t.Errorf("protocol's internal tests import %s: drive the core from package protocol_test", imp)
+		}
+	}
 	for pkg, never := range map[string][]string{
 		"helper":              {mod + "internal/agent", mod + "internal/agentwire", mod + "internal/cli", mod + "protocol", "github.com/alecthomas/kong"},
 		"protocol":            {mod + "helper", mod + "keystore", mod + "internal/agent", "net/http"},

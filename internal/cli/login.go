@@ -20,7 +20,8 @@ import (
 
 type loginCmd struct {
 	ClientID          *string  `help:"OAuth client ID." placeholder:"ID"`
-	OAuthURL          *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL"`
+	OAuthURL          *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL" xor:"endpoint"`
+	Issuer            *string  `help:"OIDC issuer: the token endpoint is read from its discovery document (ISSUER/.well-known/openid-configuration)." placeholder:"URL" xor:"endpoint"`
 	Audience          *string  `help:"Audience to request (default: ${audience}; an empty value sends none)." placeholder:"AUD"`
 	Scope             *string  `help:"Scope(s) to request, space-separated (e.g. Entra's api://ID/.default)."`
 	AuthMethod        *string  `help:"Client authentication: post (form body) or basic (HTTP Basic)." enum:"post,basic" placeholder:"post|basic"`
@@ -33,9 +34,11 @@ type loginCmd struct {
 	FromEnv           bool     `help:"Import the credentials from Camunda's environment variables (CAMUNDA_CONSOLE_*, CAMUNDA_CLIENT_*, ZEEBE_CLIENT_*)." xor:"source"`
 	ClientSecretStdin bool     `help:"Read the client secret from standard input." xor:"source"`
 	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
+	Forward           *bool    `help:"Let the agent's forward socket hand out this profile's tokens to SSH sessions and dev containers (see docs/remote.md); --no-forward withdraws it." negatable:""`
+	keyFlags          `embed:""`
 }
 
-func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
 	// kong's existingfile type does not apply to a *string (nil keeps the
 	// profile's bundle); the core reads the file and names it if it cannot.
 	// A relative path is the caller's: store it absolute.
@@ -44,9 +47,16 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		cmd.CAFile = &abs
 	}
 	lp := helper.LoginParams{
-		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Audience: cmd.Audience, Scope: cmd.Scope,
+		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Issuer: cmd.Issuer, Audience: cmd.Audience, Scope: cmd.Scope,
 		AuthMethod: cmd.AuthMethod, Hosts: cmd.Host, CAFile: cmd.CAFile, Username: cmd.Username,
-		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify,
+		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify, Forward: cmd.Forward,
+	}
+	keyed, err := cmd.keyFlags.apply(&lp, e)
+	if err != nil {
+		return err
+	}
+	if keyed {
+		return cmd.loginWithKey(ctx, c, lp, e)
 	}
 	if cmd.FromEnvFile != "" || cmd.FromEnv {
 		from, err := cmd.importCredentials(&lp, e)
@@ -71,12 +81,12 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		}
 	}()
 	if cmd.NoVerify {
-		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in %s (not verified).\n", c.Profile, storeName(c.Core.Secrets))
+		fmt.Fprintf(e.stderr, "Stored the client secret for profile %q in %s (not verified).\n", c.ProfileName(), storeName(core.Secrets))
 	} else {
 		fmt.Fprintf(e.stderr, "Verified and stored the client secret for profile %q in %s (token valid until %s).\n",
-			c.Profile, storeName(c.Core.Secrets), tok.Expiry.UTC().Format(time.RFC3339))
+			c.ProfileName(), storeName(core.Secrets), tok.Expiry.UTC().Format(time.RFC3339))
 	}
-	storeNote(c.Core.Secrets, e)
+	storeNote(core.Secrets, e)
 	return nil
 }
 
@@ -163,7 +173,7 @@ func readSecret(fromStdin bool, e env) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return "", &credential.Error{Kind: credential.KindUsage, Msg: "no terminal to prompt for the client secret",
-			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | camunda-credential-helper login --client-secret-stdin ..."}
+			Hint: "Pipe it in with --client-secret-stdin, e.g.: secret-tool lookup ... | " + name + " login --client-secret-stdin ..."}
 	}
 	fmt.Fprint(e.stderr, "Client secret (input hidden): ")
 	b, err := term.ReadPassword(int(f.Fd()))

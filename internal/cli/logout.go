@@ -9,10 +9,10 @@ import (
 
 type logoutCmd struct{}
 
-func (cmd *logoutCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *logoutCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	if err := c.Logout(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "Deleted the client secret and cached tokens of profile %q.\n", c.Profile)
+	fmt.Fprintf(e.stderr, "Deleted the client secret and cached tokens of profile %q.\n", c.ProfileName())
 	return nil
 }

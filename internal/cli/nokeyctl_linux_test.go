@@ -33,19 +33,19 @@ func noKeyctl() {
 	}
 	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		fail("nokeyctl: no_new_privs: %v", err)
+		nokeyctlFail("nokeyctl: no_new_privs: %v", err)
 	}
 	if _, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&prog))); errno != 0 {
-		fail("nokeyctl: seccomp: %v", errno)
+		nokeyctlFail("nokeyctl: seccomp: %v", errno)
 	}
 	path, err := exec.LookPath(os.Args[1])
 	if err != nil {
-		fail("nokeyctl: %v", err)
+		nokeyctlFail("nokeyctl: %v", err)
 	}
-	fail("nokeyctl: exec: %v", syscall.Exec(path, os.Args[1:], os.Environ()))
+	nokeyctlFail("nokeyctl: exec: %v", syscall.Exec(path, os.Args[1:], os.Environ()))
 }
 
-func fail(format string, args ...any) {
+func nokeyctlFail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, format+"\n", args...)
 	os.Exit(125)
 }

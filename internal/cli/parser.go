@@ -35,7 +35,7 @@ func newParser(c *cli, only string, e env, exit func(int)) (*kong.Kong, error) {
 	opts := []kong.Option{
 		kong.Name(name),
 		kong.Description("Keeps an OAuth 2.0 client secret in the OS keychain and prints fresh access tokens for git, docker, kubectl, Bazel, Terraform and scripts."),
-		kong.Vars{"config_default": configDefault, "version": version(), "token_url": config.DefaultTokenURL,
+		kong.Vars{"config_default": configDefault, "default_token_var": defaultTokenVar, "version": version(), "token_url": config.DefaultTokenURL,
 			"audience": config.DefaultAudience, "apis": strings.Join(config.PresetNames(), ","), "tools": strings.Join(tools.Names(), ","),
 			"token_formats": strings.Join(protocol.TokenFormats, ",")},
 		kong.Writers(e.stdout, e.stderr),

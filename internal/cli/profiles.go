@@ -7,24 +7,25 @@ import (
 	"text/tabwriter"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 )
 
 type profilesCmd struct{}
 
-func (cmd *profilesCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *profilesCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	list, err := c.Profiles(ctx)
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
-		fmt.Fprintf(e.stderr, "No profiles in %s. Create one with: %s login --client-id ID\n", c.ConfigPath, name)
+		fmt.Fprintf(e.stderr, "No profiles in %s. Create one with: %s login --client-id ID\n", c.ConfigPath(), name)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tCLIENT ID\tTOKEN URL\tAUDIENCE\tHOSTS\tSECRET")
+	fmt.Fprintln(tw, "PROFILE\tCLIENT ID\tTOKEN URL\tAUDIENCE\tHOSTS\tAUTH\tKEYCHAIN")
 	for _, st := range list {
 		p := st.Profile
-		secret := "no (run login)"
+		secret := "nothing (run login)"
 		switch {
 		case st.Err != nil:
 			secret = "unknown (keychain unavailable)"
@@ -39,7 +40,7 @@ func (cmd *profilesCmd) Run(ctx context.Context, c *agent.Client, e env) error {
 		if hosts == "" {
 			hosts = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Name, p.ClientID, p.TokenURLOrDefault(), aud, hosts, secret)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.Name, p.ClientID, p.TokenURLOrDefault(), aud, hosts, config.AuthMethodName(p.AuthMethod), secret)
 	}
 	return tw.Flush()
 }

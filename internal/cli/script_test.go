@@ -14,6 +14,7 @@ package cli
 //	CAMUNDA_CREDENTIAL_HELPER_SERVICE       a keychain service name of its own
 //	TOKEN_URL                               the fake token endpoint (client cid, secret s3cr3t)
 //	TLS_TOKEN_URL                           the same over https; its CA's certificate is $WORK/tls-ca.pem
+//	TOKEN_ROOT                              its root: an OIDC issuer (tokenserver discovery)
 //	CAPTURE_URL                             the target of "tokenserver redirect"
 //	BUS_SOCKET                              the socket of the private session bus
 //
@@ -24,7 +25,9 @@ package cli
 //	tokenrequests N               the server has received N requests
 //	tokenrequest K FIELD VALUE    request K (from 1) has FIELD = VALUE; FIELD is
 //	                              audience, scope, resource, client_id, grant_type,
-//	                              method, auth (post|basic|post+basic|none) or form.NAME
+//	                              method, auth (post|basic|private_key_jwt|post+basic|none),
+//	                              form.NAME, or assertion.header.NAME / assertion.claim.NAME
+//	                              (the client assertion's, undecoded JSON values as text)
 //	captured N                    the redirect target has received N requests
 //	captured secret               some request to the redirect target carried a client secret
 //	keychain has PROFILE          a secret is stored for PROFILE under the script's service
@@ -39,6 +42,7 @@ package cli
 //	                              file, in no file or file name under a named dir, and not
 //	                              in stdout/stderr when those names are given
 //	exitcode N PROG [ARGS]        run PROG like exec and require exit status N; no "!"
+//	pkcs12 KEY CERT PASSWORD OUT  write a PKCS#12 file of the PEM key and certificate; no "!"
 //
 // and these programs besides the binaries under test, for exec:
 //
@@ -160,6 +164,7 @@ func setupScript(e *testscript.Env) error {
 	e.Values[scriptStateKey{}] = st
 	e.Setenv("CAMUNDA_CREDENTIAL_HELPER_SERVICE", st.service)
 	e.Setenv("TOKEN_URL", st.server.URL)
+	e.Setenv("TOKEN_ROOT", st.server.Root)
 	e.Setenv("TLS_TOKEN_URL", st.server.TLSURL)
 	if err := os.WriteFile(filepath.Join(e.WorkDir, "tls-ca.pem"), st.server.CAPEM, 0o600); err != nil {
 		return err
@@ -194,6 +199,7 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"keychain":      cmdKeychain,
 	"nocanary":      cmdNoCanary,
 	"exitcode":      cmdExitCode,
+	"pkcs12":        cmdPKCS12,
 }
 
 func cmdTokenServer(ts *testscript.TestScript, neg bool, args []string) {
@@ -230,9 +236,9 @@ func cmdTokenRequest(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	got, ok := reqs[k-1].Field(args[1])
 	if !ok {
-		ts.Fatalf("unknown field %q (audience, scope, resource, client_id, grant_type, method, auth, form.NAME)", args[1])
+		ts.Fatalf("unknown field %q (audience, scope, resource, client_id, grant_type, method, auth, form.NAME, assertion.header.NAME, assertion.claim.NAME)", args[1])
 	}
-	if args[1] == "form.client_secret" {
+	if args[1] == "form.client_secret" || args[1] == "form.client_assertion" {
 		ts.Fatalf("use keychain get or nocanary for secrets; tokenrequest would print it")
 	}
 	if (got == args[2]) == neg {

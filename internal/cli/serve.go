@@ -26,7 +26,7 @@ type serveCmd struct {
 // Run serves the profile's tokens on loopback until interrupted, for apps
 // started elsewhere (an IDE run configuration): it prints the variables
 // that point Camunda's clients at the endpoint, then serves.
-func (cmd *serveCmd) Run(ctx context.Context, c *agent.Client, e env) error {
+func (cmd *serveCmd) Run(ctx context.Context, c *agent.TokenPath, e env) error {
 	if _, err := c.Token(ctx, credential.Request{}); err != nil {
 		return err // not logged in, keychain locked: say so now, not at the app's first call
 	}
@@ -105,7 +105,7 @@ type endpoint struct {
 // path (c), to clients holding the profile's client ID and a per-run
 // secret. The Java client's credentials cache goes to a throwaway file in
 // a private directory, removed by stop.
-func startEndpoint(ctx context.Context, c *agent.Client, e env) (*endpoint, error) {
+func startEndpoint(ctx context.Context, c *agent.TokenPath, e env) (*endpoint, error) {
 	cfg, err := c.Config()
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func startEndpoint(ctx context.Context, c *agent.Client, e env) (*endpoint, erro
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "camunda-credential-helper-serve-")
+	tmp, err := os.MkdirTemp("", name+"-serve-")
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,8 @@ import (
 func BenchmarkServeHit(b *testing.B) {
 	cfgPath, agentDir := startBenchAgent(b)
 	core := newCore(cfgPath, os.LookupEnv, nil)
-	client := &agent.Client{Core: core, Dir: agentDir, Tokens: true, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)}
+	client := agent.NewTokenPath(core)
+	client.Dir, client.Tokens, client.Env = agentDir, true, agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv)
 	ep := &serve.Endpoint{Source: client, ClientID: "cid", Secret: "per-run"}
 	u, stop, err := ep.Start(context.Background())
 	if err != nil {

@@ -24,15 +24,15 @@ type setupCmd struct {
 	Install string `help:"Create the tool's shim in DIR (a symlink to camunda-credential-helper-fast when it is installed next to this binary, else to this binary)." placeholder:"DIR" type:"path"`
 }
 
-func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env, ch choice) error {
-	cfg, err := config.Load(c.ConfigPath)
+func (cmd *setupCmd) Run(ctx context.Context, c *agent.TokenPath, e env, ch choice) error {
+	cfg, err := config.Load(c.ConfigPath())
 	if err != nil {
 		return err
 	}
-	p, ok := cfg.Profiles[c.Profile]
+	p, ok := cfg.Profiles[c.ProfileName()]
 	if !ok {
-		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("no profile %q", c.Profile),
-			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID --host HOST", name, c.Profile)}
+		return &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("no profile %q", c.ProfileName()),
+			Hint: fmt.Sprintf("Run: %s --profile %s login --client-id ID --host HOST", name, c.ProfileName())}
 	}
 	hosts := append([]string(nil), p.Hosts...)
 	sort.Strings(hosts)
@@ -45,14 +45,14 @@ func (cmd *setupCmd) Run(ctx context.Context, c *agent.Client, e env, ch choice)
 	// it, git and the shims route by host, and kubectl uses the default.
 	profile := ""
 	if ch.named {
-		profile = c.Profile
+		profile = c.ProfileName()
 	}
 	var snippet bytes.Buffer
 	err = setup.Setup(&snippet, cmd.Tool, setup.Params{Exe: exe, Profile: profile, Hosts: hosts, ShimDir: shimDir,
 		ShimMissing: cmd.Install == "" && !shimPresent(shimDir, cmd.Tool, exe)})
 	if errors.Is(err, setup.ErrNoHosts) {
 		return &credential.Error{Kind: credential.KindUsage, Msg: err.Error(),
-			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, c.Profile)}
+			Hint: fmt.Sprintf("Add the host the %s server has (repeat --host for more; the secret is asked again): %s login --profile %s --host HOST", cmd.Tool, name, c.ProfileName())}
 	}
 	if err != nil {
 		return err

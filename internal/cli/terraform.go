@@ -12,6 +12,6 @@ type terraformCmd struct {
 	Args   []string `arg:"" optional:"" help:"The host."`
 }
 
-func (cmd *terraformCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *terraformCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Terraform(ctx, c, cmd.Action, cmd.Args, s))
 }

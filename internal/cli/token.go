@@ -15,6 +15,6 @@ type tokenCmd struct {
 	MinTTL       time.Duration `name:"min-ttl" help:"Minimum remaining lifetime of the token." placeholder:"DURATION"`
 }
 
-func (cmd *tokenCmd) Run(ctx context.Context, c *agent.Client, s protocol.Stdio) error {
+func (cmd *tokenCmd) Run(ctx context.Context, c *agent.TokenPath, s protocol.Stdio) error {
 	return code(protocol.Token(ctx, c, credential.Request{MinTTL: cmd.MinTTL, ForceRefresh: cmd.ForceRefresh}, cmd.Format, s))
 }

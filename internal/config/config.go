@@ -23,6 +23,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Camunda SaaS defaults.
@@ -36,7 +37,22 @@ const (
 const (
 	AuthPost  = "post"  // client_id and client_secret in the form body (client_secret_post)
 	AuthBasic = "basic" // HTTP Basic with the form-encoded id and secret (client_secret_basic)
+	// AuthKey is a JWT signed with the client's private key, kept in the
+	// keychain in place of a secret (RFC 7523, private_key_jwt).
+	AuthKey = "private_key_jwt"
 )
+
+// AuthMethodName is the method's name in OpenID Connect's registry, as
+// discovery documents and identity providers' consoles spell it.
+func AuthMethodName(m string) string {
+	switch m {
+	case "", AuthPost:
+		return "client_secret_post"
+	case AuthBasic:
+		return "client_secret_basic"
+	}
+	return m
+}
 
 // Profile holds a profile's non-secret settings. The client secret lives in
 // the keychain under the profile's name, never here.
@@ -46,6 +62,9 @@ type Profile struct {
 	Audience   *string  `toml:"audience,omitempty"` // nil: DefaultAudience; "": none is sent
 	Scope      string   `toml:"scope,omitempty"`
 	AuthMethod string   `toml:"auth_method,omitempty"` // "" means AuthPost
+	Issuer     string   `toml:"issuer,omitempty"`      // the OIDC issuer TokenURL was discovered from (login --issuer)
+	KeyID      string   `toml:"key_id,omitempty"`      // kid of the assertions; "" means the key's RFC 7638 thumbprint
+	SigningAlg string   `toml:"signing_alg,omitempty"` // RS256 (default for RSA), PS256, or ES256 (EC)
 	Hosts      []string `toml:"hosts,omitempty"`
 	CAFile     string   `toml:"ca_file,omitempty"`
 	Username   string   `toml:"username,omitempty"`
@@ -54,6 +73,9 @@ type Profile struct {
 	// TrustLoopbackListener sends over plain http to a loopback token URL
 	// whose listener's owner this system cannot tell (macOS, Windows).
 	TrustLoopbackListener bool `toml:"trust_loopback_listener,omitempty"`
+	// Forward lets the agent's forward socket (ssh -R, a dev container)
+	// hand out this profile's tokens; see Forwarded.
+	Forward bool `toml:"forward,omitempty"`
 }
 
 // TokenURLOrDefault returns the token URL, or DefaultTokenURL when unset.
@@ -98,6 +120,9 @@ type Config struct {
 type AgentSettings struct {
 	Enabled *bool  `toml:"enabled,omitempty"` // nil: on (where the OS has an agent)
 	Idle    string `toml:"idle,omitempty"`    // how long an agent without requests lives, e.g. "30m"
+	// ForwardUIDs are the uids, besides the agent's own, that its forward
+	// socket answers (a dev container's user whose uid differs).
+	ForwardUIDs []int `toml:"forward_uids,omitempty"`
 }
 
 // On reports whether the agent may be used.
@@ -127,7 +152,7 @@ func DefaultPath() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "camunda-credential-helper", "config.toml"), nil
+	return filepath.Join(dir, tools.Name, "config.toml"), nil
 }
 
 // Load reads the config file at path. A missing file is an empty
@@ -167,6 +192,11 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	}
 	if d, err := time.ParseDuration(c.Agent.Idle); c.Agent.Idle != "" && (err != nil || d <= 0) {
 		return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: agent.idle %q: want a positive duration such as \"15m\"", path, c.Agent.Idle)}
+	}
+	for _, uid := range c.Agent.ForwardUIDs {
+		if uid < 0 {
+			return nil, &credential.Error{Kind: credential.KindUsage, Msg: fmt.Sprintf("config file %s: agent.forward_uids: %d is not a uid", path, uid)}
+		}
 	}
 	for name, p := range c.Profiles {
 		if p == nil {
@@ -210,9 +240,14 @@ func tomlError(err error) string {
 // Validate reports why p cannot be used, or nil.
 func (p *Profile) Validate() error {
 	switch p.AuthMethod {
-	case "", AuthPost, AuthBasic:
+	case "", AuthPost, AuthBasic, AuthKey:
 	default:
-		return fmt.Errorf("auth_method %q: want %q or %q", p.AuthMethod, AuthPost, AuthBasic)
+		return fmt.Errorf("auth_method %q: want %q, %q or %q", p.AuthMethod, AuthPost, AuthBasic, AuthKey)
+	}
+	switch p.SigningAlg {
+	case "", "RS256", "PS256", "ES256":
+	default:
+		return fmt.Errorf("signing_alg %q: want RS256, PS256 or ES256", p.SigningAlg)
 	}
 	if _, ok := Presets[p.API]; p.API != "" && !ok {
 		return fmt.Errorf("api %q: want one of %v", p.API, PresetNames())
@@ -234,7 +269,7 @@ func Update(ctx context.Context, path string, f func(*Config) error) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return &credential.Error{Kind: credential.KindUsage, Msg: "cannot create config directory: " + err.Error(), Err: err}
 	}
-	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == "camunda-credential-helper" {
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 && filepath.Base(dir) == tools.Name {
 		_ = os.Chmod(dir, 0o700) // our own directory: tighten it; never someone else's
 	}
 	if err := checkConfigDir(dir); err != nil {
@@ -254,7 +289,7 @@ func Update(ctx context.Context, path string, f func(*Config) error) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("# camunda-credential-helper profiles. Client secrets are never stored here:\n# they live in the OS keychain. Edit freely; `camunda-credential-helper profiles` checks it.\n\n")
+	fmt.Fprintf(&buf, "# %s profiles. Client secrets are never stored here:\n# they live in the OS keychain. Edit freely; `%[1]s profiles` checks it.\n\n", tools.Name)
 	enc := toml.NewEncoder(&buf)
 	enc.SetIndentTables(true)
 	if err := enc.Encode(c); err != nil {

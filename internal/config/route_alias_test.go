@@ -28,7 +28,7 @@ func TestRouteDockerHubAliases(t *testing.T) {
 		if err != nil {
 			t.Fatalf("route.ParseTarget(%q): %v", tc.resource, err)
 		}
-		got, ok := bestRoute(cfg, tg)
+		got, _, ok := bestRoute(cfg, tg)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("route(%q) = %q, %v; want %q, %v", tc.resource, got, ok, tc.want, tc.ok)
 		}

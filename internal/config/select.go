@@ -28,22 +28,29 @@ import (
 // never widens one, so a global credential.helper 'camunda --profile P'
 // cannot hand P's token to whatever host git asks about.
 func (c *Config) Select(req credential.Request) (string, error) {
+	name, _, err := c.SelectWhy(req)
+	return name, err
+}
+
+// SelectWhy is Select, also saying which of its rules chose the profile
+// (for the --verbose trace).
+func (c *Config) SelectWhy(req credential.Request) (name, why string, err error) {
 	pinned := req.Profile
 	if req.Resource == "" {
 		switch {
 		case pinned != "":
-			return pinned, nil
+			return pinned, "named by the caller", nil
 		case req.Default != "":
-			return req.Default, nil
+			return req.Default, "the caller's default (no resource to route)", nil
 		}
-		return DefaultProfile, nil
+		return DefaultProfile, "the default profile (no resource to route, none named)", nil
 	}
 	t, err := route.ParseTarget(req.Resource)
 	if err != nil {
-		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+		return "", "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
 	}
 	if err := t.Served(); err != nil {
-		return "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
+		return "", "", noRoute(fmt.Sprintf("cannot route %q: %v", route.StripUserinfo(req.Resource), err))
 	}
 	if pinned != "" {
 		p, ok := c.Profiles[pinned]
@@ -55,18 +62,18 @@ func (c *Config) Select(req credential.Request) (string, error) {
 			}
 			e := noRoute(msg)
 			e.Missing, e.Profile, e.Host = credential.MissingHost, pinned, t.HostKey() // the edge names login --profile P --host
-			return "", e
+			return "", "", e
 		case !serves(p, t):
-			return "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
+			return "", "", noRoute(fmt.Sprintf("profile %q does not serve %q (its hosts: %s)",
 				pinned, route.StripUserinfo(req.Resource), strings.Join(p.Hosts, ", ")))
 		}
-		return pinned, nil
+		return pinned, fmt.Sprintf("named by the caller, and one of its host patterns serves %s", t.HostKey()), nil
 	}
-	name, ok := bestRoute(c, t)
+	name, pat, ok := bestRoute(c, t)
 	if !ok {
-		return "", noRoute(fmt.Sprintf("no profile serves %q", route.StripUserinfo(req.Resource)))
+		return "", "", noRoute(fmt.Sprintf("no profile serves %q", route.StripUserinfo(req.Resource)))
 	}
-	return name, nil
+	return name, fmt.Sprintf("its host pattern %q is the best match for %s", pat, t.HostKey()), nil
 }
 
 func noRoute(msg string) *credential.Error {
@@ -77,19 +84,19 @@ func noRoute(msg string) *credential.Error {
 // host beats a wildcard, a longer wildcard beats a shorter one, and a
 // pattern with a port beats one without. Ties go to the first profile name
 // in sorted order.
-func bestRoute(cfg *Config, t route.Target) (string, bool) {
-	best, bestScore := "", -1
-	for _, name := range cfg.Names() {
-		for _, pat := range cfg.Profiles[name].Hosts {
+func bestRoute(cfg *Config, t route.Target) (name, pattern string, ok bool) {
+	bestScore := -1
+	for _, n := range cfg.Names() {
+		for _, pat := range cfg.Profiles[n].Hosts {
 			if !matchAlias(pat, t) {
 				continue
 			}
 			if s := patternScore(pat); s > bestScore {
-				best, bestScore = name, s
+				name, pattern, bestScore = n, pat, s
 			}
 		}
 	}
-	return best, bestScore >= 0
+	return name, pattern, bestScore >= 0
 }
 
 // serves reports whether one of p's host patterns matches t.

@@ -10,15 +10,17 @@ import (
 	"time"
 )
 
-// Token is an access token as handed to callers. Expiry is the time at which
-// the helper itself stops serving the token (the cache's refresh time), which
-// is a margin before the endpoint's real expiry, so a caller that honours it
-// never holds a token the helper would not serve.
+// Token is an access token as handed to callers. As in x/oauth2, Expiry
+// is the token's real expiry and the margin before it is kept apart:
+// RefreshAt is when the helper stops serving the token (a margin before
+// Expiry). The protocols tell their tools RefreshAt, so that a tool that
+// honours it never holds a token the helper would not serve.
 type Token struct {
-	AccessToken string // visible ASCII, checked where it arrived
-	Expiry      time.Time
-	Profile     string // the profile that produced the token ("" for environment credentials)
-	Username    string // the profile's username for protocols that need one (default: client ID)
+	AccessToken string    // visible ASCII, checked where it arrived
+	Expiry      time.Time // when the token endpoint says it expires (expires_in, or a sooner JWT exp; capped)
+	RefreshAt   time.Time // when the helper stops serving it and fetches another
+	Profile     string    // the profile that produced the token ("" for environment credentials)
+	Username    string    // the profile's username for protocols that need one (default: client ID)
 }
 
 // Request says which token a caller wants. Which profile serves it is
@@ -70,11 +72,14 @@ const (
 )
 
 // EnvCredentials reports whether lookup holds either variable.
-func EnvCredentials(lookup func(string) (string, bool)) bool {
-	for _, n := range []string{EnvClientID, EnvClientSecret} {
+func EnvCredentials(lookup func(string) (string, bool)) bool { return EnvCredentialVar(lookup) != "" }
+
+// EnvCredentialVar is the first of the variables that lookup holds, or "".
+func EnvCredentialVar(lookup func(string) (string, bool)) string {
+	for _, n := range [...]string{EnvClientID, EnvClientSecret} {
 		if v, _ := lookup(n); v != "" {
-			return true
+			return n
 		}
 	}
-	return false
+	return ""
 }

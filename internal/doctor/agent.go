@@ -44,3 +44,16 @@ func agentFinding(h *helper.Core, dir string) helper.Finding {
 	}
 	return f
 }
+
+// forwardFinding says whether the forwarded agent named by
+// agentwire.EnvSocket answers (a connect: the forward socket tells a
+// remote nothing more).
+func forwardFinding(ep agentwire.Endpoint) helper.Finding {
+	c, err := ep.Dial()
+	if err != nil {
+		return helper.Finding{Topic: "agent", Detail: err.Error(),
+			Fix: "Log in again with ssh -R (camunda-credential-helper agent status on the other machine prints the line), or unset " + agentwire.EnvSocket}
+	}
+	c.Close()
+	return helper.Finding{OK: true, Topic: "agent", Detail: "forwarded: tokens come from the agent on " + ep.Socket + " (" + agentwire.EnvSocket + "); this machine's keychain and config file are not used"}
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // A failure no layer classified (here: a cache directory that cannot be
@@ -38,5 +39,25 @@ func TestUnclassifiedFailureReported(t *testing.T) {
 	}
 	if token.OK || !strings.Contains(token.Detail, file) {
 		t.Errorf("token finding = %+v; want a failure naming %s", *token, file)
+	}
+}
+
+// The core names the command that follows a fix; doctor writes its
+// command line, for the profile diagnosed.
+func TestFixCommandLine(t *testing.T) {
+	h := newCore(t)
+	h.Profile = "work"
+	env := map[string]string{ // a token URL no login would store: plain http to another host
+		credential.EnvClientID: "id", credential.EnvClientSecret: "s3cr3t", helper.EnvOAuthURL: "http://login.example.com/token"}
+	h.Getenv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	var fixes []string
+	for _, f := range Run(context.Background(), h, "") {
+		if f.Topic == "token endpoint" {
+			fixes = append(fixes, f.Fix)
+		}
+	}
+	want := "camunda-credential-helper --profile work login --oauth-url https://..."
+	if len(fixes) != 1 || fixes[0] != want {
+		t.Errorf("token endpoint fixes = %q; want [%q]", fixes, want)
 	}
 }

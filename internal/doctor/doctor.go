@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
@@ -21,6 +22,10 @@ import (
 // endpoint, a token, the cache: helper.Core.Diagnose) and the token agent.
 // Nothing it reports holds a secret or a token.
 func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding {
+	if ep := agentwire.Locate(h.LookupEnv); ep.Forwarded {
+		// This machine's keychain, config and token endpoint are not used.
+		return []helper.Finding{forwardFinding(ep)}
+	}
 	var out []helper.Finding
 	add := func(f helper.Finding) { out = append(out, f) }
 	// Keychain.
@@ -70,8 +75,13 @@ func Run(ctx context.Context, h *helper.Core, agentDir string) []helper.Finding 
 
 	out = append(out, gitFindings(ctx, cfg)...)
 	for _, f := range h.Diagnose(ctx) {
-		if f.Fix == "" && f.Cause != nil {
-			f.Fix = protocol.Fix(f.Cause) // the command, made here from the failure's facts
+		// The commands are made here, at the edge: the core says what
+		// is missing, or which of its commands to run.
+		switch {
+		case f.Then != "":
+			f.Fix = strings.TrimSpace(f.Fix + " " + protocol.Command(h.ProfileName(), f.Then))
+		case f.Fix == "" && f.Cause != nil:
+			f.Fix = protocol.Fix(f.Cause)
 		}
 		add(f)
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 )
 
 // maxEnvFile bounds an env file: Console's are a few hundred bytes.
@@ -126,9 +128,21 @@ type Imported struct {
 var credentialGroups = []struct {
 	id, secret, audience, api string
 }{
-	{"CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET", "CAMUNDA_CONSOLE_OAUTH_AUDIENCE", "modeler"},
+	{credential.EnvClientID, credential.EnvClientSecret, "CAMUNDA_CONSOLE_OAUTH_AUDIENCE", "modeler"},
 	{"CAMUNDA_CLIENT_ID", "CAMUNDA_CLIENT_SECRET", "CAMUNDA_TOKEN_AUDIENCE", "zeebe"},
 	{"ZEEBE_CLIENT_ID", "ZEEBE_CLIENT_SECRET", "ZEEBE_TOKEN_AUDIENCE", "zeebe"},
+}
+
+// ClusterVars are the variables Camunda's cluster clients read their
+// client ID, secret and audience from, one of each per generation of
+// names, newest first (exec --serve points them at its endpoint).
+func ClusterVars() (ids, secrets, audiences []string) {
+	for _, g := range credentialGroups {
+		if g.api == "zeebe" {
+			ids, secrets, audiences = append(ids, g.id), append(secrets, g.secret), append(audiences, g.audience)
+		}
+	}
+	return ids, secrets, audiences
 }
 
 // SecretVars are the variables that may carry a client secret, in each of

@@ -8,8 +8,9 @@
 // agent.
 //
 // It links no core, no keychain, no HTTP client and no command-line
-// library, so that a cached token costs about one process start and a
-// round trip to the agent.
+// library, and not package net (which brings cgo's resolver, and with it
+// the dynamic loader in a default build), so that a cached token costs
+// about one process start and a round trip to the agent.
 package fastclient
 
 import (
@@ -23,11 +24,12 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
 // full is the name of the binary that does everything else.
-const full = "camunda-credential-helper"
+const full = tools.Name
 
 // Main runs the fast client with os.Args and exits. version is the release
 // build's -X main.Version ("" for the build info's), which the agent
@@ -54,15 +56,20 @@ func Main(version string) {
 		os.Exit(fallback(args, stdin))
 	}
 	os.Stdout.Write(out.Bytes())
-	os.Stderr.Write(errb.Bytes())
+	if errb.Len() > 0 {
+		os.Stderr.Write(errb.Bytes())
+	}
 	os.Exit(code)
 }
 
 // served reports whether the agent may take calls from this environment:
 // the OS has one, it is not turned off, and no credentials are in the
-// environment (those never go to the agent).
+// environment (those never go to the agent). A call with the trace asked
+// for (CAMUNDA_CREDENTIAL_HELPER_DEBUG) goes to the full binary, which
+// traces every decision; --verbose is a flag parse leaves to it.
 func served() bool {
-	return agentwire.Supported && !agentwire.Off(os.LookupEnv) && !credential.EnvCredentials(os.LookupEnv)
+	return agentwire.Supported && !agentwire.Off(os.LookupEnv) && !credential.EnvCredentials(os.LookupEnv) &&
+		!trace.Requested(os.LookupEnv)
 }
 
 // run answers the call with the protocol's own function over src.

@@ -100,6 +100,8 @@ func (c *call) flag(name, value string, inline bool) bool {
 	case "--force-refresh":
 		c.forceRefresh = !inline
 		return !inline
+	case "--verbose":
+		return false // the full binary traces every decision
 	default:
 		return false
 	}

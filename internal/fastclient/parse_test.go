@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
 // The command lines the fast client answers itself, and those it leaves to
@@ -46,6 +49,8 @@ func TestParse(t *testing.T) {
 		{"--profile", false, call{}},
 		{"git get --format raw", false, call{}},
 		{"token --force-refresh=false", false, call{}},
+		{"--verbose token", false, call{}},
+		{"git get --verbose", false, call{}},
 	} {
 		got, ok := parse(strings.Fields(tc.argv))
 		if ok != tc.ok {
@@ -57,5 +62,21 @@ func TestParse(t *testing.T) {
 			got.minTTL != tc.want.minTTL || got.forceRefresh != tc.want.forceRefresh || !slices.Equal(got.args, tc.want.args)) {
 			t.Errorf("parse(%q) = %+v; want %+v", tc.argv, got, tc.want)
 		}
+	}
+}
+
+// A call that asks for the trace goes to the full binary, which traces
+// every decision on the token path; the fast client has no trace.
+func TestDebugGoesToFullBinary(t *testing.T) {
+	for _, n := range []string{"CAMUNDA_CREDENTIAL_HELPER_AGENT", "CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"} {
+		t.Setenv(n, "")
+	}
+	t.Setenv(trace.EnvDebug, "")
+	if !served() && agentwire.Supported {
+		t.Fatal("served() = false in a clean environment")
+	}
+	t.Setenv(trace.EnvDebug, "1")
+	if served() {
+		t.Errorf("served() with %s=1 = true; want the call handed to the full binary", trace.EnvDebug)
 	}
 }

@@ -48,14 +48,26 @@ func (a *agentSource) Token(ctx context.Context, req credential.Request) (creden
 		}
 		cfg = v
 	}
-	c, err := agentwire.Dial(agentwire.Dir(os.LookupEnv))
+	ep := agentwire.Locate(os.LookupEnv)
+	c, err := ep.Dial()
 	if err != nil {
-		return a.fail()
+		return a.fail() // the full binary says why
 	}
-	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.version, Config: cfg,
-		Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), Timeout: a.call.timeout, Interactive: a.interactive}
+	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.version, Timeout: a.call.timeout}
+	if !ep.Forwarded {
+		// A forwarded agent routes with its own config and environment:
+		// this machine's are not sent.
+		r.Config, r.Env, r.Interactive = cfg, agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), a.interactive
+	}
 	r.SetRequest(req)
-	rep, err := agentwire.Call(c, r, time.Now().Add(callGuard))
+	guard := callGuard
+	if ep.Forwarded {
+		// Over a network a stalled session must not hang the tool: the
+		// agent bounds the request by the caller's timeout (30s unless
+		// given), and a reply gets a few seconds more.
+		guard = max(a.call.timeout, 30*time.Second) + 5*time.Second
+	}
+	rep, err := agentwire.Call(c, r, time.Now().Add(guard))
 	if err != nil || rep.Unserved != "" {
 		return a.fail()
 	}

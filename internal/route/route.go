@@ -7,7 +7,6 @@ package route
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 )
@@ -76,7 +75,7 @@ func MatchHost(pattern string, t Target) bool {
 		return false
 	}
 	if pport == "" {
-		pport = defaultPorts[t.Scheme]
+		pport, _ = defaultPort(t.Scheme)
 	}
 	if pport == "" || t.Port != pport {
 		return false
@@ -130,7 +129,7 @@ func splitPattern(p string) (host, port string, err error) {
 		return "", "", fmt.Errorf("invalid host pattern %q: %w", p, err)
 	}
 	if wild {
-		if net.ParseIP(host) != nil {
+		if _, ok := parseIP(host); ok {
 			return "", "", fmt.Errorf("invalid host pattern %q: '*.' needs a domain name", p)
 		}
 		host = "*." + host
@@ -146,8 +145,8 @@ func splitHostPort(s string) (host, port string, err error) {
 			return "", "", errors.New("missing ']'")
 		}
 		host, rest := s[1:end], s[end+1:]
-		ip := net.ParseIP(host)
-		if ip == nil || !strings.Contains(host, ":") {
+		ip, ok := parseIP(host)
+		if !ok || !strings.Contains(host, ":") {
 			return "", "", errors.New("bad IPv6 address")
 		}
 		if rest != "" {
@@ -162,7 +161,7 @@ func splitHostPort(s string) (host, port string, err error) {
 		return ip.String(), port, nil
 	}
 	if strings.Count(s, ":") > 1 {
-		if ip := net.ParseIP(s); ip != nil {
+		if ip, ok := parseIP(s); ok {
 			return ip.String(), "", nil
 		}
 		return "", "", errors.New("too many colons")

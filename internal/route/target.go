@@ -2,7 +2,7 @@ package route
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -14,10 +14,19 @@ type Target struct {
 	Port   string // the port named, else the scheme's default ("" if it has none)
 }
 
-// defaultPorts are the schemes a token may travel over, with their default
-// ports. grpcs is TLS like https: Bazel's remote cache and Zeebe's gateway
+// defaultPort is the default port of the schemes a token may travel over
+// (known: the scheme is one of them). A switch, not a map: nothing to build
+// at start-up. grpcs is TLS like https: Bazel's remote cache and Zeebe's gateway
 // are named so. http is served only to loopback hosts (see Target.served).
-var defaultPorts = map[string]string{"https": "443", "grpcs": "443", "http": "80"}
+func defaultPort(scheme string) (port string, known bool) {
+	switch scheme {
+	case "https", "grpcs":
+		return "443", true
+	case "http":
+		return "80", true
+	}
+	return "", false
+}
 
 // ParseTarget reduces a resource named by a caller to a Target. The
 // resource is a URL or, without a scheme, a host, host:port or host/path,
@@ -32,7 +41,7 @@ func ParseTarget(resource string) (Target, error) {
 		t.Scheme = strings.ToLower(s)
 	}
 	if t.Port == "" {
-		t.Port = defaultPorts[t.Scheme]
+		t.Port, _ = defaultPort(t.Scheme)
 	}
 	return t, nil
 }
@@ -40,7 +49,7 @@ func ParseTarget(resource string) (Target, error) {
 // Served reports why no token may be sent to t, or nil: a token is sent
 // over TLS, or in plain http to this machine only.
 func (t Target) Served() error {
-	switch _, known := defaultPorts[t.Scheme]; {
+	switch _, known := defaultPort(t.Scheme); {
 	case !known:
 		return fmt.Errorf("tokens are not sent over %s: only https (and http to localhost)", t.Scheme)
 	case t.Scheme == "http" && !IsLoopback(t.Host):
@@ -52,13 +61,10 @@ func (t Target) Served() error {
 // HostKey is t's host as docker and the --host flag name it: the port is
 // left out when it is the scheme's default.
 func (t Target) HostKey() string {
-	if t.Port != "" && t.Port != defaultPorts[t.Scheme] {
-		return net.JoinHostPort(t.Host, t.Port)
+	if def, _ := defaultPort(t.Scheme); t.Port != "" && t.Port != def {
+		return bracketed(t.Host) + ":" + t.Port
 	}
-	if strings.Contains(t.Host, ":") {
-		return "[" + t.Host + "]"
-	}
-	return t.Host
+	return bracketed(t.Host)
 }
 
 // IsLoopback reports whether host names this machine: localhost or a
@@ -67,8 +73,29 @@ func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, ok := parseIP(host)
+	return ok && ip.IsLoopback()
+}
+
+// bracketed is host as a URL's authority writes it: an IPv6 address in
+// brackets.
+func bracketed(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+// parseIP is net.ParseIP on package net/netip: an address without a zone,
+// an IPv4-mapped one as IPv4. Package net is not used here because the fast
+// front links this package: net would bring in cgo's resolver and, in a
+// default build, the dynamic loader, whose start-up every cached call pays.
+func parseIP(s string) (netip.Addr, bool) {
+	ip, err := netip.ParseAddr(s)
+	if err != nil || ip.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return ip.Unmap(), true
 }
 
 // IsLocalhostName reports whether host is "localhost" or a name under

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/envfile"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Start listens on a random port of 127.0.0.1 and serves e until stop is
@@ -25,7 +28,7 @@ func (e *Endpoint) Start(ctx context.Context) (url string, stop func(), err erro
 	go func() {
 		defer close(done)
 		if err := srv.Serve(g); err != nil && !errors.Is(err, http.ErrServerClosed) && e.Log != nil {
-			e.Log.Write([]byte("camunda-credential-helper: serve: " + err.Error() + "\n"))
+			e.Log.Write([]byte(tools.Name + ": serve: " + err.Error() + "\n"))
 		}
 	}()
 	stop = func() {
@@ -53,18 +56,13 @@ type Settings struct {
 // strategy, the cluster address, and the clients' own token caches turned
 // off or pointed at a throwaway file.
 func (s Settings) Vars() [][2]string {
-	v := [][2]string{
-		{"CAMUNDA_OAUTH_URL", s.URL},
-		{"ZEEBE_AUTHORIZATION_SERVER_URL", s.URL},
-		{"CAMUNDA_CLIENT_ID", s.ClientID},
-		{"ZEEBE_CLIENT_ID", s.ClientID},
-		{"CAMUNDA_CLIENT_SECRET", s.Secret},
-		{"ZEEBE_CLIENT_SECRET", s.Secret},
-		{"CAMUNDA_AUTH_STRATEGY", "OAUTH"},
-		{"CAMUNDA_TOKEN_DISK_CACHE_DISABLE", "true"},
-	}
+	ids, secrets, audiences := envfile.ClusterVars()
+	v := [][2]string{{"CAMUNDA_OAUTH_URL", s.URL}, {"ZEEBE_AUTHORIZATION_SERVER_URL", s.URL}}
+	v = appendAll(v, ids, s.ClientID)
+	v = appendAll(v, secrets, s.Secret)
+	v = append(v, [2]string{"CAMUNDA_AUTH_STRATEGY", "OAUTH"}, [2]string{"CAMUNDA_TOKEN_DISK_CACHE_DISABLE", "true"})
 	if s.Audience != "" {
-		v = append(v, [2]string{"CAMUNDA_TOKEN_AUDIENCE", s.Audience}, [2]string{"ZEEBE_TOKEN_AUDIENCE", s.Audience})
+		v = appendAll(v, audiences, s.Audience)
 	}
 	if s.APIURL != "" {
 		v = append(v, [2]string{"CAMUNDA_REST_ADDRESS", s.APIURL}, [2]string{"ZEEBE_REST_ADDRESS", s.APIURL},
@@ -91,4 +89,12 @@ func Format(vars [][2]string, format string) string {
 		}
 	}
 	return b.String()
+}
+
+// appendAll appends each of names with value.
+func appendAll(v [][2]string, names []string, value string) [][2]string {
+	for _, n := range names {
+		v = append(v, [2]string{n, value})
+	}
+	return v
 }

@@ -34,6 +34,8 @@ import (
 	"time"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
@@ -84,7 +86,8 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !e.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="camunda-credential-helper"`)
+		trace.Printf(r.Context(), "serve", "refused a token request from %s: not the per-run client ID and secret", r.RemoteAddr)
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+tools.Name+`"`)
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
 	}
@@ -92,6 +95,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "only client_credentials")
 		return
 	}
+	trace.Printf(r.Context(), "serve", "a client at %s asks for a token", r.RemoteAddr)
 	e.token(w, r.Context())
 }
 
@@ -121,7 +125,7 @@ func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 	if err != nil {
 		msg := strings.ReplaceAll(protocol.Explain(err), "\n", " ")
 		if e.Log != nil {
-			fmt.Fprintf(e.Log, "camunda-credential-helper: serve: no token for a client: %s\n", msg)
+			fmt.Fprintf(e.Log, "%s: serve: no token for a client: %s\n", tools.Name, msg)
 		}
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", msg)
 		return
@@ -134,7 +138,7 @@ func (e *Endpoint) token(w http.ResponseWriter, ctx context.Context) {
 		AccessToken string `json:"access_token"`
 		TokenType   string `json:"token_type"`
 		ExpiresIn   int64  `json:"expires_in"`
-	}{tok.AccessToken, "Bearer", max(0, int64(tok.Expiry.Sub(now())/time.Second))}
+	}{tok.AccessToken, "Bearer", max(0, int64(tok.RefreshAt.Sub(now())/time.Second))} // a client asks again when the helper would fetch another
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)

@@ -60,7 +60,7 @@ func post(t *testing.T, u string, form url.Values, basic bool) (int, map[string]
 
 func TestEndpoint(t *testing.T) {
 	const jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjF9.sig"
-	src := &fakeSource{tok: credential.Token{AccessToken: jwt, Expiry: t0.Add(90 * time.Second)}}
+	src := &fakeSource{tok: credential.Token{AccessToken: jwt, RefreshAt: t0.Add(90 * time.Second)}}
 	var log bytes.Buffer
 	u := start(t, src, &log)
 	good := url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"per-run-secret"}, "audience": {"zeebe.camunda.io"}, "scope": {"x"}}

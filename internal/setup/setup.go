@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/protocol"
 )
 
@@ -136,7 +137,7 @@ func setupDocker(w io.Writer, p Params) error {
 	if p.ShimDir != "" {
 		fmt.Fprintf(w, "# docker runs docker-credential-camunda from PATH: add %s to PATH.\n", p.ShimDir)
 		if p.ShimMissing {
-			fmt.Fprintf(w, "# It is not there yet: camunda-credential-helper setup docker --install %s\n", shellQuote(p.ShimDir))
+			fmt.Fprintf(w, "# It is not there yet: %s setup docker --install %s\n", tools.Name, shellQuote(p.ShimDir))
 		}
 	}
 	noProfile(w, p)
@@ -175,7 +176,7 @@ func setupKubectl(w io.Writer, p Params) error {
 	fmt.Fprintf(w, "      args: [%s]\n", strings.Join(mapStrings(args, yamlString), ", "))
 	fmt.Fprintf(w, "      interactiveMode: Never\n")
 	fmt.Fprintf(w, "      provideClusterInfo: false\n")
-	fmt.Fprintf(w, "      installHint: %s\n", yamlString("Install camunda-credential-helper and run: camunda-credential-helper login"))
+	fmt.Fprintf(w, "      installHint: %s\n", yamlString("Install "+tools.Name+" and run: "+tools.Name+" login"))
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/privfile"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Store keeps tokens between calls: the encrypted file cache of every
@@ -72,8 +74,8 @@ func (e *Entry) Margin() time.Duration {
 	return min(m, life/2)
 }
 
-// RefreshAt is the time from which the helper no longer serves the token;
-// it is the expiry reported to callers.
+// RefreshAt is the time from which the helper no longer serves the token
+// (credential.Token.RefreshAt, what the protocols report as its expiry).
 func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 
 // Usable reports whether the token may be served at now with at least minTTL
@@ -81,11 +83,25 @@ func (e *Entry) RefreshAt() time.Time { return e.Expiry.Add(-e.Margin()) }
 // back) is never served, nor one that an older build cached without
 // checking its characters (see credential.Printable).
 func (e *Entry) Usable(now time.Time, minTTL time.Duration) bool {
-	if !credential.Printable(e.AccessToken) || now.Before(e.Received) {
-		return false
+	return e.Unusable(now, minTTL) == ""
+}
+
+// Unusable says why the token may not be served at now with at least
+// minTTL left (Usable's rule, in words for the trace), or "" when it may.
+func (e *Entry) Unusable(now time.Time, minTTL time.Duration) string {
+	switch {
+	case !credential.Printable(e.AccessToken):
+		return "its characters were never checked (cached by an older build)"
+	case now.Before(e.Received):
+		return "received after now: the clock went back"
 	}
-	left := e.RefreshAt().Sub(now)
-	return left > 0 && left >= minTTL
+	switch left := e.RefreshAt().Sub(now); {
+	case left <= 0:
+		return "expired: past its refresh time " + e.RefreshAt().UTC().Format(time.RFC3339)
+	case left < minTTL:
+		return fmt.Sprintf("within --min-ttl: %s left before its refresh time, %s asked", left.Round(time.Second), minTTL)
+	}
+	return ""
 }
 
 // Identity is what decides which token a set of credentials yields. Secret
@@ -120,7 +136,7 @@ func keyID(c Identity, extra string) string {
 	return hex.EncodeToString(h.Sum(nil))[:40]
 }
 
-const keystoreSalt = "camunda-credential-helper"
+const keystoreSalt = tools.Name
 
 func profilePrefix(profile string) string {
 	sum := sha256.Sum256([]byte("profile\x00" + profile))

@@ -362,3 +362,31 @@ func TestMemStoreSweepsRejections(t *testing.T) {
 		t.Error("a rejection that holds was dropped")
 	}
 }
+
+// Unusable says why a token is not served, in the words of the trace, and
+// is Usable's rule.
+func TestUnusable(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	e := &Entry{AccessToken: "tok", Received: now.Add(-time.Minute), Expiry: now.Add(59 * time.Minute)} // refresh at now+53m
+	for _, tc := range []struct {
+		e      *Entry
+		now    time.Time
+		minTTL time.Duration
+		why    string // "" usable
+	}{
+		{e, now, 0, ""},
+		{e, now, 10 * time.Minute, ""},
+		{e, now, time.Hour, "within --min-ttl: 53m0s left before its refresh time, 1h0m0s asked"},
+		{e, now.Add(53 * time.Minute), 0, "expired: past its refresh time"},
+		{e, now.Add(-2 * time.Minute), 0, "clock went back"},
+		{&Entry{AccessToken: "a b", Received: now, Expiry: now.Add(time.Hour)}, now, 0, "never checked"},
+	} {
+		why := tc.e.Unusable(tc.now, tc.minTTL)
+		if (why == "") != (tc.why == "") || !strings.Contains(why, tc.why) {
+			t.Errorf("Unusable(%v, %v) = %q; want %q", tc.now.Sub(now), tc.minTTL, why, tc.why)
+		}
+		if tc.e.Usable(tc.now, tc.minTTL) != (why == "") {
+			t.Errorf("Usable(%v, %v) disagrees with Unusable %q", tc.now.Sub(now), tc.minTTL, why)
+		}
+	}
+}

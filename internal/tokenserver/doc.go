@@ -46,4 +46,9 @@ const Modes = `tokenserver modes:
   secret VALUE           the secret accepted for client cid
   client ID SECRET       also accept client ID with SECRET
   anyclient              accept every client ID and secret (one authentication method still)
+  certclient ID FILE     accept client ID with a private_key_jwt assertion signed by the key of the PEM
+                         certificate in FILE, checked as Entra ID does (x5t, aud, 5-minute lifetime, jti once)
+  discovery ok|html      the OIDC metadata at ROOT/.well-known/openid-configuration (GET): issuer ROOT,
+  discovery issuer URL   token endpoint ROOT/oauth/token; or an HTML page; or another issuer named;
+  discovery methods LIST or only these token_endpoint_auth_methods_supported (comma-separated)
   delay DURATION         wait this long before answering (0 to stop)`

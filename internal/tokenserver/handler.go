@@ -1,6 +1,7 @@
 package tokenserver
 
 import (
+	"crypto/x509"
 	"io"
 	"net/http"
 	"strings"
@@ -19,10 +20,15 @@ type state struct {
 	retryAfter  string
 	wantSecret  string
 	knownClient bool
+	cert        *x509.Certificate // registered for private_key_jwt
 }
 
 // ServeHTTP is the token endpoint, on every path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == WellKnown {
+		s.serveDiscovery(w, r)
+		return
+	}
 	req, secret, parseErr := readRequest(r)
 	st := s.begin(req, secret)
 	if st.respond != nil {
@@ -35,6 +41,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if st.retryAfter != "" {
 		w.Header().Set("Retry-After", st.retryAfter)
 		OAuthError(w, http.StatusTooManyRequests, "too_many_requests", "Rate limit exceeded, retry after "+st.retryAfter+" seconds")
+		return
+	}
+	if req.Auth == "private_key_jwt" && parseErr == nil && r.Method == http.MethodPost && req.GrantType == "client_credentials" {
+		if err := s.checkAssertion(r, req, st.cert); err != nil {
+			OAuthError(w, http.StatusUnauthorized, "invalid_client", err.Error())
+			return
+		}
+		s.issueByMode(w, st.mode)
 		return
 	}
 	if refuse(w, r, req, secret, parseErr, st) {
@@ -58,6 +72,7 @@ func (s *Server) begin(req Request, secret string) state {
 		s.retryAfter = ""
 	}
 	st.wantSecret, st.knownClient = s.clients[req.ClientID]
+	st.cert = s.certs[req.ClientID]
 	if s.anyClient {
 		st.wantSecret, st.knownClient = secret, true
 	}

@@ -34,6 +34,8 @@ var modes = map[string]modeSpec{
 	"secret":        {1, 1, func(s *Server, a []string) error { s.clients[ClientID] = a[0]; return nil }},
 	"client":        {2, 2, func(s *Server, a []string) error { s.clients[a[0]] = a[1]; return nil }},
 	"anyclient":     {0, 0, func(s *Server, _ []string) error { s.anyClient = true; return nil }},
+	"certclient":    {2, 2, setCertClient},
+	"discovery":     {1, 2, setDiscovery},
 	"delay":         {1, 1, setDelay},
 }
 
@@ -143,3 +145,5 @@ func setDelay(s *Server, args []string) error {
 	s.delay = d
 	return nil
 }
+
+var errBadDiscovery = errors.New("discovery: want ok, html, issuer URL or methods LIST")

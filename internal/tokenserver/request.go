@@ -20,7 +20,7 @@ type Request struct {
 
 	GrantType string
 	ClientID  string // from Basic credentials if any, else from the form
-	Auth      string // "post" (form), "basic" (header), "post+basic" (both) or "none"
+	Auth      string // "post" (form), "basic" (header), "private_key_jwt" (client_assertion), "post+basic" (two of them) or "none"
 	Audience  string
 	Scope     string
 	Resource  string
@@ -63,6 +63,9 @@ func (r Request) Field(name string) (string, bool) {
 	}
 	if key, ok := strings.CutPrefix(name, "form."); ok {
 		return r.Form.Get(key), true
+	}
+	if key, ok := strings.CutPrefix(name, "assertion."); ok {
+		return r.assertionField(key)
 	}
 	return "", false
 }
@@ -111,7 +114,12 @@ func readBody(r *http.Request) ([]byte, error) {
 func clientAuth(r *http.Request, req *Request) (secret string, err error) {
 	user, pass, basic := r.BasicAuth()
 	_, post := req.Form["client_secret"]
+	_, jwt := req.Form["client_assertion"]
 	switch {
+	case jwt && (basic || post):
+		req.Auth = "post+basic"
+	case jwt:
+		req.Auth = "private_key_jwt"
 	case basic && post:
 		req.Auth = "post+basic"
 	case basic:

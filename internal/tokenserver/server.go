@@ -1,6 +1,7 @@
 package tokenserver
 
 import (
+	"crypto/x509"
 	"encoding/pem"
 	"io"
 	"log"
@@ -36,7 +37,12 @@ type Server struct {
 	closeOnce         sync.Once
 
 	mu           sync.Mutex
-	clients      map[string]string // client ID → secret
+	clients      map[string]string            // client ID → secret
+	certs        map[string]*x509.Certificate // client ID → certificate, for private_key_jwt
+	jtis         map[string]time.Time         // assertion IDs seen
+	discoMode    string                       // "" or "html"
+	discoIssuer  string                       // issuer to claim; "" means Root
+	discoMethods []string                     // token_endpoint_auth_methods_supported
 	anyClient    bool
 	respond      RespondFunc
 	mode         string
@@ -58,11 +64,14 @@ type Server struct {
 // are empty): for a program that serves it itself.
 func NewHandler() *Server {
 	return &Server{
-		clients:   map[string]string{ClientID: ClientSecret},
-		mode:      "ok",
-		expiresIn: 3600,
-		tokenType: "Bearer",
-		stop:      make(chan struct{}),
+		clients:      map[string]string{ClientID: ClientSecret},
+		certs:        map[string]*x509.Certificate{},
+		jtis:         map[string]time.Time{},
+		discoMethods: defaultMethods(),
+		mode:         "ok",
+		expiresIn:    3600,
+		tokenType:    "Bearer",
+		stop:         make(chan struct{}),
 	}
 }
 

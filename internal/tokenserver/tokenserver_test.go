@@ -122,13 +122,13 @@ func TestTokenServer(t *testing.T) {
 				if err := s.Set(tt.mode...); err != nil {
 					t.Fatal(err)
 				}
-				// Only "hang" needs the deadline to fire; the others get
-				// room for a loaded machine (huge sends 16 MiB).
-				limit := 10 * time.Second
+				// Short for the modes that must fail ("hang"); long enough for
+				// "huge" (16 MiB) on a loaded machine.
+				timeout := 30 * time.Second
 				if tt.wantErr {
-					limit = 500 * time.Millisecond
+					timeout = 500 * time.Millisecond
 				}
-				ctx, cancel := context.WithTimeout(ctx, limit)
+				ctx, cancel := context.WithTimeout(ctx, timeout)
 				defer cancel()
 				form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"s3cr3t"}}
 				req, _ := http.NewRequestWithContext(ctx, "POST", s.URL, strings.NewReader(form.Encode()))

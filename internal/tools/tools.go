@@ -10,6 +10,11 @@ import (
 	"strings"
 )
 
+// Name is the program's name: the full binary's, the prefix of its
+// messages and trace lines, its keychain service, and the directory of its
+// config, cache and agent. The fast front is Name+"-fast".
+const Name = "camunda-credential-helper"
+
 // Tool is one tool the helper serves.
 type Tool struct {
 	Command string // the helper's command that speaks the tool's protocol

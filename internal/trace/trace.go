@@ -14,10 +14,26 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // Prefix starts every trace line.
-const Prefix = "camunda-credential-helper: trace: "
+const Prefix = tools.Name + ": trace: "
+
+// EnvDebug turns the trace on, as --verbose does, for calls a tool makes
+// (git, kubectl, docker) whose command line the user does not write.
+const EnvDebug = "CAMUNDA_CREDENTIAL_HELPER_DEBUG"
+
+// Requested reports whether lookup's EnvDebug asks for the trace.
+func Requested(lookup func(string) (string, bool)) bool {
+	v, _ := lookup(EnvDebug)
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
 
 type key struct{}
 
@@ -52,4 +68,19 @@ func Printf(ctx context.Context, topic, format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprintf(s.w, "%s%s: %s\n", Prefix, topic, msg)
+}
+
+// Relay writes the trace lines another process made for this call (the
+// agent's, in its reply), each marked with where it was made, so that a
+// decision taken there reads as one of this call's.
+func Relay(ctx context.Context, from, lines string) {
+	s, ok := ctx.Value(key{}).(*sink)
+	if !ok || lines == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range strings.Split(strings.TrimSuffix(lines, "\n"), "\n") {
+		fmt.Fprintf(s.w, "%s[%s] %s\n", Prefix, from, strings.TrimPrefix(l, Prefix))
+	}
 }

@@ -27,7 +27,7 @@ func main() {
 		os.Exit(1)
 	}
 	rep := &agentwire.Reply{AccessToken: "eyJhbGciOiJSUzI1NiJ9." + strings.Repeat("x", 900) + ".sig",
-		Expiry: time.Now().Add(time.Hour), Profile: "bench", Username: "client-id"}
+		Expiry: time.Now().Add(time.Hour), RefreshAt: time.Now().Add(54 * time.Minute), Profile: "bench", Username: "client-id"}
 	fmt.Println("ready")
 	for {
 		c, err := l.Accept()
