@@ -12,6 +12,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/forward"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 )
 
@@ -35,8 +36,8 @@ type TokenPath struct {
 	Interactive bool              // a person may answer a keychain prompt
 	Version     string            // this build's (agentwire.BuildVersion): an agent of another retires
 	// Forward, when set, is a forwarded agent (agentwire.EnvSocket): every
-	// token comes from it and nothing from the core (remote.go).
-	Forward *agentwire.Endpoint
+	// token comes from it and nothing from the core.
+	Forward *forward.Source
 }
 
 // NewTokenPath returns the token path around core; set the agent's fields
@@ -58,7 +59,7 @@ const grace = time.Second
 func (c *TokenPath) Token(ctx context.Context, req credential.Request) (credential.Token, error) {
 	req = c.core.Stamp(req)
 	if c.Forward != nil && credential.EnvCredentialVar(c.core.LookupEnv) == "" {
-		return c.forwardedToken(ctx, req)
+		return c.Forward.Token(ctx, req)
 	}
 	if why := c.notAsked(); why != "" {
 		trace.Printf(ctx, "agent", "not asked: %s", why)

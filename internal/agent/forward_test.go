@@ -14,6 +14,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/forward"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -60,7 +61,7 @@ func (f *forwardSetup) remote(sock string) *TokenPath {
 	core := &helper.Core{Secrets: f.remoteStore, ConfigPath: filepath.Join(f.remoteDir, "config.toml"),
 		CacheDir: filepath.Join(f.remoteDir, "cache"), Timeout: 5 * time.Second, Getenv: noEnv}
 	c := NewTokenPath(core)
-	c.Forward, c.Version = &ep, "v1"
+	c.Forward = &forward.Source{Endpoint: ep, Version: "v1", Timeout: core.TimeoutOrDefault()}
 	return c
 }
 
@@ -183,7 +184,7 @@ func TestForwardFaults(t *testing.T) {
 		}
 	}()
 	v2 := f.remote(f.sock())
-	v2.Version = "v2"
+	v2.Forward.Version = "v2"
 	for _, tc := range []struct {
 		name string
 		c    *TokenPath

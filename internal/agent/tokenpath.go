@@ -20,7 +20,7 @@ import (
 // Terraform's forget), in the file cache and in a running agent.
 func (c *TokenPath) Drop(ctx context.Context, req credential.Request) error {
 	if c.Forward != nil && credential.EnvCredentialVar(c.core.LookupEnv) == "" {
-		return c.forwardedDrop(ctx, c.core.Stamp(req))
+		return c.Forward.Drop(ctx, c.core.Stamp(req))
 	}
 	name, err := c.core.Drop(ctx, c.core.Stamp(req))
 	c.tell(ctx, name)
@@ -116,4 +116,13 @@ func (c *TokenPath) tell(ctx context.Context, profile string) {
 		return
 	}
 	trace.Printf(ctx, "agent", "told to drop profile %q's tokens", profile)
+}
+
+// local refuses what only the machine that holds the secrets does (login,
+// logout) when the tokens come from a forwarded agent.
+func (c *TokenPath) local(what string) error {
+	if c.Forward == nil {
+		return nil
+	}
+	return c.Forward.Refuse(what)
 }

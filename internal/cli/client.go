@@ -11,6 +11,7 @@ import (
 	"github.com/camunda-community-hub/camunda-credential-helper/helper"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agent"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/forward"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tokencache"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
 )
@@ -44,8 +45,8 @@ func newClient(c *cli, ch choice, e env) (*helper.Core, *agent.TokenPath, error)
 	core.Timeout = c.Timeout
 	client := agent.NewTokenPath(core)
 	if ep := agentwire.Locate(e.lookup); ep.Forwarded {
-		// A forwarded agent serves every token (agent/remote.go).
-		client.Forward, client.Version = &ep, version()
+		// A forwarded agent serves every token (package forward).
+		client.Forward = &forward.Source{Endpoint: ep, Version: version(), Timeout: core.TimeoutOrDefault()}
 	} else if agentwire.Supported {
 		client.Dir = ep.Dir
 		client.Tokens = !agentwire.Off(e.lookup)

@@ -49,6 +49,9 @@ func TestImportRules(t *testing.T) {
 		"protocol":            {mod + "helper", mod + "keystore", mod + "internal/agent", "net/http"},
 		"internal/fastclient": {mod + "helper", mod + "keystore", mod + "internal/agent", "net/http", "github.com/alecthomas/kong"},
 		"internal/agent":      {mod + "internal/cli", "github.com/alecthomas/kong"},
+		// A forwarded agent's caller uses no keychain, config file, cache
+		// or token endpoint of its own machine.
+		"internal/forward": {mod + "helper", mod + "keystore", mod + "internal/config", mod + "internal/tokencache", "net/http"},
 	} {
 		deps := list("-deps", mod+pkg)
 		for _, n := range never {
