@@ -28,8 +28,11 @@ type LoginParams struct {
 	API        *string // a Camunda API preset: sets the audience unless Audience is given
 	APIURL     *string
 	Forward    *bool // let the agent's forward socket hand out the profile's tokens
-	Secret     string
-	NoVerify   bool
+	// TrustLoopbackListener allows plain http to a loopback token URL whose
+	// listener's owner this system cannot tell (macOS, Windows).
+	TrustLoopbackListener *bool
+	Secret                string
+	NoVerify              bool
 	// A key in place of the secret: read from a file, or generated (clientauth.TypeRSA, TypeEC; unverified).
 	Key         *clientauth.Key
 	GenerateKey string
@@ -165,6 +168,9 @@ func apply(p *config.Profile, lp LoginParams) {
 	}
 	if lp.Forward != nil {
 		p.Forward = *lp.Forward
+	}
+	if lp.TrustLoopbackListener != nil {
+		p.TrustLoopbackListener = *lp.TrustLoopbackListener
 	}
 }
 

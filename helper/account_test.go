@@ -350,3 +350,33 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("Profiles with a locked keychain = %+v, %v; want per-profile keychain errors", list, err)
 	}
 }
+
+// TestLoginTrustLoopbackListener: login sets and withdraws the profile's
+// trust_loopback_listener (where the owner of a loopback listener cannot
+// be told, it is what lets login verify against one), and a login that
+// does not name it keeps it.
+func TestLoginTrustLoopbackListener(t *testing.T) {
+	h := newTestHelper(t)
+	lp := loginParams("http://127.0.0.1:8080/oauth/token", "id", "s3cret-value")
+	trusted := func() bool {
+		t.Helper()
+		cfg, err := config.Load(h.ConfigPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg.Profiles[config.DefaultProfile].TrustLoopbackListener
+	}
+	lp.TrustLoopbackListener = ptr(true)
+	mustLogin(t, h, lp)
+	if !trusted() {
+		t.Fatal("login with TrustLoopbackListener left the profile untrusting")
+	}
+	mustLogin(t, sibling(h), LoginParams{Secret: "s3cret-value"})
+	if !trusted() {
+		t.Fatal("a login that does not name it withdrew trust_loopback_listener")
+	}
+	mustLogin(t, sibling(h), LoginParams{Secret: "s3cret-value", TrustLoopbackListener: ptr(false)})
+	if trusted() {
+		t.Fatal("login with TrustLoopbackListener false kept it")
+	}
+}

@@ -19,23 +19,24 @@ import (
 )
 
 type loginCmd struct {
-	ClientID          *string  `help:"OAuth client ID." placeholder:"ID"`
-	OAuthURL          *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL" xor:"endpoint"`
-	Issuer            *string  `help:"OIDC issuer: the token endpoint is read from its discovery document (ISSUER/.well-known/openid-configuration)." placeholder:"URL" xor:"endpoint"`
-	Audience          *string  `help:"Audience to request (default: ${audience}; an empty value sends none)." placeholder:"AUD"`
-	Scope             *string  `help:"Scope(s) to request, space-separated (e.g. Entra's api://ID/.default)."`
-	AuthMethod        *string  `help:"Client authentication: post (form body) or basic (HTTP Basic)." enum:"post,basic" placeholder:"post|basic"`
-	Host              []string `help:"Host pattern this profile serves for git/docker/Bazel/Terraform (exact, *.suffix, optional :port); repeatable." placeholder:"PATTERN"`
-	CAFile            *string  `help:"PEM bundle of extra CAs for the token endpoint." placeholder:"PEM"`
-	Username          *string  `help:"Username for protocols that need one (default: the client ID)."`
-	API               *string  `help:"Camunda API preset: sets the SaaS audience and check's default URL (${apis})." enum:"${apis}," placeholder:"API"`
-	APIURL            *string  `name:"api-url" help:"Base URL of that API (Self-Managed, or a cluster's REST address)." placeholder:"URL"`
-	FromEnvFile       string   `help:"Import the credentials file Camunda Console offers for download (export KEY='value' lines)." placeholder:"FILE" type:"existingfile" xor:"source"`
-	FromEnv           bool     `help:"Import the credentials from Camunda's environment variables (CAMUNDA_CONSOLE_*, CAMUNDA_CLIENT_*, ZEEBE_CLIENT_*)." xor:"source"`
-	ClientSecretStdin bool     `help:"Read the client secret from standard input." xor:"source"`
-	NoVerify          bool     `help:"Store without checking the credentials against the token endpoint."`
-	Forward           *bool    `help:"Let the agent's forward socket hand out this profile's tokens to SSH sessions and dev containers (see docs/remote.md); --no-forward withdraws it." negatable:""`
-	keyFlags          `embed:""`
+	ClientID              *string  `help:"OAuth client ID." placeholder:"ID"`
+	OAuthURL              *string  `name:"oauth-url" help:"Token endpoint (default: ${token_url})." placeholder:"URL" xor:"endpoint"`
+	Issuer                *string  `help:"OIDC issuer: the token endpoint is read from its discovery document (ISSUER/.well-known/openid-configuration)." placeholder:"URL" xor:"endpoint"`
+	Audience              *string  `help:"Audience to request (default: ${audience}; an empty value sends none)." placeholder:"AUD"`
+	Scope                 *string  `help:"Scope(s) to request, space-separated (e.g. Entra's api://ID/.default)."`
+	AuthMethod            *string  `help:"Client authentication: post (form body) or basic (HTTP Basic)." enum:"post,basic" placeholder:"post|basic"`
+	Host                  []string `help:"Host pattern this profile serves for git/docker/Bazel/Terraform (exact, *.suffix, optional :port); repeatable." placeholder:"PATTERN"`
+	CAFile                *string  `help:"PEM bundle of extra CAs for the token endpoint." placeholder:"PEM"`
+	Username              *string  `help:"Username for protocols that need one (default: the client ID)."`
+	API                   *string  `help:"Camunda API preset: sets the SaaS audience and check's default URL (${apis})." enum:"${apis}," placeholder:"API"`
+	APIURL                *string  `name:"api-url" help:"Base URL of that API (Self-Managed, or a cluster's REST address)." placeholder:"URL"`
+	FromEnvFile           string   `help:"Import the credentials file Camunda Console offers for download (export KEY='value' lines)." placeholder:"FILE" type:"existingfile" xor:"source"`
+	FromEnv               bool     `help:"Import the credentials from Camunda's environment variables (CAMUNDA_CONSOLE_*, CAMUNDA_CLIENT_*, ZEEBE_CLIENT_*)." xor:"source"`
+	ClientSecretStdin     bool     `help:"Read the client secret from standard input." xor:"source"`
+	NoVerify              bool     `help:"Store without checking the credentials against the token endpoint."`
+	Forward               *bool    `help:"Let the agent's forward socket hand out this profile's tokens to SSH sessions and dev containers (see docs/remote.md); --no-forward withdraws it." negatable:""`
+	TrustLoopbackListener *bool    `help:"Send to a plain-http loopback token URL whose listener's owner this system cannot tell (macOS, Windows; Linux checks it always); --no-trust-loopback-listener withdraws it." negatable:""`
+	keyFlags              `embed:""`
 }
 
 func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.Core, e env) error {
@@ -50,6 +51,7 @@ func (cmd *loginCmd) Run(ctx context.Context, c *agent.TokenPath, core *helper.C
 		ClientID: cmd.ClientID, TokenURL: cmd.OAuthURL, Issuer: cmd.Issuer, Audience: cmd.Audience, Scope: cmd.Scope,
 		AuthMethod: cmd.AuthMethod, Hosts: cmd.Host, CAFile: cmd.CAFile, Username: cmd.Username,
 		API: cmd.API, APIURL: cmd.APIURL, NoVerify: cmd.NoVerify, Forward: cmd.Forward,
+		TrustLoopbackListener: cmd.TrustLoopbackListener,
 	}
 	keyed, err := cmd.keyFlags.apply(&lp, e)
 	if err != nil {
