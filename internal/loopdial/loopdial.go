@@ -168,7 +168,7 @@ func (d *dialer) checkOwner(ctx context.Context, c net.Conn, addr string) error 
 	}
 	return &credential.Error{Kind: credential.KindUsage, Err: err,
 		Msg:  "refusing to send credentials over plain http to " + addr + ": another local user could be listening there, and " + why,
-		Hint: "If no one else can run programs on this machine, add " + Setting + " = true to the profile in the config file; otherwise use https."}
+		Hint: "If no one else can run programs on this machine, log in with --trust-loopback-listener (it sets " + Setting + " = true in the profile); otherwise use https."}
 }
 
 func isLoopback(a net.Addr) bool {
