@@ -64,8 +64,9 @@ func parse(argv []string) (c call, ok bool) {
 	case "git", "docker", "bazel":
 		ok = len(pos) == 1 && pos[0] == "get"
 	case "terraform":
-		ok = len(pos) == 2 && pos[0] == "get"
-		c.args = pos[1:]
+		if ok = len(pos) == 2 && pos[0] == "get"; ok {
+			c.args = pos[1:]
+		}
 	}
 	if c.command != "token" && (c.format != "json" || c.minTTL != 0 || c.forceRefresh) {
 		return c, false // token's flags, given to another command

@@ -41,6 +41,7 @@ func TestParse(t *testing.T) {
 		{"docker list", false, call{}},
 		{"terraform forget h", false, call{}},
 		{"terraform get", false, call{}},
+		{"terraform", false, call{}},
 		{"login --client-id x", false, call{}},
 		{"logout", false, call{}},
 		{"exec -- true", false, call{}},
