@@ -27,7 +27,7 @@ const MaxLifetime = 24 * time.Hour
 
 // DefaultTimeout bounds one call, retries and waiting for other invocations
 // included.
-const DefaultTimeout = 30 * time.Second
+const DefaultTimeout = credential.DefaultTimeout
 
 // Core hands out tokens. Set its fields before first use.
 type Core struct {

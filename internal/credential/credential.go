@@ -23,6 +23,10 @@ type Token struct {
 	Username    string    // the profile's username for protocols that need one (default: client ID)
 }
 
+// DefaultTimeout bounds one call, retries and waiting for other invocations
+// included, when the caller sets no --timeout.
+const DefaultTimeout = 30 * time.Second
+
 // Request says which token a caller wants. Which profile serves it is
 // config.Select's one rule.
 type Request struct {

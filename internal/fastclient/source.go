@@ -1,6 +1,7 @@
 package fastclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/agentwire"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/forward"
 )
 
 // errUnserved says the agent could not take the call: the full binary will.
@@ -49,25 +51,21 @@ func (a *agentSource) Token(ctx context.Context, req credential.Request) (creden
 		cfg = v
 	}
 	ep := agentwire.Locate(os.LookupEnv)
+	if ep.Forwarded {
+		// A forwarded agent is the only source there is: its answer or
+		// failure is the call's, told as the full binary tells it, and
+		// never handed to the full binary to be asked again.
+		f := &forward.Source{Endpoint: ep, Version: a.version, Timeout: cmp.Or(a.call.timeout, credential.DefaultTimeout)}
+		return f.Token(ctx, req)
+	}
 	c, err := ep.Dial()
 	if err != nil {
 		return a.fail() // the full binary says why
 	}
-	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.version, Timeout: a.call.timeout}
-	if !ep.Forwarded {
-		// A forwarded agent routes with its own config and environment:
-		// this machine's are not sent.
-		r.Config, r.Env, r.Interactive = cfg, agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), a.interactive
-	}
+	r := &agentwire.Request{Op: agentwire.OpToken, Version: a.version, Timeout: a.call.timeout,
+		Config: cfg, Env: agentwire.Environment(os.LookupEnv, agentwire.ProcessEnv), Interactive: a.interactive}
 	r.SetRequest(req)
-	guard := callGuard
-	if ep.Forwarded {
-		// Over a network a stalled session must not hang the tool: the
-		// agent bounds the request by the caller's timeout (30s unless
-		// given), and a reply gets a few seconds more.
-		guard = max(a.call.timeout, 30*time.Second) + 5*time.Second
-	}
-	rep, err := agentwire.Call(c, r, time.Now().Add(guard))
+	rep, err := agentwire.Call(c, r, time.Now().Add(callGuard))
 	if err != nil || rep.Unserved != "" {
 		return a.fail()
 	}
