@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -31,23 +30,27 @@ func Token(ctx context.Context, src credential.Source, req credential.Request, f
 	if err != nil {
 		return Report(s.Err, err)
 	}
-	w := bufio.NewWriter(s.Out)
+	// One write of the whole line: no buffer or formatter to set up on
+	// the hit path, and nothing half-written when the write fails.
+	var line string
 	switch format {
 	case "raw":
-		fmt.Fprintln(w, tok.AccessToken)
+		line = tok.AccessToken + "\n"
 	case "header":
-		fmt.Fprintf(w, "Authorization: Bearer %s\n", tok.AccessToken)
+		line = "Authorization: Bearer " + tok.AccessToken + "\n"
 	case "curl":
 		// Quoted as curl's config syntax asks; credential.Printable
 		// already keeps out whitespace and control characters.
 		q := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(tok.AccessToken)
-		fmt.Fprintf(w, "header = \"Authorization: Bearer %s\"\n", q)
+		line = "header = \"Authorization: Bearer " + q + "\"\n"
 	default:
-		if err := WriteTokenJSON(w, tok, s.now(), false); err != nil {
+		var b strings.Builder
+		if err := WriteTokenJSON(&b, tok, s.now(), false); err != nil {
 			return Report(s.Err, err)
 		}
+		line = b.String()
 	}
-	if w.Flush() != nil {
+	if _, err := io.WriteString(s.Out, line); err != nil {
 		return 1
 	}
 	return 0
