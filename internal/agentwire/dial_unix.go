@@ -11,9 +11,9 @@ import (
 )
 
 // dialUnix connects a stream socket to path and checks that the process
-// at the other end runs as this user. The socket is non-blocking, so the
-// returned *os.File goes through the runtime's poller and honours
-// deadlines, as a net.Conn would.
+// at the other end runs as this user. It connects without blocking (a full
+// backlog fails at once); the call then blocks, bounded by its deadline
+// (conn_unix.go).
 func dialUnix(path string) (Conn, error) {
 	fd, err := connectUnix(path)
 	if err != nil {
@@ -27,7 +27,7 @@ func dialUnix(path string) (Conn, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	return os.NewFile(uintptr(fd), path), nil
+	return blocking(fd)
 }
 
 // dialForwarded connects to a forwarded agent's socket: whoever serves it
@@ -37,10 +37,10 @@ func dialForwarded(path string) (Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return os.NewFile(uintptr(fd), path), nil
+	return blocking(fd)
 }
 
-// connectUnix is a non-blocking stream socket connected to path.
+// connectUnix is a stream socket connected to path without blocking.
 func connectUnix(path string) (int, error) {
 	fd, err := socket()
 	if err != nil {
