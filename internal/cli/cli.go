@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/fastclient"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/trace"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
@@ -79,11 +81,26 @@ type env struct {
 
 // Main runs the command line of os.Args and returns the exit status.
 // version is the release build's -X main.Version ("" for the build info's).
+//
+// A call that only prints a token is first offered to a running agent the
+// way the fast front offers it (fastclient.Serve): on a hit that is the
+// whole call, without building the command line (kong's model of it,
+// built by reflection, is most of a call's start-up). Anything else, and
+// whatever the agent cannot take, runs the command line, which reads
+// first what Serve read of stdin.
 func Main(version string) int {
 	Version = version
+	code, read, ok := fastclient.Serve(os.Args, version)
+	if ok {
+		return code
+	}
+	var stdin io.Reader = os.Stdin
+	if read != nil {
+		stdin = io.MultiReader(bytes.NewReader(read), os.Stdin)
+	}
 	exe, _ := os.Executable()
 	cwd, _ := os.Getwd()
-	return run(context.Background(), os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, exe: exe, cwd: cwd})
+	return run(context.Background(), os.Args, env{stdin: stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, exe: exe, cwd: cwd})
 }
 
 var setVersion sync.Once

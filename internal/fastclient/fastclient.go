@@ -5,7 +5,7 @@
 // with a request, formats the answer with package protocol, and hands every
 // other call, and every call the agent cannot take, to
 // camunda-credential-helper (next to it, or on PATH), which also starts the
-// agent.
+// agent. The full binary tries Serve first as well.
 //
 // It links no core, no keychain, no HTTP client and no command-line
 // library, and not package net (which brings cgo's resolver, and with it
@@ -35,31 +35,44 @@ const full = tools.Name
 // build's -X main.Version ("" for the build info's), which the agent
 // compares with its own.
 func Main(version string) {
-	args := os.Args
+	code, stdin, ok := Serve(os.Args, version)
+	if !ok {
+		os.Exit(fallback(os.Args, stdin))
+	}
+	os.Exit(code)
+}
+
+// Serve answers args (argv0 first) when it is a call that prints a token
+// and the user's running agent takes it: the output goes to os.Stdout and
+// os.Stderr and ok is true. Otherwise nothing is written, ok is false and
+// stdin is what was read of standard input, which whoever answers instead
+// must read first. The full binary calls it too, before it builds its
+// command line, so that its cached calls cost what the fast front's do
+// (see docs/benchmarks.md).
+func Serve(args []string, version string) (code int, stdin []byte, ok bool) {
 	c, ok := parse(tools.Args(args))
 	if !ok || !served() {
-		os.Exit(fallback(args, nil))
+		return 0, nil, false
 	}
-	var stdin []byte
 	if c.readsStdin() {
 		var err error
 		stdin, err = io.ReadAll(io.LimitReader(os.Stdin, protocol.MaxInput+1))
 		if err != nil || len(stdin) > protocol.MaxInput {
-			os.Exit(fallback(args, stdin))
+			return 0, stdin, false
 		}
 	}
 	src := &agentSource{version: agentwire.BuildVersion(version), call: c,
 		interactive: term.IsTerminal(int(os.Stderr.Fd()))}
 	var out, errb bytes.Buffer
-	code := c.run(context.Background(), src, protocol.Stdio{In: bytes.NewReader(stdin), Out: &out, Err: &errb})
+	code = c.run(context.Background(), src, protocol.Stdio{In: bytes.NewReader(stdin), Out: &out, Err: &errb})
 	if src.unserved {
-		os.Exit(fallback(args, stdin))
+		return 0, stdin, false
 	}
 	os.Stdout.Write(out.Bytes())
 	if errb.Len() > 0 {
 		os.Stderr.Write(errb.Bytes())
 	}
-	os.Exit(code)
+	return code, nil, true
 }
 
 // served reports whether the agent may take calls from this environment:
