@@ -79,9 +79,11 @@ func Serve(args []string, version string) (code int, stdin []byte, ok bool) {
 // the OS has one, it is not turned off, and no credentials are in the
 // environment (those never go to the agent). A call with the trace asked
 // for (CAMUNDA_CREDENTIAL_HELPER_DEBUG) goes to the full binary, which
-// traces every decision; --verbose is a flag parse leaves to it.
+// traces every decision; --verbose is a flag parse leaves to it. So does a
+// shell's completion request (COMP_LINE set), whatever its arguments.
 func served() bool {
-	return agentwire.Supported && !agentwire.Off(os.LookupEnv) && !credential.EnvCredentials(os.LookupEnv) &&
+	_, completing := os.LookupEnv("COMP_LINE")
+	return agentwire.Supported && !completing && !agentwire.Off(os.LookupEnv) && !credential.EnvCredentials(os.LookupEnv) &&
 		!trace.Requested(os.LookupEnv)
 }
 

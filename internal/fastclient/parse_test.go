@@ -1,6 +1,7 @@
 package fastclient
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -67,17 +68,22 @@ func TestParse(t *testing.T) {
 }
 
 // A call that asks for the trace goes to the full binary, which traces
-// every decision on the token path; the fast client has no trace.
+// every decision on the token path; the fast client has no trace. So does
+// a shell's completion request, which the command line answers.
 func TestDebugGoesToFullBinary(t *testing.T) {
-	for _, n := range []string{"CAMUNDA_CREDENTIAL_HELPER_AGENT", "CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET"} {
+	for _, n := range []string{"CAMUNDA_CREDENTIAL_HELPER_AGENT", "CAMUNDA_CONSOLE_CLIENT_ID", "CAMUNDA_CONSOLE_CLIENT_SECRET", trace.EnvDebug, "COMP_LINE"} {
 		t.Setenv(n, "")
+		os.Unsetenv(n)
 	}
-	t.Setenv(trace.EnvDebug, "")
 	if !served() && agentwire.Supported {
 		t.Fatal("served() = false in a clean environment")
 	}
-	t.Setenv(trace.EnvDebug, "1")
-	if served() {
-		t.Errorf("served() with %s=1 = true; want the call handed to the full binary", trace.EnvDebug)
+	for _, n := range []string{trace.EnvDebug, "COMP_LINE"} {
+		t.Run(n, func(t *testing.T) {
+			t.Setenv(n, "1")
+			if served() {
+				t.Errorf("served() with %s set = true; want the call handed to the full binary", n)
+			}
+		})
 	}
 }
