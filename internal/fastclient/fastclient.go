@@ -1,11 +1,12 @@
-// Package fastclient is camunda-credential-helper-fast: a drop-in front for
-// camunda-credential-helper (same arguments, output and exit codes) for the
-// calls that print a token: token, get, kubectl, and the get of git,
-// docker, Bazel and Terraform. It asks the user's token agent for the token
-// with a request, formats the answer with package protocol, and hands every
-// other call, and every call the agent cannot take, to
-// camunda-credential-helper (next to it, or on PATH), which also starts the
-// agent. The full binary tries Serve first as well.
+// Package fastclient is the hit path of both binaries: for the calls that
+// print a token (token, get, kubectl, and the get of git, docker, Bazel and
+// Terraform) it asks the user's running token agent for the token with a
+// request and formats the answer with package protocol (Serve). The full
+// binary tries Serve before it builds its command line;
+// camunda-credential-helper-fast (Main) is Serve alone, a drop-in front
+// for camunda-credential-helper (same arguments, output and exit codes)
+// that hands every other call, and every call the agent cannot take, to
+// the full binary (next to it, or on PATH), which also starts the agent.
 //
 // It links no core, no keychain, no HTTP client and no command-line
 // library, and not package net (which brings cgo's resolver, and with it
