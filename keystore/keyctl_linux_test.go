@@ -15,6 +15,7 @@ import (
 
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/keyringtest"
 	"github.com/camunda-community-hub/camunda-credential-helper/keystore"
+	"github.com/camunda-community-hub/camunda-credential-helper/keystore/keyctl"
 )
 
 func testKeyctl(t *testing.T) keystore.Keyctl {
@@ -129,18 +130,24 @@ func TestKeyctlValues(t *testing.T) {
 	}
 }
 
-// TestKeyctlRefused: where a seccomp profile refuses the key syscalls
-// (EPERM, Docker's default) or the kernel has none (ENOSYS), the error
-// names the forward socket as the way out.
+// TestKeyctlRefused: where the key syscalls are blocked (package keyctl
+// says so for a seccomp profile's EPERM, Docker's default, and a kernel
+// without keys' ENOSYS) the error names the forward socket as the way
+// out; other failures do not.
 func TestKeyctlRefused(t *testing.T) {
-	for _, errno := range []unix.Errno{unix.EPERM, unix.ENOSYS} {
-		err := keystore.KeyctlError(errno)
-		var ue *keystore.UnavailableError
-		if !errors.As(err, &ue) {
-			t.Fatalf("%v: %T; want *UnavailableError", errno, err)
-		}
-		if !strings.Contains(ue.Reason, "seccomp") || !strings.Contains(ue.Hint, "CAMUNDA_CREDENTIAL_HELPER_AGENT_SOCKET") {
-			t.Errorf("%v: reason %q, hint %q; want seccomp named and the forward socket as the way out", errno, ue.Reason, ue.Hint)
-		}
+	blocked := &keyctl.Error{Reason: "the kernel keyring is blocked here (a container's seccomp profile refuses keyctl)", Blocked: true, Err: unix.EPERM}
+	var ue *keystore.UnavailableError
+	if err := keystore.KeyctlError(blocked); !errors.As(err, &ue) {
+		t.Fatalf("%T; want *UnavailableError", err)
+	}
+	if !strings.Contains(ue.Reason, "seccomp") || !strings.Contains(ue.Hint, "CAMUNDA_CREDENTIAL_HELPER_AGENT_SOCKET") || !errors.Is(ue, unix.EPERM) {
+		t.Errorf("reason %q, hint %q; want seccomp named and the forward socket as the way out", ue.Reason, ue.Hint)
+	}
+	quota := &keyctl.Error{Reason: "the kernel keyring's quota is full", Err: unix.EDQUOT}
+	if err := keystore.KeyctlError(quota); !errors.As(err, &ue) || ue.Hint != "" {
+		t.Errorf("quota: %v (hint %q); want no forward hint", err, ue.Hint)
+	}
+	if err := keystore.KeyctlError(keyctl.ErrNoKey); !errors.Is(err, keystore.ErrNotFound) {
+		t.Errorf("no key: %v; want ErrNotFound", err)
 	}
 }

@@ -52,6 +52,8 @@ func TestImportRules(t *testing.T) {
 		// A forwarded agent's caller uses no keychain, config file, cache
 		// or token endpoint of its own machine.
 		"internal/forward": {mod + "helper", mod + "keystore", mod + "internal/config", mod + "internal/tokencache", "net/http"},
+		// The kernel keyring is a capability of its own; keystore makes it a Store.
+		"keystore/keyctl": {mod + "keystore", mod + "helper", mod + "internal/config", "net/http"},
 	} {
 		deps := list("-deps", mod+pkg)
 		for _, n := range never {
