@@ -6,8 +6,10 @@ package helper
 import (
 	"context"
 
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/config"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/credential"
 	"github.com/camunda-community-hub/camunda-credential-helper/internal/route"
+	"github.com/camunda-community-hub/camunda-credential-helper/internal/tools"
 )
 
 // LoginRegistry saves a client ID and secret, after verifying them, for
@@ -16,10 +18,21 @@ import (
 // registry, Docker Hub's included, and verifying its password at an
 // endpoint chosen for another registry would hand that endpoint the
 // password.
+//
+// A profile that signs its token requests with a private key is refused:
+// docker login would put a password in the key's place, a step down that
+// login takes only when asked for it by name.
 func (h *Core) LoginRegistry(ctx context.Context, serverURL, clientID, secret string) (string, error) {
 	name, err := h.registryProfile(serverURL)
 	if err != nil {
 		return "", err
+	}
+	if cfg, err := h.config(); err != nil {
+		return "", err
+	} else if p := cfg.Profiles[name]; p != nil && p.AuthMethod == config.AuthKey {
+		return "", &credential.Error{Kind: credential.KindUsage,
+			Msg:  "profile \"" + name + "\" signs its token requests with a private key: docker login would replace the key with a password",
+			Hint: "docker needs no login for a registry this helper serves. To replace the key with a client secret on purpose: " + tools.Name + " --profile " + name + " login --client-secret-stdin"}
 	}
 	_, err = h.login(ctx, name, LoginParams{ClientID: &clientID, Secret: secret})
 	return name, err
