@@ -46,6 +46,15 @@ func TestParseC8ctl(t *testing.T) {
 			Skip: "basic auth (username and password): the helper keeps OAuth client secrets only"}, false},
 		{Entry{Source: "c8run", Profile: "c8run", Auth: AuthNone, APIURL: "http://localhost:8080", Skip: "no authentication: nothing to keep"}, false},
 	}
+	sameEntries(t, es, want)
+	if es[0].Secret != "saas-s3cr3t-c8ctl" || es[1].Secret != "sm-s3cr3t-c8ctl" {
+		t.Error("the secrets were not read")
+	}
+}
+
+// sameEntries compares parsed entries, secrets left out, with want.
+func sameEntries(t *testing.T, es []Entry, want []noSecret) {
+	t.Helper()
 	got := strip(es)
 	if len(got) != len(want) {
 		t.Fatalf("%d entries; want %d", len(got), len(want))
@@ -54,9 +63,6 @@ func TestParseC8ctl(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("entry %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
-	}
-	if es[0].Secret != "saas-s3cr3t-c8ctl" || es[1].Secret != "sm-s3cr3t-c8ctl" {
-		t.Error("the secrets were not read")
 	}
 }
 
@@ -75,15 +81,7 @@ func TestParseModeler(t *testing.T) {
 			Skip: "basic auth (username and password): the helper keeps OAuth client secrets only"}, false},
 		{Entry{Source: "C8 Run", Profile: "c8-run", Auth: AuthNone, APIURL: "http://localhost:26500", Skip: "no authentication: nothing to keep"}, false},
 	}
-	got := strip(es)
-	if len(got) != len(want) {
-		t.Fatalf("%d entries; want %d", len(got), len(want))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("entry %d:\n got %+v\nwant %+v", i, got[i], want[i])
-		}
-	}
+	sameEntries(t, es, want)
 	// settings.json without connections: nothing, no error
 	if es, err := ParseModeler([]byte(`{"window":{}}`)); err != nil || len(es) != 0 {
 		t.Errorf("no connections: %v, %v", es, err)

@@ -15,29 +15,47 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// dialLoopback listens on addr and dials the listener; both are closed
+// when the test ends. nil when addr cannot be listened on (no IPv6).
+func dialLoopback(t *testing.T, addr string) (net.Listener, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Logf("%s: %v", addr, err)
+		return nil, nil
+	}
+	t.Cleanup(func() { ln.Close() })
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return ln, c
+}
+
+// accept is the server half of a connection dialLoopback made.
+func accept(t *testing.T, ln net.Listener) net.Conn {
+	t.Helper()
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // TestOwnConnection: both halves of a connection within this process are
 // this uid's, over IPv4 and IPv6, before and after the listener accepts.
 func TestOwnConnection(t *testing.T) {
 	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Logf("%s: %v", addr, err)
+		ln, c := dialLoopback(t, addr)
+		if ln == nil {
 			continue
 		}
-		defer ln.Close()
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
 		if uid, err := ListenerUID(c); err != nil || uid != uint32(os.Getuid()) {
 			t.Errorf("%s: ListenerUID before accept = %d, %v; want %d", addr, uid, err, os.Getuid())
 		}
-		s, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := accept(t, ln)
 		if uid, err := ListenerUID(c); err != nil || uid != uint32(os.Getuid()) {
 			t.Errorf("%s: ListenerUID = %d, %v; want %d", addr, uid, err, os.Getuid())
 		}
@@ -79,20 +97,11 @@ func TestOtherUser(t *testing.T) {
 
 // TestClosedPeer: a client that closed has no owner to trust.
 func TestClosedPeer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ln, c := dialLoopback(t, "127.0.0.1:0")
+	if ln == nil {
+		t.Fatal("no IPv4 loopback")
 	}
-	defer ln.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := accept(t, ln)
 	c.Close()
 	time.Sleep(50 * time.Millisecond)
 	if uid, err := PeerUID(s); err == nil {
@@ -104,22 +113,11 @@ func TestClosedPeer(t *testing.T) {
 // for a connection's both halves and for the listener.
 func TestProcFallback(t *testing.T) {
 	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Logf("%s: %v", addr, err)
+		ln, c := dialLoopback(t, addr)
+		if ln == nil {
 			continue
 		}
-		defer ln.Close()
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		s, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		accept(t, ln) // the accepted half must exist
 		local, remote, _ := ends(c)
 		for name, q := range map[string][2]netip.AddrPort{
 			"client": {local, remote}, "accepted": {remote, local}, "listener": {remote, netip.AddrPortFrom(unspecified(remote.Addr()), 0)},
